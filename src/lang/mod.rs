@@ -1,0 +1,6 @@
+//! The two OmniGraph languages. Neither module knows anything about clusters: the cluster code
+//! reaches them only through `schema::parse_schema` → `schema::build_catalog` → `Catalog`, and
+//! `query::parse_query` → `query::typecheck_query_decl(&Catalog, &QueryDecl)`.
+
+pub mod query;
+pub mod schema;

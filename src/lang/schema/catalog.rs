@@ -1,0 +1,138 @@
+//! The catalog built from an accepted schema: what the query type-checker (and graph observation)
+//! needs to know about node types, edge types and interfaces (schema-language.md §9).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Base scalar of a property (schema-language.md §8.5).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ScalarType {
+    String,
+    Bool,
+    I32,
+    I64,
+    U32,
+    U64,
+    F32,
+    F64,
+    Date,
+    DateTime,
+    Blob,
+    /// `Vector(n)`, 1 ≤ n ≤ 2147483647.
+    Vector(u32),
+}
+
+/// A property's full type. Enums are `scalar = String`, `list = false`,
+/// `enum_values = Some(sorted, deduplicated values)`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PropType {
+    pub scalar: ScalarType,
+    pub nullable: bool,
+    pub list: bool,
+    pub enum_values: Option<Vec<String>>,
+}
+
+/// Numeric bound of a `@range` constraint.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RangeBound {
+    Integer(i64),
+    Float(f64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeConstraint {
+    pub property: String,
+    pub min: Option<RangeBound>,
+    pub max: Option<RangeBound>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckConstraint {
+    pub property: String,
+    pub pattern: String,
+}
+
+/// Edge cardinality: `max = None` means unbounded. Default `0..`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cardinality {
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+impl Default for Cardinality {
+    fn default() -> Self {
+        Cardinality { min: 0, max: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeType {
+    pub name: String,
+    /// Own plus injected properties; a name declared twice keeps the last declaration.
+    /// No implicit `id` entry.
+    pub properties: BTreeMap<String, PropType>,
+    /// Row shape: `id` then every property in list order (own in source order, then injected),
+    /// duplicates repeated.
+    pub columns: Vec<(String, PropType)>,
+    /// Key column names, if the node has a key.
+    pub key: Option<Vec<String>>,
+    /// Vector property → source property, one entry per `@embed(src)`.
+    pub embed_sources: BTreeMap<String, String>,
+    /// Interface names as written.
+    pub implements: Vec<String>,
+    pub unique: Vec<Vec<String>>,
+    pub indices: Vec<Vec<String>>,
+    pub ranges: Vec<RangeConstraint>,
+    pub checks: Vec<CheckConstraint>,
+    pub blob_properties: BTreeSet<String>,
+    /// Header annotations carried through (e.g. `description`, `instruction`), name → value.
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeType {
+    pub name: String,
+    pub from_type: String,
+    pub to_type: String,
+    pub cardinality: Cardinality,
+    /// Declared properties (endpoints are not properties).
+    pub properties: BTreeMap<String, PropType>,
+    /// Row shape: `id`, `src`, `dst`, then properties.
+    pub columns: Vec<(String, PropType)>,
+    pub unique: Vec<Vec<String>>,
+    pub indices: Vec<Vec<String>>,
+    pub blob_properties: BTreeSet<String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterfaceType {
+    pub name: String,
+    pub properties: BTreeMap<String, PropType>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Catalog {
+    pub node_types: BTreeMap<String, NodeType>,
+    pub edge_types: BTreeMap<String, EdgeType>,
+    /// Lower-cased edge name → edge name.
+    pub edge_name_index: BTreeMap<String, String>,
+    pub interfaces: BTreeMap<String, InterfaceType>,
+}
+
+impl Catalog {
+    /// Node lookup is exact only.
+    pub fn node(&self, name: &str) -> Option<&NodeType> {
+        self.node_types.get(name)
+    }
+
+    /// Edge lookup: the exact name first, then the lower-cased spelling through the index
+    /// (so `knows`, `KNOWS` and `Knows` all find edge `Knows`).
+    pub fn lookup_edge(&self, name: &str) -> Option<&EdgeType> {
+        if let Some(edge) = self.edge_types.get(name) {
+            return Some(edge);
+        }
+        self.edge_name_index
+            .get(&name.to_lowercase())
+            .and_then(|exact| self.edge_types.get(exact))
+    }
+}
