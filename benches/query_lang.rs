@@ -1,0 +1,1 @@
+fn main() { /* replaced by the query-language work */ }
