@@ -1,1 +1,2 @@
-fn main() { /* replaced by the query-language work */ }
+fn main() { /* replaced by the query-language work */
+}

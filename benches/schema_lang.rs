@@ -1,1 +1,2 @@
-fn main() { /* replaced by the schema-language work */ }
+fn main() { /* replaced by the schema-language work */
+}

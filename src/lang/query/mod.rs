@@ -31,10 +31,14 @@ pub struct QueryDecl {
 
 /// Parse a whole `.gq` file.
 pub fn parse_query(_text: &str) -> Result<QueryFile, QueryError> {
-    Err(QueryError::Syntax("query language not implemented yet".into()))
+    Err(QueryError::Syntax(
+        "query language not implemented yet".into(),
+    ))
 }
 
 /// Type-check one declaration against a schema catalog.
 pub fn typecheck_query_decl(_catalog: &Catalog, _decl: &QueryDecl) -> Result<(), QueryError> {
-    Err(QueryError::Type("query language not implemented yet".into()))
+    Err(QueryError::Type(
+        "query language not implemented yet".into(),
+    ))
 }

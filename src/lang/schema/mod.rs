@@ -4,8 +4,8 @@
 pub mod catalog;
 
 pub use catalog::{
-    Cardinality, Catalog, CheckConstraint, EdgeType, InterfaceType, NodeType, PropType,
-    RangeBound, RangeConstraint, ScalarType,
+    Cardinality, Catalog, CheckConstraint, EdgeType, InterfaceType, NodeType, PropType, RangeBound,
+    RangeConstraint, ScalarType,
 };
 
 /// A schema error. Its `Display` text is used verbatim as a diagnostic message, so it carries the
@@ -29,10 +29,14 @@ pub struct SchemaFile {}
 
 /// Parse schema source text into its AST.
 pub fn parse_schema(_text: &str) -> Result<SchemaFile, SchemaError> {
-    Err(SchemaError::Syntax("schema language not implemented yet".into()))
+    Err(SchemaError::Syntax(
+        "schema language not implemented yet".into(),
+    ))
 }
 
 /// Build the catalog of a parsed schema.
 pub fn build_catalog(_schema: &SchemaFile) -> Result<Catalog, SchemaError> {
-    Err(SchemaError::Catalog("schema language not implemented yet".into()))
+    Err(SchemaError::Catalog(
+        "schema language not implemented yet".into(),
+    ))
 }

@@ -1,0 +1,211 @@
+//! Line-based checks that run on the raw text before serde sees it: the duplicate-key scanner
+//! (§2.5.2, false positives included on purpose) and the reserved future-phase fields (§2.5.3).
+
+use crate::diagnostic::Diagnostic;
+use std::collections::HashSet;
+
+/// Top-level keys reserved for later phases of cluster control.
+pub const RESERVED_FIELDS: [&str; 8] = [
+    "apply",
+    "env_file",
+    "providers",
+    "pipelines",
+    "embeddings",
+    "ui",
+    "aliases",
+    "bindings",
+];
+
+struct Frame {
+    indent: i64,
+    path: String,
+    keys: HashSet<String>,
+}
+
+/// Cut a line before the first `#` that is outside single and double quotes.
+fn strip_comment(line: &str) -> &str {
+    let (mut in_single, mut in_double, mut escaped) = (false, false, false);
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if in_double => escaped = true,
+            '\'' if !in_double => in_single = !in_single,
+            '"' if !in_single => in_double = !in_double,
+            '#' if !in_single && !in_double => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+/// Report every key seen twice under the same parent frame, in line order.
+pub fn duplicate_keys(text: &str) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut stack = vec![Frame {
+        indent: -1,
+        path: String::new(),
+        keys: HashSet::new(),
+    }];
+    for (index, line) in text.lines().enumerate() {
+        let stripped = strip_comment(line);
+        if stripped.trim().is_empty() {
+            continue;
+        }
+        let indent = stripped.chars().take_while(|c| *c == ' ').count() as i64;
+        let trimmed = stripped.trim_start();
+        if trimmed.starts_with('-') {
+            continue;
+        }
+        let Some((raw_key, raw_value)) = trimmed.split_once(':') else {
+            continue;
+        };
+        let key = raw_key.trim();
+        if key.is_empty() || key.starts_with('{') || key.starts_with('[') {
+            continue;
+        }
+        while stack.len() > 1 && stack.last().is_some_and(|top| top.indent >= indent) {
+            stack.pop();
+        }
+        let Some(parent) = stack.last_mut() else {
+            continue;
+        };
+        let full_path = if parent.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{}", parent.path, key)
+        };
+        if !parent.keys.insert(key.to_string()) {
+            diagnostics.push(Diagnostic::error(
+                "duplicate_yaml_key",
+                full_path.clone(),
+                format!("duplicate YAML key `{key}` on line {}", index + 1),
+            ));
+        }
+        if raw_value.trim().is_empty() {
+            stack.push(Frame {
+                indent,
+                path: full_path,
+                keys: HashSet::new(),
+            });
+        }
+    }
+    diagnostics
+}
+
+/// Report reserved top-level keys in document order; silent when the text is not a YAML mapping.
+pub fn reserved_fields(text: &str) -> Vec<Diagnostic> {
+    let Ok(serde_yaml::Value::Mapping(mapping)) = serde_yaml::from_str::<serde_yaml::Value>(text)
+    else {
+        return Vec::new();
+    };
+    mapping
+        .keys()
+        .filter_map(|key| key.as_str())
+        .filter(|key| RESERVED_FIELDS.contains(key))
+        .map(|key| {
+            Diagnostic::error(
+                "future_phase_field",
+                key,
+                format!("`{key}` is reserved for a later cluster-control phase"),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dup_paths(text: &str) -> Vec<(String, String)> {
+        duplicate_keys(text)
+            .into_iter()
+            .map(|d| (d.path, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn repeated_top_level_block_reported_once() {
+        assert_eq!(
+            dup_paths("version: 1\ngraphs: {}\ngraphs: {}\n"),
+            vec![(
+                "graphs".to_string(),
+                "duplicate YAML key `graphs` on line 3".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn hash_inside_quotes_is_not_a_comment() {
+        assert_eq!(
+            dup_paths("\"name#display\": one\n\"name#display\": two\n"),
+            vec![(
+                "\"name#display\"".to_string(),
+                "duplicate YAML key `\"name#display\"` on line 2".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn sibling_blocks_do_not_collide() {
+        let text = "graphs:\n  a:\n    schema: a.pg\n  b:\n    schema: b.pg\n";
+        assert!(dup_paths(text).is_empty());
+    }
+
+    #[test]
+    fn repeated_graph_block_children_not_compared() {
+        let text = "version: 1\ngraphs:\n  knowledge:\n    schema: ./people.pg\n  knowledge:\n    schema: ./people.pg\n";
+        assert_eq!(
+            dup_paths(text),
+            vec![(
+                "graphs.knowledge".to_string(),
+                "duplicate YAML key `knowledge` on line 5".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn block_scalar_false_positive_preserved() {
+        let text = "metadata:\n  name: |\n    a: 1\n    a: 2\n";
+        assert_eq!(dup_paths(text)[0].0, "metadata.a");
+    }
+
+    #[test]
+    fn comments_and_sequences_ignored() {
+        assert!(dup_paths("version: 1 # v\ngraphs: {} # graphs: {}\n# graphs: x\n").is_empty());
+        assert!(dup_paths("- a: 1\n- a: 1\n").is_empty());
+        assert!(dup_paths("{a: 1}\n{a: 1}\n").is_empty());
+    }
+
+    #[test]
+    fn quoted_keys_are_distinct() {
+        assert!(dup_paths("a: 1\n\"a\": 2\n'a': 3\n").is_empty());
+    }
+
+    #[test]
+    fn crlf_and_tabs() {
+        assert_eq!(dup_paths("a: 1\r\na: 2\r\n").len(), 1);
+        // Tabs are not indentation for the scanner: the tabbed key lands in the root frame.
+        assert_eq!(dup_paths("a:\n\tb: 1\nb: 2\n").len(), 1);
+    }
+
+    #[test]
+    fn reserved_fields_in_document_order() {
+        let found: Vec<String> = reserved_fields("version: 1\nui: {}\napply: {}\n")
+            .into_iter()
+            .map(|d| d.path)
+            .collect();
+        assert_eq!(found, vec!["ui", "apply"]);
+        assert!(reserved_fields("[1, 2]").is_empty());
+        assert!(reserved_fields("a: [").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scanner_never_panics(text in "[ a-z:#'\"\\\\{}\\[\\]\\-\n\r\t|]{0,200}") {
+            let _ = duplicate_keys(&text);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! `cluster apply`: execute the config-only subset of the plan (stored queries and policies) into
+//! the content-addressed catalog, then publish the new state with a compare-and-swap. Graph and
+//! schema changes are deferred; their dependants are blocked.
+
+use super::DesiredRevision;
+use crate::catalog;
+use crate::desired::{self, Desired};
+use crate::diagnostic::{Diagnostic, has_errors};
+use crate::digest;
+use crate::layout::{self, Layout, STATE_FILE_REL};
+use crate::plan::{self, Change, Disposition, Operation};
+use crate::runtime::Runtime;
+use crate::state::{ClusterState, ResourceStatus, StateObservations, StatusRecord, ledger, lock};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const BLOCKED_MESSAGE: &str = "waiting on an unapplied or missing dependency";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApplyOutput {
+    pub ok: bool,
+    pub config_dir: String,
+    pub desired_revision: DesiredRevision,
+    pub state_observations: StateObservations,
+    pub changes: Vec<Change>,
+    pub applied_count: usize,
+    pub deferred_count: usize,
+    pub converged: bool,
+    pub state_written: bool,
+    pub resource_statuses: BTreeMap<String, StatusRecord>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn run(layout: &Layout, runtime: &Runtime) -> ApplyOutput {
+    let mut diagnostics = Vec::new();
+    let desired = desired::load(layout, &mut diagnostics);
+    let mut observations = StateObservations::new(layout);
+    let mut output = ApplyOutput {
+        ok: false,
+        config_dir: layout::display(&layout.config_dir),
+        desired_revision: DesiredRevision::default(),
+        state_observations: observations.clone(),
+        changes: Vec::new(),
+        applied_count: 0,
+        deferred_count: 0,
+        converged: false,
+        state_written: false,
+        resource_statuses: BTreeMap::new(),
+        diagnostics: Vec::new(),
+    };
+    let finish = |mut output: ApplyOutput, observations, diagnostics: Vec<Diagnostic>| {
+        output.ok = !has_errors(&diagnostics);
+        output.state_observations = observations;
+        output.diagnostics = diagnostics;
+        output
+    };
+    let Some(desired) = desired else {
+        return finish(output, observations, diagnostics);
+    };
+    output.desired_revision.config_digest = Some(desired.config_digest.clone());
+    if has_errors(&diagnostics) {
+        return finish(output, observations, diagnostics);
+    }
+
+    let _guard = if desired.state_lock {
+        lock::acquire(
+            layout,
+            runtime,
+            "apply",
+            &mut observations,
+            &mut diagnostics,
+        )
+    } else {
+        diagnostics.push(Diagnostic::warning(
+            "state_lock_disabled",
+            "state.lock",
+            "state.lock is false; apply wrote state without acquiring the cluster state lock",
+        ));
+        None
+    };
+    if has_errors(&diagnostics) {
+        return finish(output, observations, diagnostics);
+    }
+    let (state, expected_cas) =
+        match ledger::read_state(layout, &mut observations, &mut diagnostics) {
+            ledger::StateRead::Found { state, cas } => (state, cas),
+            ledger::StateRead::Failed => return finish(output, observations, diagnostics),
+            ledger::StateRead::Missing => {
+                diagnostics.push(Diagnostic::error(
+                "state_missing",
+                STATE_FILE_REL,
+                "apply requires an existing state.json; run `cluster import` to bootstrap state",
+            ));
+                return finish(output, observations, diagnostics);
+            }
+        };
+
+    let mut changes = plan::diff(&state.digests(), &desired.resource_digests);
+    plan::classify(&mut changes, &desired.dependencies);
+    output.changes = changes.clone();
+
+    let approvals = plan::approvals(&changes);
+    let needs_approval = changes.iter().any(|c| {
+        c.disposition == Some(Disposition::Applied)
+            && approvals.iter().any(|a| a.resource == c.resource)
+    });
+    if needs_approval {
+        diagnostics.push(Diagnostic::error(
+            "apply_approval_invariant_violation",
+            "changes",
+            "an executable change requires approval; refusing to apply",
+        ));
+        output.resource_statuses = state.resource_statuses.clone();
+        return finish(output, observations, diagnostics);
+    }
+
+    for change in &changes {
+        match change.disposition {
+            Some(Disposition::Deferred) => diagnostics.push(Diagnostic::warning(
+                "apply_unsupported_change",
+                change.resource.clone(),
+                "graph/schema changes are not applied in this stage; they are deferred to the graph-lifecycle phase",
+            )),
+            Some(Disposition::Blocked) => diagnostics.push(Diagnostic::warning(
+                "apply_dependency_blocked",
+                change.resource.clone(),
+                format!(
+                    "blocked by an unapplied or missing dependency ({})",
+                    change.reason.unwrap_or_default()
+                ),
+            )),
+            _ => {}
+        }
+    }
+
+    publish_payloads(layout, runtime, &desired, &changes, &mut diagnostics);
+    if has_errors(&diagnostics) {
+        output.resource_statuses = state.resource_statuses.clone();
+        return finish(output, observations, diagnostics);
+    }
+
+    let mut next = state.clone();
+    mutate(&mut next, &changes);
+    recompute_composites(&mut next, &desired);
+    output.converged = plan::diff(&next.digests(), &desired.resource_digests).is_empty();
+    if output.converged {
+        next.applied_revision.config_digest = Some(desired.config_digest.clone());
+    }
+
+    let mut write_failed = false;
+    if next != state {
+        next.state_revision = next.state_revision.saturating_add(1);
+        output.state_written = ledger::write_state(
+            layout,
+            runtime,
+            &next,
+            Some(&expected_cas),
+            &mut observations,
+            &mut diagnostics,
+        );
+        write_failed = !output.state_written;
+    }
+    output.resource_statuses = if write_failed {
+        state.resource_statuses
+    } else {
+        next.resource_statuses
+    };
+    output.applied_count = count(&changes, |d| d == Disposition::Applied);
+    output.deferred_count = count(&changes, |d| {
+        matches!(d, Disposition::Deferred | Disposition::Blocked)
+    });
+    finish(output, observations, diagnostics)
+}
+
+fn count(changes: &[Change], pred: impl Fn(Disposition) -> bool) -> usize {
+    changes
+        .iter()
+        .filter(|c| c.disposition.is_some_and(&pred))
+        .count()
+}
+
+/// Write the blob of every applied create/update, continuing past failures (§3.3 step 11).
+fn publish_payloads(
+    layout: &Layout,
+    runtime: &Runtime,
+    desired: &Desired,
+    changes: &[Change],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for change in changes {
+        if change.disposition != Some(Disposition::Applied) || change.operation == Operation::Delete
+        {
+            continue;
+        }
+        let Some(after) = change.after_digest.as_deref() else {
+            continue;
+        };
+        let Some(target) = catalog::blob_path(layout, &change.resource, after) else {
+            continue;
+        };
+        let Some(source) = desired
+            .resource(&change.resource)
+            .and_then(|r| r.source.as_deref())
+        else {
+            diagnostics.push(Diagnostic::error(
+                "resource_payload_write_error",
+                change.resource.clone(),
+                "no source file recorded for resource",
+            ));
+            continue;
+        };
+        if let Err(diagnostic) =
+            catalog::write_blob(runtime, &change.resource, &target, source, after)
+        {
+            diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// Record applied changes and blocked statuses on the working copy (§3.3 step 13).
+fn mutate(state: &mut ClusterState, changes: &[Change]) {
+    for change in changes {
+        let address = &change.resource;
+        match (change.disposition, change.operation) {
+            (Some(Disposition::Applied), Operation::Delete) => {
+                state.applied_revision.resources.remove(address);
+                state.resource_statuses.remove(address);
+            }
+            (Some(Disposition::Applied), _) => {
+                if let Some(after) = &change.after_digest {
+                    state.set_digest(address, after.clone());
+                }
+                state.resource_statuses.insert(
+                    address.clone(),
+                    StatusRecord::new(ResourceStatus::Applied, None, None),
+                );
+            }
+            (Some(Disposition::Blocked), _) => {
+                state.resource_statuses.insert(
+                    address.clone(),
+                    StatusRecord::new(
+                        ResourceStatus::Blocked,
+                        change.reason,
+                        Some(BLOCKED_MESSAGE),
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The query digests recorded in `state` for `graph`, keyed by the text after `query.«G».`.
+pub fn state_query_digests<'a>(state: &'a ClusterState, graph: &str) -> Vec<(&'a str, &'a str)> {
+    let prefix = format!("query.{graph}.");
+    state
+        .applied_revision
+        .resources
+        .iter()
+        .filter_map(|(address, r)| {
+            address
+                .strip_prefix(&prefix)
+                .map(|name| (name, r.digest.as_str()))
+        })
+        .collect()
+}
+
+/// Re-derive `graph.G` for every desired graph the state records (§3.3 step 14).
+fn recompute_composites(state: &mut ClusterState, desired: &Desired) {
+    for (graph, _) in &desired.graphs {
+        let address = format!("graph.{graph}");
+        if !state.applied_revision.resources.contains_key(&address) {
+            continue;
+        }
+        let schema = state
+            .applied_revision
+            .resources
+            .get(&format!("schema.{graph}"))
+            .map(|r| r.digest.as_str())
+            .unwrap_or("");
+        let composite = digest::graph_digest(graph, schema, state_query_digests(state, graph));
+        state.set_digest(&address, composite);
+    }
+}

@@ -1,0 +1,80 @@
+//! The outside world an operation depends on: the clock, lock/temp ids and the process id.
+//! Operations take it as a parameter so tests can pin time and ids.
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub struct Runtime {
+    pub now: Box<dyn Fn() -> OffsetDateTime>,
+    pub new_id: Box<dyn Fn() -> String>,
+    pub pid: u32,
+}
+
+impl Runtime {
+    /// The real clock, fresh ULIDs and this process's id.
+    pub fn system() -> Self {
+        Runtime {
+            now: Box::new(OffsetDateTime::now_utc),
+            new_id: Box::new(|| ulid::Ulid::new().to_string()),
+            pid: std::process::id(),
+        }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        (self.now)()
+    }
+
+    pub fn new_id(&self) -> String {
+        (self.new_id)()
+    }
+
+    /// Now as RFC 3339 text (§4.5).
+    pub fn now_rfc3339(&self) -> String {
+        rfc3339(self.now())
+    }
+}
+
+/// RFC 3339 rendering of the `time` crate, with the reference's fallback text.
+pub fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}
+
+/// Whole seconds from `created_at` to `now`, clamped at 0; `None` when `created_at` does not
+/// parse as RFC 3339 (§4.5).
+pub fn age_seconds(created_at: &str, now: OffsetDateTime) -> Option<u64> {
+    let created = OffsetDateTime::parse(created_at, &Rfc3339).ok()?;
+    let secs = (now - created).whole_seconds();
+    Some(u64::try_from(secs).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn rfc3339_trims_fraction() {
+        assert_eq!(
+            rfc3339(datetime!(2026-01-02 03:04:05 UTC)),
+            "2026-01-02T03:04:05Z"
+        );
+        assert_eq!(
+            rfc3339(datetime!(2026-01-02 03:04:05.5 UTC)),
+            "2026-01-02T03:04:05.5Z"
+        );
+        assert_eq!(
+            rfc3339(datetime!(2026-01-02 03:04:05.123456789 UTC)),
+            "2026-01-02T03:04:05.123456789Z"
+        );
+    }
+
+    #[test]
+    fn age_clamps_and_rejects_garbage() {
+        let now = datetime!(1970-01-01 00:01:00.9 UTC);
+        assert_eq!(age_seconds("1970-01-01T00:00:00Z", now), Some(60));
+        assert_eq!(age_seconds("2000-01-01T00:00:00Z", now), Some(0));
+        assert_eq!(age_seconds("1970-01-01T01:00:00+01:00", now), Some(60));
+        assert_eq!(age_seconds("yesterday", now), None);
+    }
+}
