@@ -34,7 +34,7 @@ pub fn write_blob(
     let fail =
         |message: String| Diagnostic::error("resource_payload_write_error", address, message);
     let source_display = layout::display(source);
-    let bytes = match std::fs::read(source) {
+    let bytes = match fsx::read_bounded(source, fsx::MAX_SOURCE_BYTES) {
         Ok(bytes) => bytes,
         Err(err) => {
             return Err(fail(format!(
@@ -108,7 +108,7 @@ pub fn verify(layout: &Layout, resources: &BTreeMap<String, String>) -> Vec<(Str
         let Some(path) = blob_path(layout, address, recorded) else {
             continue;
         };
-        let finding = match fsx::read_bytes(&path) {
+        let finding = match fsx::read_bytes(&path, fsx::MAX_SOURCE_BYTES) {
             Read::Found(bytes) => {
                 let actual = digest::sha256_hex(&bytes);
                 if &actual == recorded {

@@ -5,6 +5,7 @@
 use crate::config::{self, RawClusterConfig};
 use crate::diagnostic::Diagnostic;
 use crate::digest;
+use crate::fsx;
 use crate::lang::{query, schema};
 use crate::layout::{self, Layout};
 use serde::Serialize;
@@ -129,7 +130,7 @@ fn build(
         let schema_display = layout::display(&schema_path);
         let mut schema_digest = String::new();
         let mut catalog = None;
-        match std::fs::read_to_string(&schema_path) {
+        match fsx::read_text_bounded(&schema_path, fsx::MAX_SOURCE_BYTES) {
             Err(err) => diagnostics.push(Diagnostic::error(
                 "schema_file_missing",
                 format!("graphs.{graph_id}.schema"),
@@ -176,7 +177,7 @@ fn build(
 
             let file = layout.resolve(&query_config.file);
             let display = layout::display(&file);
-            let text = match std::fs::read_to_string(&file) {
+            let text = match fsx::read_text_bounded(&file, fsx::MAX_SOURCE_BYTES) {
                 Ok(text) => text,
                 Err(err) => {
                     diagnostics.push(Diagnostic::error(
@@ -268,7 +269,7 @@ fn build(
         }
         let file = layout.resolve(&policy.file);
         let display = layout::display(&file);
-        match std::fs::read(&file) {
+        match fsx::read_bounded(&file, fsx::MAX_SOURCE_BYTES) {
             Ok(bytes) => {
                 resources.insert(
                     address.clone(),

@@ -2,8 +2,41 @@
 //! and text/byte reads that classify "not found" apart from other failures.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read as _, Write};
 use std::path::Path;
+
+/// Input size bounds: a config folder is small text; anything beyond these is a mistake or an
+/// attack, and is reported as a read error instead of exhausting memory.
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+/// Schema, query and policy sources, and the catalog blobs copied from them.
+pub const MAX_SOURCE_BYTES: u64 = 16 << 20;
+pub const MAX_STATE_BYTES: u64 = 256 << 20;
+pub const MAX_LOCK_BYTES: u64 = 1 << 20;
+
+/// Read a whole file, refusing files larger than `limit` bytes (checked while reading, so a file
+/// that grows underneath us is caught too).
+pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("file is larger than the {} MiB limit", limit >> 20),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// `read_bounded` as UTF-8 text, with std's error text for invalid UTF-8.
+pub fn read_text_bounded(path: &Path, limit: u64) -> io::Result<String> {
+    String::from_utf8(read_bounded(path, limit)?).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
 
 /// The step of an atomic write that failed; callers map each to their own diagnostic text.
 #[derive(Debug)]
@@ -26,8 +59,8 @@ pub fn atomic_write(temp: &Path, target: &Path, bytes: &[u8]) -> Result<(), Atom
         .create_new(true)
         .open(temp)
         .map_err(AtomicWriteError::Create)?;
-    let written = file
-        .write_all(bytes)
+    let written = crate::faults::io_point("write")
+        .and_then(|()| file.write_all(bytes))
         .map_err(AtomicWriteError::Write)
         .and_then(|()| file.sync_all().map_err(AtomicWriteError::Sync));
     drop(file);
@@ -35,11 +68,13 @@ pub fn atomic_write(temp: &Path, target: &Path, bytes: &[u8]) -> Result<(), Atom
         let _ = std::fs::remove_file(temp);
         return Err(err);
     }
+    crate::faults::crash_point("before-rename");
     if let Err(err) = std::fs::rename(temp, target) {
         let _ = std::fs::remove_file(temp);
         return Err(AtomicWriteError::Rename(err));
     }
     sync_parent_dir(target);
+    crate::faults::crash_point("after-rename");
     Ok(())
 }
 
@@ -70,15 +105,15 @@ fn classify<T>(result: io::Result<T>) -> Read<T> {
     }
 }
 
-/// Read raw bytes, telling "not found" apart from other failures.
-pub fn read_bytes(path: &Path) -> Read<Vec<u8>> {
-    classify(std::fs::read(path))
+/// Read raw bytes (at most `limit`), telling "not found" apart from other failures.
+pub fn read_bytes(path: &Path, limit: u64) -> Read<Vec<u8>> {
+    classify(read_bounded(path, limit))
 }
 
-/// Read UTF-8 text, telling "not found" apart from other failures (invalid UTF-8 is a failure
-/// whose text is `stream did not contain valid UTF-8`).
-pub fn read_text(path: &Path) -> Read<String> {
-    classify(std::fs::read_to_string(path))
+/// Read UTF-8 text (at most `limit` bytes), telling "not found" apart from other failures
+/// (invalid UTF-8 is a failure whose text is `stream did not contain valid UTF-8`).
+pub fn read_text(path: &Path, limit: u64) -> Read<String> {
+    classify(read_text_bounded(path, limit))
 }
 
 #[cfg(test)]
@@ -113,16 +148,33 @@ mod tests {
     #[test]
     fn read_text_classifies() {
         let dir = tempfile::tempdir().expect("tempdir");
+        let limit = MAX_SOURCE_BYTES;
         assert!(matches!(
-            read_text(&dir.path().join("nope")),
+            read_text(&dir.path().join("nope"), limit),
             Read::NotFound
         ));
-        assert!(matches!(read_text(dir.path()), Read::Failed(_)));
+        match read_text(dir.path(), limit) {
+            Read::Failed(err) => assert_eq!(err.to_string(), "Is a directory (os error 21)"),
+            _ => panic!("expected failure"),
+        }
         let bad = dir.path().join("bad");
         std::fs::write(&bad, [0xffu8, 0xfe]).expect("seed");
-        match read_text(&bad) {
+        match read_text(&bad, limit) {
             Read::Failed(err) => assert_eq!(err.to_string(), "stream did not contain valid UTF-8"),
             _ => panic!("expected failure"),
         }
+    }
+
+    #[test]
+    fn oversized_files_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'a'; (2 << 20) + 1]).expect("seed");
+        let err = read_bounded(&big, 2 << 20).expect_err("too big");
+        assert_eq!(err.to_string(), "file is larger than the 2 MiB limit");
+        assert_eq!(
+            read_bounded(&big, 3 << 20).expect("fits").len(),
+            (2 << 20) + 1
+        );
     }
 }

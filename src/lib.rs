@@ -7,6 +7,7 @@ pub mod config;
 pub mod desired;
 pub mod diagnostic;
 pub mod digest;
+pub mod faults;
 pub mod fsx;
 pub mod lang;
 pub mod layout;

@@ -38,15 +38,16 @@ pub fn observe(root: &Path) -> Observation {
         Err(message) => return Observation::Failed(format!("graph root '{shown}': {message}")),
     };
     let schema_path = root.join("_schema.pg");
-    let schema_text = match std::fs::read_to_string(&schema_path) {
-        Ok(text) => text,
-        Err(err) => {
-            return Observation::Failed(format!(
-                "graph root '{shown}': could not read '{}': {err}",
-                layout::display(&schema_path)
-            ));
-        }
-    };
+    let schema_text =
+        match crate::fsx::read_text_bounded(&schema_path, crate::fsx::MAX_SOURCE_BYTES) {
+            Ok(text) => text,
+            Err(err) => {
+                return Observation::Failed(format!(
+                    "graph root '{shown}': could not read '{}': {err}",
+                    layout::display(&schema_path)
+                ));
+            }
+        };
     if let Err(err) = schema::parse_schema(&schema_text).and_then(|ast| schema::build_catalog(&ast))
     {
         return Observation::Failed(format!(

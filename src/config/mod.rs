@@ -7,6 +7,7 @@ pub mod scan;
 pub use raw::{GraphConfig, PolicyConfig, QueryConfig, RawClusterConfig};
 
 use crate::diagnostic::Diagnostic;
+use crate::fsx;
 use crate::layout::{self, Layout};
 
 /// Parse stage: directory check, read, text scans, typed deserialisation. Returns the raw config
@@ -20,7 +21,7 @@ pub fn parse(layout: &Layout, diagnostics: &mut Vec<Diagnostic>) -> Option<RawCl
         ));
         return None;
     }
-    let text = match std::fs::read_to_string(layout.config_file()) {
+    let text = match fsx::read_text_bounded(&layout.config_file(), fsx::MAX_CONFIG_BYTES) {
         Ok(text) => text,
         Err(err) => {
             diagnostics.push(Diagnostic::error(

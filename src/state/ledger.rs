@@ -131,7 +131,7 @@ pub fn read_state(
     observations: &mut StateObservations,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> StateRead {
-    let text = match fsx::read_text(&layout.state_file()) {
+    let text = match fsx::read_text(&layout.state_file(), fsx::MAX_STATE_BYTES) {
         Read::Found(text) => text,
         Read::NotFound => return StateRead::Missing,
         Read::Failed(err) => {
@@ -192,7 +192,7 @@ pub fn write_state(
         return false;
     }
     let state_file = layout.state_file();
-    let current_cas = match fsx::read_bytes(&state_file) {
+    let current_cas = match fsx::read_bytes(&state_file, fsx::MAX_STATE_BYTES) {
         Read::Found(bytes) => Some(digest::state_cas(&bytes)),
         Read::NotFound => None,
         Read::Failed(err) => {
@@ -247,7 +247,7 @@ pub fn write_state(
         diagnostics.push(Diagnostic::error("state_write_error", path, message));
         return false;
     }
-    let written = match std::fs::read_to_string(&state_file) {
+    let written = match fsx::read_text_bounded(&state_file, fsx::MAX_STATE_BYTES) {
         Ok(text) => text,
         Err(err) => {
             diagnostics.push(Diagnostic::error(

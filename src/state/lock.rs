@@ -53,7 +53,7 @@ impl Drop for LockGuard {
 
 /// Remove the lock file at `path` if (and only if) it holds lock id `id`.
 pub fn release_if_owned(path: &std::path::Path, id: &str) {
-    let owned = std::fs::read_to_string(path)
+    let owned = fsx::read_text_bounded(path, fsx::MAX_LOCK_BYTES)
         .ok()
         .and_then(|text| serde_json::from_str::<LockFile>(&text).ok())
         .is_some_and(|lock| lock.lock_id == id);
@@ -127,7 +127,7 @@ pub fn acquire(
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
             crate::signals::forget_lock();
             observations.locked = true;
-            let existing = std::fs::read_to_string(&path)
+            let existing = fsx::read_text_bounded(&path, fsx::MAX_LOCK_BYTES)
                 .ok()
                 .and_then(|text| serde_json::from_str::<LockFile>(&text).ok())
                 .filter(|lock| lock.version == 1);
@@ -209,7 +209,7 @@ pub fn observe(
         return;
     }
     observations.locked = true;
-    match std::fs::read_to_string(&path) {
+    match fsx::read_text_bounded(&path, fsx::MAX_LOCK_BYTES) {
         Ok(text) => {
             parse_existing(&text, false, runtime, observations, diagnostics);
         }
@@ -230,7 +230,7 @@ pub fn force_unlock(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
     let path = layout.lock_file();
-    let text = match fsx::read_text(&path) {
+    let text = match fsx::read_text(&path, fsx::MAX_LOCK_BYTES) {
         Read::Found(text) => text,
         Read::NotFound => {
             diagnostics.push(Diagnostic::error(
