@@ -97,6 +97,12 @@ pub fn duplicate_keys(text: &str) -> Vec<Diagnostic> {
 
 /// Report reserved top-level keys in document order; silent when the text is not a YAML mapping.
 pub fn reserved_fields(text: &str) -> Vec<Diagnostic> {
+    // A second full YAML parse is the costliest step of loading a large config. A key can only
+    // equal a reserved name if that name appears in the text, or is spelled with an escape in a
+    // double-quoted key; when neither is possible the result is known to be empty.
+    if !text.contains('\\') && !RESERVED_FIELDS.iter().any(|name| text.contains(name)) {
+        return Vec::new();
+    }
     let Ok(serde_yaml::Value::Mapping(mapping)) = serde_yaml::from_str::<serde_yaml::Value>(text)
     else {
         return Vec::new();
@@ -200,6 +206,12 @@ mod tests {
         assert_eq!(found, vec!["ui", "apply"]);
         assert!(reserved_fields("[1, 2]").is_empty());
         assert!(reserved_fields("a: [").is_empty());
+        // Escaped spellings still count, so the fast path must not skip them.
+        let escaped: Vec<String> = reserved_fields("version: 1\n\"u\\x69\": {}\n")
+            .into_iter()
+            .map(|d| d.path)
+            .collect();
+        assert_eq!(escaped, vec!["ui"]);
     }
 
     proptest::proptest! {

@@ -1,0 +1,188 @@
+//! Headline benchmark: `cluster validate` over a large generated config folder (the shape of
+//! `shared/bench/perfgen.py`: 20 graphs × 250 queries = 5,000 stored queries, 20 policies).
+//!
+//! Prints the mean wall time of a whole validate (read + digest + parse + type-check), the I/O
+//! floor (read + sha256 of the same files, nothing else), their ratio, and the ratio to a one-
+//! second budget. Run: `cargo bench --bench cluster_validate`.
+
+use omnigraph_cluster::digest::sha256_hex;
+use omnigraph_cluster::layout::Layout;
+use omnigraph_cluster::ops::validate;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const GRAPHS: usize = 20;
+const QUERIES: usize = 250;
+const POLICIES: usize = 20;
+const BUDGET: Duration = Duration::from_secs(1);
+
+const SCHEMA: &str = "// graph {g}
+interface Named {
+  name: String @key
+}
+node Person implements Named {
+  title: String?
+  age: I32?
+  email: String? @unique
+  tags: [String]?
+}
+node Company implements Named {
+  founded: I64?
+  kind: enum(startup, enterprise, nonprofit)?
+}
+node Project implements Named {
+  budget: F64?
+  started: Date?
+}
+node Doc {
+  slug: String @key
+  title: String
+  body: String?
+  embedding: Vector(8)?
+}
+node Skill implements Named {
+  level: I32?
+}
+node Team implements Named {
+  size: I32?
+}
+edge WorksAt: Person -> Company {
+  since: Date?
+  role: String?
+}
+edge Knows: Person -> Person
+edge HasSkill: Person -> Skill
+edge Owns: Team -> Project
+edge Wrote: Person -> Doc
+";
+
+const QUERY_SHAPES: [&str; 5] = [
+    "query {n}($name: String) {
+  match { $p: Person { name: $name } }
+  return { $p.name, $p.title, $p.age }
+}
+",
+    "query {n}($company: String) {
+  match {
+    $c: Company { name: $company }
+    $p worksAt $c
+    $p.age > 21
+  }
+  return { $p.name, $p.title }
+  order { $p.name asc }
+  limit 100
+}
+",
+    "query {n}($name: String) {
+  match {
+    $a: Person { name: $name }
+    $a knows{1,3} $b
+    $b hasSkill $s
+  }
+  return { $b.name, $s.name, count($s) as n }
+}
+",
+    "query {n}($slug: String, $title: String) {
+  insert Doc { slug: $slug, title: $title }
+}
+",
+    "query {n}($name: String) {
+  match {
+    $p: Person { name: $name }
+    not { $p worksAt $c }
+  }
+  return { $p.name }
+}
+",
+];
+
+fn generate(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    let mut yaml = String::from("version: 1\nmetadata:\n  name: perf\ngraphs:\n");
+    for g in 0..GRAPHS {
+        let gid = format!("g{g:03}");
+        let gdir = dir.join(&gid);
+        std::fs::create_dir_all(&gdir)?;
+        let schema = gdir.join("schema.pg");
+        std::fs::write(&schema, SCHEMA.replace("{g}", &gid))?;
+        files.push(schema);
+        yaml.push_str(&format!(
+            "  {gid}:\n    schema: ./{gid}/schema.pg\n    queries:\n"
+        ));
+        for q in 0..QUERIES {
+            let name = format!("q{q:04}");
+            let file = gdir.join(format!("{name}.gq"));
+            std::fs::write(&file, QUERY_SHAPES[q % QUERY_SHAPES.len()].replace("{n}", &name))?;
+            files.push(file);
+            yaml.push_str(&format!("      {name}:\n        file: ./{gid}/{name}.gq\n"));
+        }
+    }
+    yaml.push_str("policies:\n");
+    for p in 0..POLICIES {
+        let file = dir.join(format!("p{p:02}.policy.yaml"));
+        let rules: String = (0..50).map(|i| format!("  - allow: read-{i}\n")).collect();
+        std::fs::write(&file, format!("rules:\n{rules}"))?;
+        files.push(file);
+        let target = if p == 0 {
+            "cluster".to_string()
+        } else {
+            format!("g{:03}", p % GRAPHS)
+        };
+        yaml.push_str(&format!(
+            "  p{p:02}:\n    file: ./p{p:02}.policy.yaml\n    applies_to: [{target}]\n"
+        ));
+    }
+    let config = dir.join("cluster.yaml");
+    std::fs::write(&config, yaml)?;
+    files.push(config);
+    Ok(files)
+}
+
+fn mean_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    f(); // warm the page cache and allocator
+    let start = Instant::now();
+    for _ in 0..runs {
+        f();
+    }
+    start.elapsed() / runs as u32
+}
+
+fn main() -> std::io::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let files = generate(dir.path())?;
+    let layout = Layout::new(dir.path());
+
+    let check = validate::run(&layout);
+    let errors = check.diagnostics.iter().filter(|d| d.is_error()).count();
+    println!(
+        "folder: {GRAPHS} graphs, {} queries, {POLICIES} policies; validate ok={} ({errors} errors)",
+        GRAPHS * QUERIES,
+        check.ok
+    );
+    if let Some(first) = check.diagnostics.first() {
+        println!("first diagnostic: {} {}: {}", first.code, first.path, first.message);
+    }
+
+    let runs = 10;
+    let floor = mean_of(runs, || {
+        for file in &files {
+            let bytes = std::fs::read(file).unwrap_or_default();
+            std::hint::black_box(sha256_hex(&bytes));
+        }
+    });
+    let full = mean_of(runs, || {
+        std::hint::black_box(validate::run(&layout));
+    });
+    println!("I/O floor (read + sha256 of every file): {:>8.2} ms", floor.as_secs_f64() * 1e3);
+    println!("cluster validate (everything):          {:>8.2} ms", full.as_secs_f64() * 1e3);
+    println!(
+        "ratio validate / I/O floor: {:.2}x",
+        full.as_secs_f64() / floor.as_secs_f64()
+    );
+    println!(
+        "ratio validate / {} ms budget: {:.3}",
+        BUDGET.as_millis(),
+        full.as_secs_f64() / BUDGET.as_secs_f64()
+    );
+    Ok(())
+}
