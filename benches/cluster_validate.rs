@@ -112,7 +112,10 @@ fn generate(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
         for q in 0..QUERIES {
             let name = format!("q{q:04}");
             let file = gdir.join(format!("{name}.gq"));
-            std::fs::write(&file, QUERY_SHAPES[q % QUERY_SHAPES.len()].replace("{n}", &name))?;
+            std::fs::write(
+                &file,
+                QUERY_SHAPES[q % QUERY_SHAPES.len()].replace("{n}", &name),
+            )?;
             files.push(file);
             yaml.push_str(&format!("      {name}:\n        file: ./{gid}/{name}.gq\n"));
         }
@@ -160,7 +163,10 @@ fn main() -> std::io::Result<()> {
         check.ok
     );
     if let Some(first) = check.diagnostics.first() {
-        println!("first diagnostic: {} {}: {}", first.code, first.path, first.message);
+        println!(
+            "first diagnostic: {} {}: {}",
+            first.code, first.path, first.message
+        );
     }
 
     let runs = 10;
@@ -173,8 +179,14 @@ fn main() -> std::io::Result<()> {
     let full = mean_of(runs, || {
         std::hint::black_box(validate::run(&layout));
     });
-    println!("I/O floor (read + sha256 of every file): {:>8.2} ms", floor.as_secs_f64() * 1e3);
-    println!("cluster validate (everything):          {:>8.2} ms", full.as_secs_f64() * 1e3);
+    println!(
+        "I/O floor (read + sha256 of every file): {:>8.2} ms",
+        floor.as_secs_f64() * 1e3
+    );
+    println!(
+        "cluster validate (everything):          {:>8.2} ms",
+        full.as_secs_f64() * 1e3
+    );
     println!(
         "ratio validate / I/O floor: {:.2}x",
         full.as_secs_f64() / floor.as_secs_f64()

@@ -99,12 +99,7 @@ pub fn run(layout: &Layout, runtime: &Runtime) -> ApplyOutput {
     plan::classify(&mut changes, &desired.dependencies);
     output.changes = changes.clone();
 
-    let approvals = plan::approvals(&changes);
-    let needs_approval = changes.iter().any(|c| {
-        c.disposition == Some(Disposition::Applied)
-            && approvals.iter().any(|a| a.resource == c.resource)
-    });
-    if needs_approval {
+    if executes_gated_change(&changes) {
         diagnostics.push(Diagnostic::error(
             "apply_approval_invariant_violation",
             "changes",
@@ -170,6 +165,16 @@ pub fn run(layout: &Layout, runtime: &Runtime) -> ApplyOutput {
         matches!(d, Disposition::Deferred | Disposition::Blocked)
     });
     finish(output, observations, diagnostics)
+}
+
+/// The approval invariant (§3.3 step 9): no change apply would execute may need approval.
+/// Unreachable with today's classifier, which defers every graph/schema delete.
+fn executes_gated_change(changes: &[Change]) -> bool {
+    let approvals = plan::approvals(changes);
+    changes.iter().any(|c| {
+        c.disposition == Some(Disposition::Applied)
+            && approvals.iter().any(|a| a.resource == c.resource)
+    })
 }
 
 fn count(changes: &[Change], pred: impl Fn(Disposition) -> bool) -> usize {
@@ -280,5 +285,135 @@ fn recompute_composites(state: &mut ClusterState, desired: &Desired) {
             .unwrap_or("");
         let composite = digest::graph_digest(graph, schema, state_query_digests(state, graph));
         state.set_digest(&address, composite);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::path::Path;
+    use std::rc::Rc;
+
+    const PEOPLE_PG: &str = "\nnode Person {\n  name: String @key\n  age: I32?\n}\n";
+    const PEOPLE_GQ: &str = "\nquery find_person($name: String) {\n  match { $p: Person { name: $name } }\n  return { $p.name, $p.age }\n}\n";
+    const SCHEMA_DIGEST: &str = "ab8674c2deeb33b15bd7a1f7d98acd8fdf6e5634230dc0349e3e2920475f26d6";
+
+    fn fixture(dir: &Path) {
+        std::fs::write(dir.join("people.pg"), PEOPLE_PG).expect("write");
+        std::fs::write(dir.join("people.gq"), PEOPLE_GQ).expect("write");
+        std::fs::write(dir.join("base.policy.yaml"), "rules: []\n").expect("write");
+        std::fs::write(
+            dir.join("cluster.yaml"),
+            "version: 1\nmetadata:\n  name: company-brain\nstate:\n  backend: cluster\n  lock: true\ngraphs:\n  knowledge:\n    schema: ./people.pg\n    queries:\n      find_person:\n        file: ./people.gq\npolicies:\n  base:\n    file: ./base.policy.yaml\n    applies_to: [knowledge]\n",
+        )
+        .expect("write");
+        std::fs::create_dir_all(dir.join("__cluster")).expect("mkdir");
+        std::fs::write(
+            dir.join("__cluster/state.json"),
+            format!(
+                "{{\"version\":1,\"state_revision\":1,\"applied_revision\":{{\"resources\":{{\"graph.knowledge\":{{\"digest\":\"seed\"}},\"schema.knowledge\":{{\"digest\":\"{SCHEMA_DIGEST}\"}}}}}}}}"
+            ),
+        )
+        .expect("write");
+    }
+
+    /// S58: the query source changes after load, before its blob is written. The hook is the id
+    /// source: call 1 is the lock id, call 2 the policy blob's temp name (policy.base is applied
+    /// first), so the query file is edited between the two blob writes.
+    #[test]
+    fn s58_source_changed_during_apply() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fixture(dir.path());
+        let calls = Rc::new(Cell::new(0u32));
+        let gq = dir.path().join("people.gq");
+        let hook_calls = Rc::clone(&calls);
+        let runtime = Runtime {
+            now: Box::new(time::OffsetDateTime::now_utc),
+            new_id: Box::new(move || {
+                hook_calls.set(hook_calls.get() + 1);
+                if hook_calls.get() == 2 {
+                    std::fs::write(&gq, "query find_person() { changed }").expect("edit");
+                }
+                format!("01TESTID{:018}", hook_calls.get())
+            }),
+            pid: 1,
+        };
+        let state_before = std::fs::read(dir.path().join("__cluster/state.json")).expect("read");
+        let out = run(&Layout::new(dir.path()), &runtime);
+        assert!(!out.ok);
+        let changed: Vec<_> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "resource_content_changed")
+            .collect();
+        assert_eq!(changed.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!(changed[0].path, "query.knowledge.find_person");
+        assert!(!out.state_written);
+        assert_eq!(
+            std::fs::read(dir.path().join("__cluster/state.json")).expect("read"),
+            state_before
+        );
+        let policy_blob = dir.path().join(
+            "__cluster/resources/policy/base/e0dfa70eb69d47fe9cb2be8a4fcd53e74cf7fe26fcbb1f06912b57a9c028e4e0.yaml",
+        );
+        assert_eq!(std::fs::read(policy_blob).expect("blob"), b"rules: []\n");
+        assert!(!dir.path().join("__cluster/resources/query").exists());
+        assert!(!dir.path().join("__cluster/lock.json").exists());
+    }
+
+    #[test]
+    fn approval_invariant_detects_an_executed_gated_change() {
+        let gated = Change {
+            resource: "graph.old".into(),
+            operation: Operation::Delete,
+            before_digest: Some("1".into()),
+            after_digest: None,
+            disposition: Some(Disposition::Applied),
+            reason: None,
+        };
+        assert!(executes_gated_change(std::slice::from_ref(&gated)));
+        let deferred = Change {
+            disposition: Some(Disposition::Deferred),
+            ..gated
+        };
+        assert!(!executes_gated_change(&[deferred]));
+    }
+
+    /// M-46a: an applied query change whose desired resource records no source file.
+    #[test]
+    fn payload_without_source_is_reported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let desired = Desired {
+            resources: Vec::new(),
+            resource_digests: BTreeMap::new(),
+            dependencies: Vec::new(),
+            graphs: Vec::new(),
+            config_digest: String::new(),
+            state_lock: true,
+        };
+        let change = Change {
+            resource: "query.g.q".into(),
+            operation: Operation::Create,
+            before_digest: None,
+            after_digest: Some("d".into()),
+            disposition: Some(Disposition::Applied),
+            reason: None,
+        };
+        let mut diagnostics = Vec::new();
+        publish_payloads(
+            &Layout::new(dir.path()),
+            &Runtime::system(),
+            &desired,
+            &[change],
+            &mut diagnostics,
+        );
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, "resource_payload_write_error");
+        assert_eq!(
+            diagnostics[0].message,
+            "no source file recorded for resource"
+        );
+        assert_eq!(diagnostics[0].path, "query.g.q");
     }
 }
