@@ -7,9 +7,13 @@ use std::path::PathBuf;
 #[command(
     name = "omnigraph",
     version,
-    about = "OmniGraph command-line interface"
+    about = "OmniGraph command-line interface",
+    disable_version_flag = true
 )]
 pub struct Cli {
+    /// Print version
+    #[arg(short = 'v', long = "version", action = clap::ArgAction::Version)]
+    pub version: Option<bool>,
     /// Acting identity (accepted for compatibility with the wider omnigraph CLI; ignored here)
     #[arg(long = "as", global = true, value_name = "ACTOR")]
     pub actor: Option<String>,
