@@ -2,7 +2,7 @@
 //! the content-addressed catalog, then publish the new state with a compare-and-swap. Graph and
 //! schema changes are deferred; their dependants are blocked.
 
-use super::DesiredRevision;
+use super::{DesiredRevision, Finish, lock_or_warn};
 use crate::catalog;
 use crate::desired::{self, Desired};
 use crate::diagnostic::{Diagnostic, has_errors};
@@ -10,7 +10,7 @@ use crate::digest;
 use crate::layout::{self, Layout, STATE_FILE_REL};
 use crate::plan::{self, Change, Disposition, Operation};
 use crate::runtime::Runtime;
-use crate::state::{ClusterState, ResourceStatus, StateObservations, StatusRecord, ledger, lock};
+use crate::state::{ClusterState, ResourceStatus, StateObservations, StatusRecord, ledger};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -48,50 +48,36 @@ pub fn run(layout: &Layout, runtime: &Runtime) -> ApplyOutput {
         resource_statuses: BTreeMap::new(),
         diagnostics: Vec::new(),
     };
-    let finish = |mut output: ApplyOutput, observations, diagnostics: Vec<Diagnostic>| {
-        output.ok = !has_errors(&diagnostics);
-        output.state_observations = observations;
-        output.diagnostics = diagnostics;
-        output
-    };
     let Some(desired) = desired else {
-        return finish(output, observations, diagnostics);
+        return output.finish(observations, diagnostics);
     };
     output.desired_revision.config_digest = Some(desired.config_digest.clone());
     if has_errors(&diagnostics) {
-        return finish(output, observations, diagnostics);
+        return output.finish(observations, diagnostics);
     }
 
-    let _guard = if desired.state_lock {
-        lock::acquire(
-            layout,
-            runtime,
-            "apply",
-            &mut observations,
-            &mut diagnostics,
-        )
-    } else {
-        diagnostics.push(Diagnostic::warning(
-            "state_lock_disabled",
-            "state.lock",
-            "state.lock is false; apply wrote state without acquiring the cluster state lock",
-        ));
-        None
-    };
+    let _guard = lock_or_warn(
+        desired.state_lock,
+        layout,
+        runtime,
+        "apply",
+        &mut observations,
+        &mut diagnostics,
+    );
     if has_errors(&diagnostics) {
-        return finish(output, observations, diagnostics);
+        return output.finish(observations, diagnostics);
     }
     let (state, expected_cas) =
         match ledger::read_state(layout, &mut observations, &mut diagnostics) {
             ledger::StateRead::Found { state, cas } => (state, cas),
-            ledger::StateRead::Failed => return finish(output, observations, diagnostics),
+            ledger::StateRead::Failed => return output.finish(observations, diagnostics),
             ledger::StateRead::Missing => {
                 diagnostics.push(Diagnostic::error(
                 "state_missing",
                 STATE_FILE_REL,
                 "apply requires an existing state.json; run `cluster import` to bootstrap state",
             ));
-                return finish(output, observations, diagnostics);
+                return output.finish(observations, diagnostics);
             }
         };
 
@@ -106,7 +92,7 @@ pub fn run(layout: &Layout, runtime: &Runtime) -> ApplyOutput {
             "an executable change requires approval; refusing to apply",
         ));
         output.resource_statuses = state.resource_statuses.clone();
-        return finish(output, observations, diagnostics);
+        return output.finish(observations, diagnostics);
     }
 
     for change in &changes {
@@ -131,7 +117,7 @@ pub fn run(layout: &Layout, runtime: &Runtime) -> ApplyOutput {
     publish_payloads(layout, runtime, &desired, &changes, &mut diagnostics);
     if has_errors(&diagnostics) {
         output.resource_statuses = state.resource_statuses.clone();
-        return finish(output, observations, diagnostics);
+        return output.finish(observations, diagnostics);
     }
 
     let mut next = state.clone();
@@ -164,7 +150,7 @@ pub fn run(layout: &Layout, runtime: &Runtime) -> ApplyOutput {
     output.deferred_count = count(&changes, |d| {
         matches!(d, Disposition::Deferred | Disposition::Blocked)
     });
-    finish(output, observations, diagnostics)
+    output.finish(observations, diagnostics)
 }
 
 /// The approval invariant (§3.3 step 9): no change apply would execute may need approval.

@@ -1,13 +1,13 @@
 //! `cluster plan`: diff the desired revision against the ledger under the lock; writes nothing
 //! but the (empty) state directory the lock needs.
 
-use super::DesiredRevision;
+use super::{DesiredRevision, Finish, lock_or_warn};
 use crate::desired::{self, Dependency};
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::layout::{self, Layout};
 use crate::plan::{self, ApprovalRequirement, BlastRadius, Change};
 use crate::runtime::Runtime;
-use crate::state::{StateObservations, ledger, lock};
+use crate::state::{StateObservations, ledger};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -42,27 +42,23 @@ pub fn run(layout: &Layout, runtime: &Runtime) -> PlanOutput {
         diagnostics: Vec::new(),
     };
     let Some(desired) = desired else {
-        output.diagnostics = diagnostics;
-        return output;
+        return output.finish(observations, diagnostics);
     };
     output.desired_revision.config_digest = Some(desired.config_digest.clone());
     output.resource_digests = desired.resource_digests.clone();
     output.dependencies = desired.dependencies.clone();
     if has_errors(&diagnostics) {
-        output.diagnostics = diagnostics;
-        return output;
+        return output.finish(observations, diagnostics);
     }
 
-    let _guard = if desired.state_lock {
-        lock::acquire(layout, runtime, "plan", &mut observations, &mut diagnostics)
-    } else {
-        diagnostics.push(Diagnostic::warning(
-            "state_lock_disabled",
-            "state.lock",
-            "state.lock is false; plan read state without acquiring the cluster state lock",
-        ));
-        None
-    };
+    let _guard = lock_or_warn(
+        desired.state_lock,
+        layout,
+        runtime,
+        "plan",
+        &mut observations,
+        &mut diagnostics,
+    );
     let mut prior = BTreeMap::new();
     if !has_errors(&diagnostics)
         && let ledger::StateRead::Found { state, .. } =
@@ -77,8 +73,5 @@ pub fn run(layout: &Layout, runtime: &Runtime) -> PlanOutput {
         output.approvals_required = plan::approvals(&changes);
         output.changes = changes;
     }
-    output.ok = !has_errors(&diagnostics);
-    output.state_observations = observations;
-    output.diagnostics = diagnostics;
-    output
+    output.finish(observations, diagnostics)
 }

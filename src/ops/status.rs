@@ -1,6 +1,7 @@
 //! `cluster status`: report the ledger and verify catalog blobs. Never locks, never writes, never
 //! reads schema/query/policy files or graph roots.
 
+use super::Finish;
 use crate::catalog;
 use crate::config;
 use crate::diagnostic::{Diagnostic, has_errors};
@@ -58,8 +59,5 @@ pub fn run(layout: &Layout, runtime: &Runtime) -> StatusOutput {
             }
         }
     }
-    output.ok = !has_errors(&diagnostics);
-    output.state_observations = observations;
-    output.diagnostics = diagnostics;
-    output
+    output.finish(observations, diagnostics)
 }

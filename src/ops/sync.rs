@@ -1,6 +1,7 @@
 //! `cluster refresh` and `cluster import`: observe every declared graph root read-only and record
 //! what was seen in the ledger. Import creates the first state; refresh rewrites an existing one.
 
+use super::{Finish, lock_or_warn};
 use crate::catalog::{self, Finding};
 use crate::desired::{self, Desired};
 use crate::diagnostic::{Diagnostic, has_errors};
@@ -9,7 +10,7 @@ use crate::layout::{self, Layout, STATE_FILE_REL};
 use crate::observe::{self, Observation};
 use crate::ops::apply::state_query_digests;
 use crate::runtime::Runtime;
-use crate::state::{ClusterState, ResourceStatus, StateObservations, StatusRecord, ledger, lock};
+use crate::state::{ClusterState, ResourceStatus, StateObservations, StatusRecord, ledger};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -67,32 +68,22 @@ pub fn run(layout: &Layout, runtime: &Runtime, operation: SyncOperation) -> Sync
         observations: BTreeMap::new(),
         diagnostics: Vec::new(),
     };
-    let finish = |mut output: SyncOutput, observations, diagnostics: Vec<Diagnostic>| {
-        output.ok = !has_errors(&diagnostics);
-        output.state_observations = observations;
-        output.diagnostics = diagnostics;
-        output
-    };
     let Some(desired) = desired else {
-        return finish(output, observations, diagnostics);
+        return output.finish(observations, diagnostics);
     };
     if has_errors(&diagnostics) {
         output.resource_digests = desired.resource_digests.clone();
-        return finish(output, observations, diagnostics);
+        return output.finish(observations, diagnostics);
     }
 
-    let _guard = if desired.state_lock {
-        lock::acquire(layout, runtime, label, &mut observations, &mut diagnostics)
-    } else {
-        diagnostics.push(Diagnostic::warning(
-            "state_lock_disabled",
-            "state.lock",
-            format!(
-                "state.lock is false; {label} wrote state without acquiring the cluster state lock"
-            ),
-        ));
-        None
-    };
+    let _guard = lock_or_warn(
+        desired.state_lock,
+        layout,
+        runtime,
+        label,
+        &mut observations,
+        &mut diagnostics,
+    );
     let read = if has_errors(&diagnostics) {
         ledger::StateRead::Failed
     } else {
@@ -101,7 +92,7 @@ pub fn run(layout: &Layout, runtime: &Runtime, operation: SyncOperation) -> Sync
     let (mut state, expected_cas) = match (read, operation) {
         (ledger::StateRead::Failed, _) => {
             output.resource_digests = desired.resource_digests.clone();
-            return finish(output, observations, diagnostics);
+            return output.finish(observations, diagnostics);
         }
         (ledger::StateRead::Missing, SyncOperation::Refresh) => {
             diagnostics.push(Diagnostic::error(
@@ -109,7 +100,7 @@ pub fn run(layout: &Layout, runtime: &Runtime, operation: SyncOperation) -> Sync
                 STATE_FILE_REL,
                 "refresh requires an existing state.json; run `cluster import` to bootstrap state",
             ));
-            return finish(output, observations, diagnostics);
+            return output.finish(observations, diagnostics);
         }
         (ledger::StateRead::Found { state, .. }, SyncOperation::Import) => {
             diagnostics.push(Diagnostic::error(
@@ -118,7 +109,7 @@ pub fn run(layout: &Layout, runtime: &Runtime, operation: SyncOperation) -> Sync
                 "import creates initial state only when state.json is missing; use `cluster refresh` for an existing state ledger",
             ));
             output.show_state(&state);
-            return finish(output, observations, diagnostics);
+            return output.finish(observations, diagnostics);
         }
         (ledger::StateRead::Found { state, cas }, SyncOperation::Refresh) => (state, Some(cas)),
         (ledger::StateRead::Missing, SyncOperation::Import) => (
@@ -138,7 +129,7 @@ pub fn run(layout: &Layout, runtime: &Runtime, operation: SyncOperation) -> Sync
     }
     if operation == SyncOperation::Import && has_errors(&diagnostics) {
         output.show_state(&state);
-        return finish(output, observations, diagnostics);
+        return output.finish(observations, diagnostics);
     }
     state.state_revision = match operation {
         SyncOperation::Import => 1,
@@ -153,7 +144,7 @@ pub fn run(layout: &Layout, runtime: &Runtime, operation: SyncOperation) -> Sync
         &mut diagnostics,
     );
     output.show_state(&state);
-    finish(output, observations, diagnostics)
+    output.finish(observations, diagnostics)
 }
 
 /// Verify recorded payloads; drop drifted digests so `apply` republishes them (§3.5 step 9).
