@@ -2,12 +2,13 @@
 //! resource with its digest, the dependency edges, per-graph schema digests and the config digest.
 //! Schema and query sources are checked with the language front ends on the way.
 
-use crate::config::{self, RawClusterConfig};
+use crate::config::{self, GraphConfig, QueryConfig, RawClusterConfig};
 use crate::diagnostic::Diagnostic;
 use crate::digest;
 use crate::fsx;
 use crate::lang::{query, schema};
 use crate::layout::{self, Layout};
+use crate::par;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -115,7 +116,21 @@ fn build(
     let mut graphs = Vec::new();
     let mut graph_queries: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
 
-    for (graph_id, graph) in &raw.graphs {
+    // Compute first (in parallel: every file is independent), then emit in the contract's order.
+    let graph_list: Vec<(&String, &GraphConfig)> = raw.graphs.iter().collect();
+    let schemas = par::map(&graph_list, |(_, graph)| SchemaSource::load(layout, graph));
+    let query_jobs: Vec<(usize, &String, &QueryConfig)> = graph_list
+        .iter()
+        .enumerate()
+        .flat_map(|(index, (_, graph))| graph.queries.iter().map(move |(n, q)| (index, n, q)))
+        .collect();
+    let mut query_sources = par::map(&query_jobs, |(index, name, query)| {
+        let (graph_id, _) = graph_list[*index];
+        QuerySource::load(layout, graph_id, name, query, schemas[*index].catalog())
+    })
+    .into_iter();
+
+    for ((graph_id, graph), schema_source) in graph_list.iter().zip(schemas) {
         let graph_address = format!("graph.{graph_id}");
         let schema_address = format!("schema.{graph_id}");
         check_id(
@@ -126,82 +141,70 @@ fn build(
         );
         dependencies.insert(edge(&schema_address, &graph_address));
 
-        let schema_path = layout.resolve(&graph.schema);
-        let schema_display = layout::display(&schema_path);
         let mut schema_digest = String::new();
-        let mut catalog = None;
-        match fsx::read_text_bounded(&schema_path, fsx::MAX_SOURCE_BYTES) {
+        let display = layout::display(&schema_source.path);
+        match schema_source.outcome {
             Err(err) => diagnostics.push(Diagnostic::error(
                 "schema_file_missing",
                 format!("graphs.{graph_id}.schema"),
-                format!("could not read schema file '{schema_display}': {err}"),
+                format!("could not read schema file '{display}': {err}"),
             )),
-            Ok(text) => {
-                schema_digest = digest::sha256_hex(text.as_bytes());
+            Ok((digest, built)) => {
+                schema_digest = digest.clone();
                 resources.insert(
                     schema_address.clone(),
                     Resource {
                         address: schema_address.clone(),
                         kind: ResourceKind::Schema,
-                        digest: schema_digest.clone(),
-                        path: Some(schema_display),
-                        source: Some(schema_path),
+                        digest,
+                        path: Some(display),
+                        source: Some(schema_source.path),
                     },
                 );
-                let built = schema::parse_schema(&text).and_then(|ast| schema::build_catalog(&ast));
-                match built {
-                    Ok(built) => catalog = Some(built),
-                    Err(err) => {
-                        let code = match err {
-                            schema::SchemaError::Catalog(_) => "schema_catalog_error",
-                            _ => "schema_parse_error",
-                        };
-                        diagnostics.push(Diagnostic::error(
-                            code,
-                            format!("graphs.{graph_id}.schema"),
-                            err.to_string(),
-                        ));
-                    }
+                if let Err(err) = built {
+                    let code = match err {
+                        schema::SchemaError::Catalog(_) => "schema_catalog_error",
+                        _ => "schema_parse_error",
+                    };
+                    diagnostics.push(Diagnostic::error(
+                        code,
+                        format!("graphs.{graph_id}.schema"),
+                        err.to_string(),
+                    ));
                 }
             }
         }
-        graphs.push((graph_id.clone(), schema_digest.clone()));
+        graphs.push(((*graph_id).clone(), schema_digest));
 
         let read_queries = graph_queries.entry(graph_id.as_str()).or_default();
-        for (name, query_config) in &graph.queries {
+        for (name, query_source) in graph.queries.keys().zip(&mut query_sources) {
             let path = format!("graphs.{graph_id}.queries.{name}");
             let address = format!("query.{graph_id}.{name}");
             check_id("query name", &path, name, diagnostics);
             dependencies.insert(edge(&address, &graph_address));
             dependencies.insert(edge(&address, &schema_address));
 
-            let file = layout.resolve(&query_config.file);
-            let display = layout::display(&file);
-            let text = match fsx::read_text_bounded(&file, fsx::MAX_SOURCE_BYTES) {
-                Ok(text) => text,
-                Err(err) => {
-                    diagnostics.push(Diagnostic::error(
-                        "query_file_missing",
-                        format!("{path}.file"),
-                        format!("could not read query file '{display}': {err}"),
-                    ));
-                    continue;
+            let display = layout::display(&query_source.path);
+            match query_source.outcome {
+                Err(err) => diagnostics.push(Diagnostic::error(
+                    "query_file_missing",
+                    format!("{path}.file"),
+                    format!("could not read query file '{display}': {err}"),
+                )),
+                Ok((digest, check)) => {
+                    read_queries.push((name.as_str(), digest.clone()));
+                    resources.insert(
+                        address.clone(),
+                        Resource {
+                            address,
+                            kind: ResourceKind::Query,
+                            digest,
+                            path: Some(display),
+                            source: Some(query_source.path),
+                        },
+                    );
+                    diagnostics.extend(check);
                 }
-            };
-            let query_digest = digest::sha256_hex(text.as_bytes());
-            read_queries.push((name.as_str(), query_digest.clone()));
-            resources.insert(
-                address.clone(),
-                Resource {
-                    address,
-                    kind: ResourceKind::Query,
-                    digest: query_digest,
-                    path: Some(display),
-                    source: Some(file),
-                },
-            );
-            if let Some(diagnostic) = check_query(&text, name, catalog.as_ref(), &path) {
-                diagnostics.push(diagnostic);
             }
         }
     }
@@ -302,6 +305,54 @@ fn build(
         graphs,
         config_digest,
         state_lock,
+    }
+}
+
+/// A schema file read, digested and compiled; diagnostics are emitted later, in order.
+struct SchemaSource {
+    path: PathBuf,
+    outcome: std::io::Result<(String, Result<schema::Catalog, schema::SchemaError>)>,
+}
+
+impl SchemaSource {
+    fn load(layout: &Layout, graph: &GraphConfig) -> Self {
+        let path = layout.resolve(&graph.schema);
+        let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
+            let built = schema::parse_schema(&text).and_then(|ast| schema::build_catalog(&ast));
+            (digest::sha256_hex(text.as_bytes()), built)
+        });
+        SchemaSource { path, outcome }
+    }
+
+    fn catalog(&self) -> Option<&schema::Catalog> {
+        match &self.outcome {
+            Ok((_, Ok(catalog))) => Some(catalog),
+            _ => None,
+        }
+    }
+}
+
+/// A stored-query file read, digested and checked; diagnostics are emitted later, in order.
+struct QuerySource {
+    path: PathBuf,
+    outcome: std::io::Result<(String, Option<Diagnostic>)>,
+}
+
+impl QuerySource {
+    fn load(
+        layout: &Layout,
+        graph_id: &str,
+        name: &str,
+        query: &QueryConfig,
+        catalog: Option<&schema::Catalog>,
+    ) -> Self {
+        let path = layout.resolve(&query.file);
+        let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
+            let diagnostic_path = format!("graphs.{graph_id}.queries.{name}");
+            let check = check_query(&text, name, catalog, &diagnostic_path);
+            (digest::sha256_hex(text.as_bytes()), check)
+        });
+        QuerySource { path, outcome }
     }
 }
 

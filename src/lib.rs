@@ -14,6 +14,7 @@ pub mod layout;
 pub mod observe;
 pub mod ops;
 pub mod output;
+pub mod par;
 pub mod plan;
 pub mod runtime;
 pub mod signals;
