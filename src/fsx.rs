@@ -16,6 +16,7 @@ pub const MAX_LOCK_BYTES: u64 = 1 << 20;
 /// Read a whole file, refusing files larger than `limit` bytes (checked while reading, so a file
 /// that grows underneath us is caught too).
 pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    refuse_special_file(path)?;
     let file = File::open(path)?;
     let mut bytes = Vec::new();
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
@@ -26,6 +27,21 @@ pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
         ));
     }
     Ok(bytes)
+}
+
+/// Opening a FIFO blocks until a writer appears, and devices never end: refuse anything that is
+/// not a regular file or a directory (a directory still fails with the usual `Is a directory`
+/// text when read).
+fn refuse_special_file(path: &Path) -> io::Result<()> {
+    let kind = std::fs::metadata(path)?.file_type();
+    if kind.is_file() || kind.is_dir() {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ))
+    }
 }
 
 /// `read_bounded` as UTF-8 text, with std's error text for invalid UTF-8.
@@ -163,6 +179,19 @@ mod tests {
             Read::Failed(err) => assert_eq!(err.to_string(), "stream did not contain valid UTF-8"),
             _ => panic!("expected failure"),
         }
+    }
+
+    #[test]
+    fn fifos_and_devices_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let err = read_bounded(&fifo, 1024).expect_err("fifo");
+            assert_eq!(err.to_string(), "not a regular file");
+        }
+        let err = read_bounded(Path::new("/dev/zero"), 1024).expect_err("device");
+        assert_eq!(err.to_string(), "not a regular file");
     }
 
     #[test]
