@@ -43,6 +43,17 @@ pub fn parse_text(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawCl
         diagnostics.extend(scan_errors);
         return None;
     }
+    if let Some((line, column)) = scan::flow_nesting_exceeds(text, scan::MAX_FLOW_DEPTH) {
+        diagnostics.push(Diagnostic::error(
+            "invalid_cluster_yaml",
+            layout::CONFIG_FILE,
+            format!(
+                "could not parse cluster.yaml: flow collections nest deeper than {} levels at line {line} column {column}",
+                scan::MAX_FLOW_DEPTH
+            ),
+        ));
+        return None;
+    }
     match serde_yaml::from_str::<RawClusterConfig>(text) {
         Ok(raw) => Some(raw),
         Err(err) => {

@@ -95,12 +95,98 @@ pub fn duplicate_keys(text: &str) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// Deepest flow nesting (`[`/`{`) accepted before handing the text to the YAML parser. The
+/// parser's cost grows with the square of the nesting depth (minutes for 100,000 levels), while
+/// no valid config nests deeper than six levels and serde_yaml gives up at 128 anyway.
+pub const MAX_FLOW_DEPTH: usize = 1000;
+
+/// Where flow nesting first exceeds `limit`, as a 1-based (line, column), if it does.
+///
+/// Brackets count only outside quoted scalars, comments and block scalars (`|`, `>`), so text
+/// inside strings never trips the bound. This is a cheap approximation of YAML's grammar; it only
+/// has to be exact enough never to fire on a real configuration.
+pub fn flow_nesting_exceeds(text: &str, limit: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    // Indentation of the line that introduced a block scalar; deeper lines are its content.
+    let mut block_scalar_parent: Option<usize> = None;
+    for (index, line) in text.lines().enumerate() {
+        let indent = line.chars().take_while(|c| *c == ' ').count();
+        if quote.is_none()
+            && let Some(parent) = block_scalar_parent
+        {
+            if line.trim().is_empty() || indent > parent {
+                continue;
+            }
+            block_scalar_parent = None;
+        }
+        let mut previous = ' ';
+        let mut escaped = false;
+        let mut chars = line.chars().enumerate().peekable();
+        while let Some((column, c)) = chars.next() {
+            match quote {
+                Some('"') if escaped => escaped = false,
+                Some('"') if c == '\\' => escaped = true,
+                Some(q) if c == q => {
+                    // `''` inside a single-quoted scalar is an escaped quote.
+                    if q == '\'' && chars.peek().is_some_and(|(_, next)| *next == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                Some(_) => {}
+                None => match c {
+                    '#' if previous.is_whitespace() => break,
+                    '"' | '\'' if previous.is_whitespace() || "[{,:-".contains(previous) => {
+                        quote = Some(c)
+                    }
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth > limit {
+                            return Some((index + 1, column + 1));
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            previous = c;
+        }
+        if quote.is_none() && depth == 0 && opens_block_scalar(line) {
+            block_scalar_parent = Some(indent);
+        }
+    }
+    None
+}
+
+/// Whether a block-context line ends by introducing a block scalar (`key: |`, `- >-`, …).
+fn opens_block_scalar(line: &str) -> bool {
+    let code = strip_comment(line).trim_end();
+    let Some(head) = code
+        .rsplit_once(": ")
+        .map(|(_, v)| v)
+        .or_else(|| code.trim_start().strip_prefix("- "))
+    else {
+        return false;
+    };
+    let head = head.trim();
+    head.starts_with(['|', '>'])
+        && head[1..]
+            .chars()
+            .all(|c| c == '+' || c == '-' || c.is_ascii_digit())
+}
+
 /// Report reserved top-level keys in document order; silent when the text is not a YAML mapping.
 pub fn reserved_fields(text: &str) -> Vec<Diagnostic> {
     // A second full YAML parse is the costliest step of loading a large config. A key can only
     // equal a reserved name if that name appears in the text, or is spelled with an escape in a
     // double-quoted key; when neither is possible the result is known to be empty.
     if !text.contains('\\') && !RESERVED_FIELDS.iter().any(|name| text.contains(name)) {
+        return Vec::new();
+    }
+    // Nesting this deep fails serde_yaml's recursion limit (128): no mapping, no diagnostics.
+    if flow_nesting_exceeds(text, MAX_FLOW_DEPTH).is_some() {
         return Vec::new();
     }
     let Ok(serde_yaml::Value::Mapping(mapping)) = serde_yaml::from_str::<serde_yaml::Value>(text)
@@ -212,6 +298,39 @@ mod tests {
             .map(|d| d.path)
             .collect();
         assert_eq!(escaped, vec!["ui"]);
+    }
+
+    #[test]
+    fn flow_nesting_bound() {
+        let deep = format!(
+            "version: 1\nmetadata: {}{}\n",
+            "[".repeat(1001),
+            "]".repeat(1001)
+        );
+        assert_eq!(flow_nesting_exceeds(&deep, 1000), Some((2, 1011)));
+        let ok = format!(
+            "version: 1\nmetadata: {}{}\n",
+            "[".repeat(1000),
+            "]".repeat(1000)
+        );
+        assert_eq!(flow_nesting_exceeds(&ok, 1000), None);
+        // Brackets in strings, comments and block scalars do not count.
+        let bracket_text = "[".repeat(50);
+        for text in [
+            format!("a: \"{bracket_text}\"\n"),
+            format!("a: '{bracket_text}'\n"),
+            format!("a: 'it''s {bracket_text}'\n"),
+            format!("a: 1 # {bracket_text}\n"),
+            format!("a: |\n  {bracket_text}\n  {bracket_text}\nb: 1\n"),
+            format!("a:\n  - >-\n    {bracket_text}\n"),
+            format!("a: \"multi\n  line {bracket_text}\"\n"),
+        ] {
+            assert_eq!(flow_nesting_exceeds(&text, 10), None, "{text}");
+        }
+        // Sibling collections do not add up; an escaped quote does not end a string.
+        assert_eq!(flow_nesting_exceeds(&"[] ".repeat(50), 10), None);
+        assert_eq!(flow_nesting_exceeds("a: \"\\\" [[[[\"", 2), None);
+        assert!(flow_nesting_exceeds("a: |\n  x\nb: [[[\n", 2).is_some());
     }
 
     proptest::proptest! {
