@@ -1,0 +1,312 @@
+//! Shared fixtures for the CLI tests: the contract's standard fixture F (§5.5) in a fresh temp
+//! folder, runners for the real binary, and redaction for insta snapshots.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+pub const PEOPLE_PG: &str = "\nnode Person {\n  name: String @key\n  age: I32?\n}\n";
+pub const PEOPLE_GQ: &str = "\nquery find_person($name: String) {\n  match { $p: Person { name: $name } }\n  return { $p.name, $p.age }\n}\n";
+pub const POLICY: &str = "rules: []\n";
+
+pub const SCHEMA_DIGEST: &str = "ab8674c2deeb33b15bd7a1f7d98acd8fdf6e5634230dc0349e3e2920475f26d6";
+pub const QUERY_DIGEST: &str = "f7f1ccd40aa44f39a0d149d06e19ade31102e2dc45aa7c9009b99147f82aed43";
+pub const POLICY_DIGEST: &str = "e0dfa70eb69d47fe9cb2be8a4fcd53e74cf7fe26fcbb1f06912b57a9c028e4e0";
+pub const GRAPH_DIGEST: &str = "19e5610fde4e069bc42bf576cb1d49f3ea9e69b7c5a01b9f69d577a4a76109a9";
+pub const CONFIG_DIGEST: &str = "a953c5895efd3a459f7031a2d7527b23c7c5c29d7fc30cd5d5e9b78dd374e60f";
+pub const CONFIG_DIGEST_TEST: &str =
+    "a683e5f43364e65271569d7c72d1409a2b2b9eabc58f2322f45aafdff3d02ef0";
+
+/// The schema text of the real graph roots made from `people.pg` (F's schema without its
+/// leading newline), and its digest.
+pub const LIVE_PEOPLE_PG: &str = "node Person {\n  name: String @key\n  age: I32?\n}\n";
+pub const LIVE_SCHEMA_DIGEST: &str =
+    "1c7e42c6974e59bcb0b6c89e0ddf86186945ca3e1b1572d78e41fd6eb0327434";
+
+pub const HELD_LOCK: &str = r#"{"version":1,"lock_id":"held-lock","operation":"plan","created_at":"1970-01-01T00:00:00Z","pid":123}"#;
+
+pub fn cluster_yaml(name: &str) -> String {
+    format!(
+        "version: 1\nmetadata:\n  name: {name}\nstate:\n  backend: cluster\n  lock: true\ngraphs:\n  knowledge:\n    schema: ./people.pg\n    queries:\n      find_person:\n        file: ./people.gq\npolicies:\n  base:\n    file: ./base.policy.yaml\n    applies_to: [knowledge]\n"
+    )
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The graph composite digest of §5.2, computed independently of the crate.
+pub fn graph_digest(graph: &str, schema: &str, queries: &[(&str, &str)]) -> String {
+    let mut sorted = queries.to_vec();
+    sorted.sort();
+    let mut input = format!("graph\0{graph}\0schema\0{schema}\0");
+    for (name, digest) in sorted {
+        input.push_str(&format!("query\0{name}\0{digest}\0"));
+    }
+    sha256_hex(input.as_bytes())
+}
+
+pub fn query_blob_rel(digest: &str) -> String {
+    format!("__cluster/resources/query/knowledge/find_person/{digest}.gq")
+}
+
+pub fn policy_blob_rel(digest: &str) -> String {
+    format!("__cluster/resources/policy/base/{digest}.yaml")
+}
+
+/// What one run of the binary printed.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The single JSON document of a `--json` run (S98: one pretty document, one `\n`, no stderr).
+    pub fn json(&self) -> Value {
+        assert!(self.stderr.is_empty(), "stderr: {}", self.stderr);
+        assert!(self.stdout.ends_with("}\n"), "stdout: {}", self.stdout);
+        assert!(!self.stdout.ends_with("\n\n"));
+        let value: Value = serde_json::from_str(&self.stdout).expect("stdout is JSON");
+        let pretty = serde_json::to_string_pretty(&value).expect("encode");
+        assert_eq!(
+            format!("{pretty}\n"),
+            self.stdout,
+            "not the 2-space pretty form"
+        );
+        value
+    }
+}
+
+/// A config folder in a fresh temp directory.
+pub struct Folder {
+    dir: tempfile::TempDir,
+}
+
+impl Folder {
+    pub fn empty() -> Folder {
+        Folder {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// The standard fixture F of the contract (§5.5), `metadata.name: company-brain`.
+    pub fn standard() -> Folder {
+        Folder::named("company-brain")
+    }
+
+    pub fn named(name: &str) -> Folder {
+        let folder = Folder::empty();
+        folder.write("people.pg", PEOPLE_PG);
+        folder.write("people.gq", PEOPLE_GQ);
+        folder.write("base.policy.yaml", POLICY);
+        folder.write("cluster.yaml", cluster_yaml(name));
+        folder
+    }
+
+    /// F whose schema is the one the real `people-fresh` root was made from, with that root at
+    /// `graphs/knowledge.omni`: the contract's "[graph]" fixture.
+    pub fn live() -> Folder {
+        let folder = Folder::standard();
+        folder.write("people.pg", LIVE_PEOPLE_PG);
+        folder.add_root("knowledge", "people-fresh.omni");
+        folder
+    }
+
+    /// Copy a real graph root from `tests/fixtures/graph-roots/` to `graphs/«graph».omni`.
+    pub fn add_root(&self, graph: &str, fixture: &str) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/graph-roots")
+            .join(fixture);
+        copy_dir(&from, &self.path().join(format!("graphs/{graph}.omni")));
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn at(&self, rel: &str) -> PathBuf {
+        self.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.at(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, contents).expect("write");
+    }
+
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.at(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn read_string(&self, rel: &str) -> String {
+        String::from_utf8(self.read(rel)).expect("utf8")
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.at(rel).symlink_metadata().is_ok()
+    }
+
+    pub fn remove(&self, rel: &str) {
+        let path = self.at(rel);
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).expect("rmdir");
+        } else {
+            std::fs::remove_file(path).expect("rm");
+        }
+    }
+
+    pub fn state(&self) -> Value {
+        serde_json::from_slice(&self.read("__cluster/state.json")).expect("state JSON")
+    }
+
+    pub fn write_state(&self, json: &str) {
+        self.write("__cluster/state.json", json);
+    }
+
+    /// "Applyable state" of §10: revision 1, `graph.knowledge = seed`, schema digest as desired.
+    pub fn applyable_state(&self) {
+        self.write_state(&format!(
+            r#"{{"version":1,"state_revision":1,"applied_revision":{{"resources":{{"graph.knowledge":{{"digest":"seed"}},"schema.knowledge":{{"digest":"{SCHEMA_DIGEST}"}}}}}}}}"#
+        ));
+    }
+
+    /// "Held lock" of §10, with the given operation.
+    pub fn held_lock(&self, operation: &str) {
+        self.write(
+            "__cluster/lock.json",
+            HELD_LOCK.replace("\"plan\"", &format!("\"{operation}\"")),
+        );
+    }
+
+    /// `omnigraph cluster «args» --config «this folder»`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut all: Vec<&str> = args.to_vec();
+        let config = self.path().to_str().expect("utf8 temp path").to_string();
+        all.push("--config");
+        all.push(&config);
+        run_in(None, &all)
+    }
+
+    /// `--json` run; returns the exit code and the document.
+    pub fn json(&self, args: &[&str]) -> (i32, Value) {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let run = self.run(&all);
+        let value = run.json();
+        (run.code, value)
+    }
+
+    /// Human run; asserts nothing on stderr.
+    pub fn human(&self, args: &[&str]) -> (i32, String) {
+        let run = self.run(args);
+        assert!(run.stderr.is_empty(), "stderr: {}", run.stderr);
+        (run.code, run.stdout)
+    }
+
+    /// Text with this folder's path, ids, fresh timestamps and ages replaced by stable tokens.
+    pub fn redact(&self, text: &str) -> String {
+        text.replace(self.path().to_str().expect("utf8"), "[T]")
+    }
+}
+
+/// `omnigraph cluster «args»`, optionally from working directory `cwd`.
+pub fn run_in(cwd: Option<&Path>, args: &[&str]) -> Run {
+    let mut cmd = Command::cargo_bin("omnigraph").expect("binary");
+    cmd.arg("cluster").args(args);
+    if let Some(cwd) = cwd {
+        cmd.current_dir(cwd);
+    }
+    let out = cmd.output().expect("run");
+    Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8(out.stdout).expect("utf8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf8 stderr"),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Snapshot `text` after redacting the folder path, ULIDs, fresh timestamps, lock ages and CAS
+/// tokens (the CAS is asserted against the file bytes separately where it matters).
+#[macro_export]
+macro_rules! snap {
+    ($folder:expr, $name:expr, $text:expr) => {{
+        let redacted = $folder.redact(&$text);
+        insta::with_settings!({
+            snapshot_path => "snapshots",
+            prepend_module_to_snapshot => false,
+            filters => vec![
+                (r"\b[0-9A-HJKMNP-TV-Z]{26}\b", "[ULID]"),
+                (r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[NOW]"),
+                (r#""lock_age_seconds": \d+"#, r#""lock_age_seconds": "[AGE]""#),
+                (r"age_seconds=\d+", "age_seconds=[AGE]"),
+                (r"sha256:[0-9a-f]{64}", "sha256:[CAS]"),
+            ],
+        }, {
+            insta::assert_snapshot!($name, redacted);
+        });
+    }};
+}
+
+/// Codes of the diagnostics in a JSON output, in order.
+pub fn codes(out: &Value) -> Vec<String> {
+    out["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().expect("code").to_string())
+        .collect()
+}
+
+/// The first diagnostic with `code`.
+pub fn diag<'a>(out: &'a Value, code: &str) -> &'a Value {
+    out["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {}", out["diagnostics"]))
+}
+
+/// `resource → (operation, disposition, reason)` of a plan/apply change list, in order.
+pub fn change_list(out: &Value) -> Vec<(String, String, String, String)> {
+    out["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or("").to_string();
+            (s("resource"), s("operation"), s("disposition"), s("reason"))
+        })
+        .collect()
+}
+
+/// Build the tuple `change_list` yields, for terse expectations.
+pub fn ch(
+    resource: &str,
+    operation: &str,
+    disposition: &str,
+    reason: &str,
+) -> (String, String, String, String) {
+    (
+        resource.to_string(),
+        operation.to_string(),
+        disposition.to_string(),
+        reason.to_string(),
+    )
+}

@@ -1,0 +1,13 @@
+//! CLI tests: every scenario of contract §10 run through the real `omnigraph` binary, with JSON
+//! and human output checked exactly and by insta snapshot, and the resulting `__cluster/` files
+//! inspected. One test binary keeps build and link time down.
+
+mod apply;
+mod common;
+mod flows;
+mod hostile;
+mod plan;
+mod status;
+mod sync;
+mod unlock;
+mod validate;
