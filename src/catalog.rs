@@ -60,7 +60,7 @@ pub fn write_blob(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = parent.join(format!("{file_name}.tmp.{}", runtime.new_id()));
-    fsx::atomic_write(&temp, target, &bytes).map_err(|err| {
+    fsx::atomic_write("blob", &temp, target, &bytes).map_err(|err| {
         fail(match err {
             AtomicWriteError::Create(e) => format!("could not create temporary payload file: {e}"),
             AtomicWriteError::Write(e) | AtomicWriteError::Sync(e) => {

@@ -66,8 +66,13 @@ pub enum AtomicWriteError {
 /// Write `bytes` to `target` atomically: create `temp` exclusively in the same directory, write,
 /// fsync, rename over `target`, then fsync the directory so the rename itself survives a power
 /// loss. On any failure after creation the temp file is removed, so nothing half-written stays
-/// behind.
-pub fn atomic_write(temp: &Path, target: &Path, bytes: &[u8]) -> Result<(), AtomicWriteError> {
+/// behind. `what` names the kind of file for fault injection (`state`, `blob`).
+pub fn atomic_write(
+    what: &str,
+    temp: &Path,
+    target: &Path,
+    bytes: &[u8],
+) -> Result<(), AtomicWriteError> {
     // A signal arriving mid-write waits for the publish to finish or fail cleanly.
     let _critical = crate::signals::critical_section();
     let mut file = OpenOptions::new()
@@ -75,23 +80,40 @@ pub fn atomic_write(temp: &Path, target: &Path, bytes: &[u8]) -> Result<(), Atom
         .create_new(true)
         .open(temp)
         .map_err(AtomicWriteError::Create)?;
-    let written = crate::faults::io_point("write")
+    let written = crate::faults::io_point(what, "write")
         .and_then(|()| file.write_all(bytes))
         .map_err(AtomicWriteError::Write)
-        .and_then(|()| file.sync_all().map_err(AtomicWriteError::Sync));
+        .and_then(|()| {
+            crate::faults::io_point(what, "sync")
+                .and_then(|()| file.sync_all())
+                .map_err(AtomicWriteError::Sync)
+        });
     drop(file);
     if let Err(err) = written {
         let _ = std::fs::remove_file(temp);
         return Err(err);
     }
-    crate::faults::crash_point("before-rename");
-    if let Err(err) = std::fs::rename(temp, target) {
+    crate::faults::crash_point(what, "before-rename");
+    if let Err(err) =
+        crate::faults::io_point(what, "rename").and_then(|()| std::fs::rename(temp, target))
+    {
         let _ = std::fs::remove_file(temp);
         return Err(AtomicWriteError::Rename(err));
     }
     sync_parent_dir(target);
-    crate::faults::crash_point("after-rename");
+    crate::faults::crash_point(what, "after-rename");
     Ok(())
+}
+
+/// Hold an exclusive advisory lock (`flock`) on directory `dir` until the returned handle is
+/// dropped. It makes "check the CAS, then rename" one step for every process of this tool, so
+/// two writers can never both pass the check (a real compare-and-swap even with
+/// `state.lock: false`). It creates no file, so the folder stays byte-compatible. Best effort:
+/// `None` where the file system cannot lock, which leaves the reference's plain check.
+pub fn lock_dir(dir: &Path) -> Option<File> {
+    let handle = File::open(dir).ok()?;
+    handle.lock().ok()?;
+    Some(handle)
 }
 
 /// Best-effort fsync of the directory holding `path`. The data is already renamed into place;
@@ -142,7 +164,7 @@ mod tests {
         let target = dir.path().join("f");
         let temp = dir.path().join("f.tmp.1");
         std::fs::write(&target, b"old").expect("seed");
-        atomic_write(&temp, &target, b"new").expect("write");
+        atomic_write("test", &temp, &target, b"new").expect("write");
         assert_eq!(std::fs::read(&target).expect("read"), b"new");
         assert!(!temp.exists());
     }
@@ -154,7 +176,7 @@ mod tests {
         let temp = dir.path().join("f.tmp.1");
         std::fs::write(&temp, b"someone else").expect("seed");
         assert!(matches!(
-            atomic_write(&temp, &target, b"new"),
+            atomic_write("test", &temp, &target, b"new"),
             Err(AtomicWriteError::Create(_))
         ));
         assert!(!target.exists());

@@ -191,6 +191,9 @@ pub fn write_state(
         ));
         return false;
     }
+    // Held to the end of the function: no other writer of ours can slip in between the CAS
+    // check and the rename.
+    let _writers = fsx::lock_dir(&state_dir);
     let state_file = layout.state_file();
     let current_cas = match fsx::read_bytes(&state_file, fsx::MAX_STATE_BYTES) {
         Read::Found(bytes) => Some(digest::state_cas(&bytes)),
@@ -225,7 +228,7 @@ pub fn write_state(
     };
     let temp = state_dir.join(format!("state.json.tmp.{}", runtime.new_id()));
     let temp_display = layout::display(&temp);
-    if let Err(err) = fsx::atomic_write(&temp, &state_file, &bytes) {
+    if let Err(err) = fsx::atomic_write("state", &temp, &state_file, &bytes) {
         let (path, message) = match err {
             AtomicWriteError::Create(e) => (
                 temp_display,

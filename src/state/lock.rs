@@ -7,8 +7,9 @@ use crate::fsx::{self, Read};
 use crate::layout::{LOCK_FILE_REL, Layout, STATE_DIR};
 use crate::runtime::{self, Runtime};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
-use std::path::PathBuf;
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -52,7 +53,7 @@ impl Drop for LockGuard {
 }
 
 /// Remove the lock file at `path` if (and only if) it holds lock id `id`.
-pub fn release_if_owned(path: &std::path::Path, id: &str) {
+pub fn release_if_owned(path: &Path, id: &str) {
     let owned = fsx::read_text_bounded(path, fsx::MAX_LOCK_BYTES)
         .ok()
         .and_then(|text| serde_json::from_str::<LockFile>(&text).ok())
@@ -102,58 +103,109 @@ pub fn acquire(
     crate::signals::remember_lock(&path, &id);
     // Create and fill the file as one step for the signal watcher, so it never sees our lock
     // half-written (which it could not recognise as ours).
-    let _critical = crate::signals::critical_section();
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-    {
-        Ok(mut file) => {
-            if let Err(err) = file.write_all(&bytes) {
-                drop(file);
-                let _ = std::fs::remove_file(&path);
-                crate::signals::forget_lock();
-                diagnostics.push(Diagnostic::error(
-                    "state_lock_error",
-                    LOCK_FILE_REL,
-                    format!("could not write state lock: {err}"),
-                ));
-                return None;
-            }
+    let critical = crate::signals::critical_section();
+    match publish(&layout.state_dir(), &path, &id, &bytes) {
+        Ok(()) => {
+            drop(critical);
             observations.lock_acquired = true;
             observations.acquired_lock_id = Some(id.clone());
+            crate::faults::crash_point("lock", "held");
             Some(LockGuard { path, id })
         }
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+        Err(failure) => {
             crate::signals::forget_lock();
-            observations.locked = true;
-            let existing = fsx::read_text_bounded(&path, fsx::MAX_LOCK_BYTES)
-                .ok()
-                .and_then(|text| serde_json::from_str::<LockFile>(&text).ok())
-                .filter(|lock| lock.version == 1);
-            let message = match &existing {
-                Some(lock) => {
-                    record_metadata(lock, runtime, observations);
-                    format!(
-                        "cluster state lock already exists (lock id {id}); run `omnigraph cluster force-unlock {id}` only after confirming no cluster operation is active",
-                        id = lock.lock_id
-                    )
+            let message = match failure {
+                Publish::Held => {
+                    observations.locked = true;
+                    let existing = fsx::read_text_bounded(&path, fsx::MAX_LOCK_BYTES)
+                        .ok()
+                        .and_then(|text| serde_json::from_str::<LockFile>(&text).ok())
+                        .filter(|lock| lock.version == 1);
+                    let message = match &existing {
+                        Some(lock) => {
+                            record_metadata(lock, runtime, observations);
+                            format!(
+                                "cluster state lock already exists (lock id {id}); run `omnigraph cluster force-unlock {id}` only after confirming no cluster operation is active",
+                                id = lock.lock_id
+                            )
+                        }
+                        None => "cluster state lock already exists; remove it only after confirming no cluster operation is active".to_string(),
+                    };
+                    diagnostics.push(Diagnostic::error("state_lock_held", LOCK_FILE_REL, message));
+                    return None;
                 }
-                None => "cluster state lock already exists; remove it only after confirming no cluster operation is active".to_string(),
+                Publish::Write(err) => format!("could not write state lock: {err}"),
+                Publish::Other(err) => format!("could not acquire state lock: {err}"),
             };
-            diagnostics.push(Diagnostic::error("state_lock_held", LOCK_FILE_REL, message));
-            None
-        }
-        Err(err) => {
-            crate::signals::forget_lock();
             diagnostics.push(Diagnostic::error(
                 "state_lock_error",
                 LOCK_FILE_REL,
-                format!("could not acquire state lock: {err}"),
+                message,
             ));
             None
         }
     }
+}
+
+/// Why the lock file could not be published.
+enum Publish {
+    /// Something is already at the lock path.
+    Held,
+    /// Writing the lock's bytes failed.
+    Write(std::io::Error),
+    /// Any other failure to create the lock.
+    Other(std::io::Error),
+}
+
+/// Create `path` holding exactly `bytes`, failing if anything is there already.
+///
+/// The bytes go to a temp file first, which is then hard-linked to `lock.json`: `link` refuses an
+/// existing target just as `O_EXCL` does, and the lock appears complete or not at all. A crash at
+/// any instant leaves at most a stray temp file, never an empty or partial `lock.json` that
+/// `force-unlock` could not parse (the reference creates the file, then writes into it). Where the
+/// file system has no hard links we fall back to create-new + write.
+fn publish(state_dir: &Path, path: &Path, id: &str, bytes: &[u8]) -> Result<(), Publish> {
+    let temp = state_dir.join(format!("lock.json.tmp.{id}"));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .map_err(Publish::Other)?;
+    let written = crate::faults::io_point("lock", "write").and_then(|()| file.write_all(bytes));
+    drop(file);
+    if let Err(err) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(Publish::Write(err));
+    }
+    crate::faults::crash_point("lock", "before-link");
+    let linked = std::fs::hard_link(&temp, path);
+    let _ = std::fs::remove_file(&temp);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == ErrorKind::AlreadyExists => Err(Publish::Held),
+        Err(err) if links_unsupported(&err) => create_new_with(path, bytes),
+        Err(err) => Err(Publish::Other(err)),
+    }
+}
+
+/// `EPERM`, `EOPNOTSUPP` and `ENOSYS` are how file systems without hard links answer `link`.
+fn links_unsupported(err: &std::io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(1 | 38 | 95))
+}
+
+/// The reference's way: create the file exclusively, then write into it.
+fn create_new_with(path: &Path, bytes: &[u8]) -> Result<(), Publish> {
+    let mut file = match OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == ErrorKind::AlreadyExists => return Err(Publish::Held),
+        Err(err) => return Err(Publish::Other(err)),
+    };
+    if let Err(err) = file.write_all(bytes) {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(Publish::Write(err));
+    }
+    Ok(())
 }
 
 /// How a problem with an existing lock file is reported: a warning in `status`, an error in
