@@ -47,6 +47,11 @@ fn main() -> ExitCode {
             (common, out)
         }
     };
+    // Interrupted while the command ran: it has finished cleanly (locks released), but the
+    // operator asked us to stop, so report that instead of the result.
+    if let Some(status) = omnigraph_cluster::signals::interrupted_status() {
+        return ExitCode::from(status);
+    }
     let text = match output::render(&result, common.json) {
         Ok(text) => text,
         Err(err) => {

@@ -1,10 +1,15 @@
 //! Interrupt handling: SIGINT, SIGTERM or SIGHUP must never leave our lock behind (the reference
-//! leaves it). A watcher thread waits for the signal, lets any in-flight atomic write finish (it
+//! leaves it). A watcher thread records the signal, lets any in-flight atomic write finish (it
 //! holds the critical-section mutex while writing), removes our lock if the file still carries our
-//! id, and exits with 128 + the signal number.
+//! id, and exits with 128 + the signal number. If the command completes first, the binary sees
+//! the recorded signal and exits with the same status, so an interrupted run never reports 0.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// The signal received, or 0.
+static RECEIVED: AtomicI32 = AtomicI32::new(0);
 
 /// The lock this process holds, if any: (path, lock id).
 static HELD_LOCK: Mutex<Option<(PathBuf, String)>> = Mutex::new(None);
@@ -36,6 +41,7 @@ pub fn install() {
     };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
+            RECEIVED.store(signal, Ordering::SeqCst);
             let _critical = critical_section();
             if let Some((path, id)) = held().take() {
                 crate::state::lock::release_if_owned(&path, &id);
@@ -43,4 +49,12 @@ pub fn install() {
             std::process::exit(128 + signal);
         }
     });
+}
+
+/// The exit status owed to a signal received so far (128 + its number), if any.
+pub fn interrupted_status() -> Option<u8> {
+    match RECEIVED.load(Ordering::SeqCst) {
+        0 => None,
+        signal => u8::try_from(128 + signal).ok(),
+    }
 }

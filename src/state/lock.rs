@@ -103,10 +103,12 @@ pub fn acquire(
     crate::signals::remember_lock(&path, &id);
     // Create and fill the file as one step for the signal watcher, so it never sees our lock
     // half-written (which it could not recognise as ours).
-    let critical = crate::signals::critical_section();
-    match publish(&layout.state_dir(), &path, &id, &bytes) {
+    let published = {
+        let _critical = crate::signals::critical_section();
+        publish(&layout.state_dir(), &path, &id, &bytes)
+    };
+    match published {
         Ok(()) => {
-            drop(critical);
             observations.lock_acquired = true;
             observations.acquired_lock_id = Some(id.clone());
             crate::faults::crash_point("lock", "held");
@@ -132,6 +134,7 @@ pub fn acquire(
                         None => "cluster state lock already exists; remove it only after confirming no cluster operation is active".to_string(),
                     };
                     diagnostics.push(Diagnostic::error("state_lock_held", LOCK_FILE_REL, message));
+                    crate::faults::crash_point("lock", "refused");
                     return None;
                 }
                 Publish::Write(err) => format!("could not write state lock: {err}"),

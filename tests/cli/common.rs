@@ -91,6 +91,17 @@ impl Folder {
         }
     }
 
+    #[allow(dead_code)] // used by tests/reliability.rs, which shares this module
+    /// An empty folder on a RAM file system where there is one (`/dev/shm`), for tests that
+    /// write thousands of fsynced files; elsewhere the usual temp dir.
+    pub fn scratch() -> Folder {
+        let dir = tempfile::Builder::new()
+            .tempdir_in("/dev/shm")
+            .or_else(|_| tempfile::tempdir())
+            .expect("tempdir");
+        Folder { dir }
+    }
+
     /// The standard fixture F of the contract (§5.5), `metadata.name: company-brain`.
     pub fn standard() -> Folder {
         Folder::named("company-brain")
@@ -228,7 +239,7 @@ pub fn run_in(cwd: Option<&Path>, args: &[&str]) -> Run {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read_dir") {
         let entry = entry.expect("entry");
