@@ -4,6 +4,8 @@
 //! derived item is marked (`Property::injected_from`, `ConstraintOrigin::Annotation`), so the
 //! pretty-printer can print exactly what was written and re-parsing gives the same AST.
 
+use std::collections::HashMap;
+
 use super::catalog::{Cardinality, CheckConstraint, PropType, RangeConstraint};
 
 /// A whole `.pg` file: its declarations in file order.
@@ -151,5 +153,57 @@ pub(crate) fn desugar_property(property: &Property, out: &mut Vec<Constraint>) {
             kind,
             origin: ConstraintOrigin::Annotation,
         });
+    }
+}
+
+/// Property lookup by name over a node's or edge's property list, resolving a repeated name to
+/// its first or its last declaration (the spec uses both). Short lists — nearly all of them — are
+/// scanned; long ones get a hash map, so hostile inputs stay linear.
+pub(crate) struct PropertyIndex<'a> {
+    properties: &'a [Property],
+    last: bool,
+    map: Option<HashMap<&'a str, &'a Property>>,
+}
+
+impl<'a> PropertyIndex<'a> {
+    const SCAN_LIMIT: usize = 16;
+
+    pub fn first(properties: &'a [Property]) -> Self {
+        Self::new(properties, false)
+    }
+
+    pub fn last(properties: &'a [Property]) -> Self {
+        Self::new(properties, true)
+    }
+
+    fn new(properties: &'a [Property], last: bool) -> Self {
+        let map = (properties.len() > Self::SCAN_LIMIT).then(|| {
+            let mut map = HashMap::with_capacity(properties.len());
+            for p in properties {
+                if last {
+                    map.insert(p.name.as_str(), p);
+                } else {
+                    map.entry(p.name.as_str()).or_insert(p);
+                }
+            }
+            map
+        });
+        PropertyIndex {
+            properties,
+            last,
+            map,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'a Property> {
+        if let Some(map) = &self.map {
+            return map.get(name).copied();
+        }
+        let matches = |p: &&Property| p.name == name;
+        if self.last {
+            self.properties.iter().rev().find(matches)
+        } else {
+            self.properties.iter().find(matches)
+        }
     }
 }

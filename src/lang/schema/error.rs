@@ -126,7 +126,7 @@ impl Tracker {
         let pos = self.far.min(src.len());
         let mut message = String::new();
         if self.constraint_here {
-            let name = word_at(src, pos);
+            let name = clip(word_at(src, pos));
             message.push_str(&format!(
                 "unexpected body constraint `@{name}(…)`: constraints are only allowed inside a \
                  node or edge body, after its properties' types"
@@ -148,6 +148,7 @@ impl Tracker {
         }
         let mut notes = self.notes.clone();
         if let Some((head, tail)) = glued_split(src, pos) {
+            let (head, tail) = (clip(head), clip(tail));
             notes.push(format!(
                 "`{head}{tail}` is read as `{head}` followed by `{tail}`"
             ));
@@ -192,7 +193,7 @@ fn describe_found(src: &str, pos: usize) -> String {
         return "`/*`, an unterminated block comment (no closing `*/`)".into();
     }
     if is_word(b) {
-        return format!("`{}`", word_at(src, pos));
+        return format!("`{}`", clip(word_at(src, pos)));
     }
     for pair in ["..", "->"] {
         if bytes[pos..].starts_with(pair.as_bytes()) {
@@ -251,16 +252,49 @@ pub(crate) fn locate(src: &str, pos: usize) -> (usize, usize, String) {
     (line, column, shown)
 }
 
+/// Longest source line shown in full; longer lines are shown as a window around the caret.
+const MAX_SHOWN: usize = 160;
+
+/// Longest offending word quoted in a message.
+const MAX_QUOTED: usize = 40;
+
+pub(crate) fn clip(word: &str) -> String {
+    match word.char_indices().nth(MAX_QUOTED) {
+        Some((cut, _)) => format!("{}…", &word[..cut]),
+        None => word.to_string(),
+    }
+}
+
 fn render(src: &str, pos: usize, message: &str, notes: &[String]) -> String {
     let (line, column, shown) = locate(src, pos);
     let gutter = " ".repeat(line.to_string().len());
-    let padding: String = shown
-        .chars()
-        .take(column - 1)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    // Underline the offending word (at least one caret), never past the displayed line.
-    let rest = shown.chars().count().saturating_sub(column - 1);
+    let chars: Vec<char> = shown.chars().collect();
+    let caret = column - 1;
+    let (start, end) = if chars.len() <= MAX_SHOWN {
+        (0, chars.len())
+    } else {
+        let start = caret
+            .saturating_sub(MAX_SHOWN / 2)
+            .min(chars.len() - MAX_SHOWN);
+        (start, start + MAX_SHOWN)
+    };
+    let mut display = String::new();
+    let mut padding = String::new();
+    if start > 0 {
+        display.push('…');
+        padding.push(' ');
+    }
+    display.extend(&chars[start..end]);
+    if end < chars.len() {
+        display.push('…');
+    }
+    padding.extend(
+        chars[start..caret.clamp(start, end)]
+            .iter()
+            .map(|&c| if c == '\t' { '\t' } else { ' ' }),
+    );
+    // Underline the offending word (at least one caret), never past the displayed text.
+    let rest = end.saturating_sub(caret);
     let bytes = src.as_bytes();
     let width = match bytes.get(pos) {
         Some(&b) if is_word(b) => word_at(src, pos).len(),
@@ -268,7 +302,7 @@ fn render(src: &str, pos: usize, message: &str, notes: &[String]) -> String {
     }
     .min(rest.max(1));
     let mut out = format!(
-        "{gutter}--> {line}:{column}\n{gutter} |\n{line} | {shown}\n{gutter} | {padding}{}\n{gutter} |\n{gutter} = {message}",
+        "{gutter}--> {line}:{column}\n{gutter} |\n{line} | {display}\n{gutter} | {padding}{}\n{gutter} |\n{gutter} = {message}",
         "^".repeat(width)
     );
     for note in notes {

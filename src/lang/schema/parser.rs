@@ -22,7 +22,7 @@ use super::ast::{
 };
 use super::catalog::{Cardinality, PropType, ScalarType};
 use super::convert::{self, Arg};
-use super::error::{Expect, Tracker, glued_split};
+use super::error::{Expect, Tracker, clip, glued_split};
 use super::scanner::Scanner;
 
 /// Fixed base type names in the grammar's order (`DateTime` before `Date`).
@@ -293,6 +293,7 @@ impl<'a> Parser<'a> {
         if self.token(":").is_none() {
             // `x: Strings` reads `String`, then a property `s` missing its `:`.
             if let Some((head, _)) = glued_split(self.s.src, start) {
+                let (head, name) = (clip(head), clip(&name));
                 let note = format!(
                     "`{head}{name}` is read as `{head}` followed by a new property `{name}`"
                 );

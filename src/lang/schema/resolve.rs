@@ -17,6 +17,9 @@ pub(crate) fn resolve_interfaces(file: &mut SchemaFile) -> Result<(), String> {
         let Declaration::Node(node) = decl else {
             continue;
         };
+        if node.implements.is_empty() {
+            continue;
+        }
         // First property of each name (own, then injected): the one an interface is checked
         // against.
         let mut first: HashMap<String, usize> = HashMap::new();

@@ -88,3 +88,27 @@ fn syntax_errors_never_end_with_a_newline_and_semantic_ones_are_single_line() {
         .to_string();
     assert!(!text.contains('\n'));
 }
+
+#[test]
+fn long_lines_and_words_are_clipped_around_the_caret() {
+    let src = format!(
+        "node P {{ x: String }} {} node Q {{ y: Foo }}",
+        " ".repeat(1000)
+    );
+    let text = parse_schema(&src).expect_err("bad").to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[2].starts_with("1 | …") && lines[2].chars().count() < 200,
+        "{text}"
+    );
+    // The caret lines up with `Foo`, counting characters (the ellipsis is one).
+    let caret = lines[3].chars().position(|c| c == '^').expect("caret");
+    let under: String = lines[2].chars().skip(caret).take(3).collect();
+    assert_eq!(under, "Foo");
+
+    let word = "x".repeat(10_000);
+    let text = parse_schema(&format!("node P {{ a: {word} }}"))
+        .expect_err("bad")
+        .to_string();
+    assert!(text.len() < 1_000, "{}", text.len());
+}

@@ -3,10 +3,10 @@
 //! walks the whole file before the next starts, so an annotation error anywhere beats a constraint
 //! error anywhere.
 
-use std::collections::HashMap;
-
-use super::ast::{Annotation, Constraint, ConstraintKind, Declaration, Property, SchemaFile};
-use super::catalog::{PropType, ScalarType};
+use super::ast::{
+    Annotation, Constraint, ConstraintKind, Declaration, Property, PropertyIndex, SchemaFile,
+};
+use super::catalog::ScalarType;
 
 /// Annotations that only make sense on a property (or as a body constraint).
 fn is_property_only(name: &str) -> bool {
@@ -25,9 +25,9 @@ pub(crate) fn check_annotations(file: &SchemaFile) -> Result<(), String> {
                         a.name, node.name
                     ));
                 }
-                let target = format!("node {}", node.name);
-                check_text_annotation(&node.annotations, "description", &target)?;
-                check_text_annotation(&node.annotations, "instruction", &target)?;
+                let target = || format!("node {}", node.name);
+                check_text_annotation(&node.annotations, "description", target)?;
+                check_text_annotation(&node.annotations, "instruction", target)?;
                 check_properties(&node.name, &node.properties, false)?;
             }
             Declaration::Edge(edge) => {
@@ -37,9 +37,9 @@ pub(crate) fn check_annotations(file: &SchemaFile) -> Result<(), String> {
                         a.name, edge.name
                     ));
                 }
-                let target = format!("edge {}", edge.name);
-                check_text_annotation(&edge.annotations, "description", &target)?;
-                check_text_annotation(&edge.annotations, "instruction", &target)?;
+                let target = || format!("edge {}", edge.name);
+                check_text_annotation(&edge.annotations, "description", target)?;
+                check_text_annotation(&edge.annotations, "instruction", target)?;
                 check_properties(&edge.name, &edge.properties, true)?;
             }
         }
@@ -47,35 +47,35 @@ pub(crate) fn check_annotations(file: &SchemaFile) -> Result<(), String> {
     Ok(())
 }
 
-/// `@description` / `@instruction`: at most once, with a non-blank value.
+/// `@description` / `@instruction`: at most once, with a non-blank value. `target` names the
+/// owner in messages (built only on error: this runs for every property).
 fn check_text_annotation(
     annotations: &[Annotation],
     name: &str,
-    target: &str,
+    target: impl Fn() -> String,
 ) -> Result<(), String> {
     for (seen, annotation) in annotations.iter().filter(|a| a.is(name)).enumerate() {
         if seen > 0 {
-            return Err(format!("{target} declares @{name} multiple times"));
+            return Err(format!("{} declares @{name} multiple times", target()));
         }
         if annotation
             .value
             .as_deref()
             .is_none_or(|v| v.trim().is_empty())
         {
-            return Err(format!("@{name} on {target} requires a non-empty value"));
+            return Err(format!(
+                "@{name} on {} requires a non-empty value",
+                target()
+            ));
         }
     }
     Ok(())
 }
 
 fn check_properties(owner: &str, properties: &[Property], edge: bool) -> Result<(), String> {
-    // `@embed(src)` resolves to the first property named `src` (own or injected).
-    let mut first: HashMap<&str, &Property> = HashMap::new();
+    let by_name = PropertyIndex::first(properties);
     for property in properties {
-        first.entry(property.name.as_str()).or_insert(property);
-    }
-    for property in properties {
-        check_property(owner, property, &first, edge)?;
+        check_property(owner, property, &by_name, edge)?;
     }
     Ok(())
 }
@@ -84,15 +84,13 @@ fn check_properties(owner: &str, properties: &[Property], edge: bool) -> Result<
 fn check_property(
     owner: &str,
     property: &Property,
-    by_name: &HashMap<&str, &Property>,
+    by_name: &PropertyIndex<'_>,
     edge: bool,
 ) -> Result<(), String> {
     let p = &property.name;
-    check_text_annotation(
-        &property.annotations,
-        "description",
-        &format!("property {owner}.{p}"),
-    )?;
+    check_text_annotation(&property.annotations, "description", || {
+        format!("property {owner}.{p}")
+    })?;
     let ty = &property.prop_type;
     let is_vector = matches!(ty.scalar, ScalarType::Vector(_));
     let mut seen: Vec<&str> = Vec::new();
@@ -145,7 +143,7 @@ fn check_embed(
     owner: &str,
     property: &Property,
     annotation: &Annotation,
-    by_name: &HashMap<&str, &Property>,
+    by_name: &PropertyIndex<'_>,
 ) -> Result<(), String> {
     let p = &property.name;
     if !matches!(property.prop_type.scalar, ScalarType::Vector(_)) {
@@ -211,11 +209,12 @@ fn check_owner_constraints(
     constraints: &[Constraint],
     edge: bool,
 ) -> Result<(), String> {
-    // A name declared twice: the last declaration is the one consulted.
-    let mut by_name: HashMap<&str, &PropType> = HashMap::new();
-    for property in properties {
-        by_name.insert(property.name.as_str(), &property.prop_type);
+    if constraints.is_empty() {
+        return Ok(());
     }
+    // A name declared twice: the last declaration is the one consulted.
+    let by_name = PropertyIndex::last(properties);
+    let type_of = |name: &str| by_name.get(name).map(|p| &p.prop_type);
     let endpoint = |column: &str| edge && matches!(column, "src" | "dst");
     let mut keys = 0;
     for constraint in constraints {
@@ -233,7 +232,7 @@ fn check_owner_constraints(
                     ));
                 }
                 for c in columns {
-                    let Some(ty) = by_name.get(c.as_str()) else {
+                    let Some(ty) = type_of(c) else {
                         return Err(format!("@key on {owner} references unknown property '{c}'"));
                     };
                     if ty.nullable {
@@ -255,7 +254,7 @@ fn check_owner_constraints(
             }
             ConstraintKind::Unique(columns) => {
                 for c in columns {
-                    if !endpoint(c) && !by_name.contains_key(c.as_str()) {
+                    if !endpoint(c) && type_of(c).is_none() {
                         return Err(format!(
                             "@unique on {owner} references unknown property '{c}'"
                         ));
@@ -267,7 +266,7 @@ fn check_owner_constraints(
                     if endpoint(c) {
                         continue;
                     }
-                    let Some(ty) = by_name.get(c.as_str()) else {
+                    let Some(ty) = type_of(c) else {
                         return Err(format!(
                             "@index on {owner} references unknown property '{c}'"
                         ));
@@ -286,7 +285,7 @@ fn check_owner_constraints(
                     ));
                 }
                 let p = &range.property;
-                let Some(ty) = by_name.get(p.as_str()) else {
+                let Some(ty) = type_of(p) else {
                     return Err(format!(
                         "@range on {owner} references unknown property '{p}'"
                     ));
@@ -305,7 +304,7 @@ fn check_owner_constraints(
                     ));
                 }
                 let p = &check.property;
-                let Some(ty) = by_name.get(p.as_str()) else {
+                let Some(ty) = type_of(p) else {
                     return Err(format!(
                         "@check on {owner} references unknown property '{p}'"
                     ));
