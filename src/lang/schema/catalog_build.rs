@@ -45,31 +45,29 @@ pub(crate) fn build(file: &SchemaFile) -> Result<Catalog, String> {
         folded.insert(lower, &edge.name);
     }
 
-    let mut catalog = Catalog::default();
+    let mut interfaces = BTreeMap::new();
     for interface in file.interfaces() {
         // A later interface of the same name replaces the earlier one.
-        catalog.interfaces.insert(
-            interface.name.clone(),
-            InterfaceType {
-                name: interface.name.clone(),
-                properties: property_map(&interface.properties),
-            },
-        );
+        let name = interface.name.clone();
+        let properties = property_map(&interface.properties);
+        interfaces.insert(name.clone(), InterfaceType { name, properties });
     }
-    for node in file.nodes() {
-        catalog
-            .node_types
-            .insert(node.name.clone(), node_type(node));
-    }
-    for edge in file.edges() {
-        catalog
-            .edge_name_index
-            .insert(edge.name.to_lowercase(), edge.name.clone());
-        catalog
-            .edge_types
-            .insert(edge.name.clone(), edge_type(edge));
-    }
-    Ok(catalog)
+    // Node and edge names are unique by now, so the maps can be bulk-built from their entries.
+    Ok(Catalog {
+        interfaces,
+        node_types: file
+            .nodes()
+            .map(|node| (node.name.clone(), node_type(node)))
+            .collect(),
+        edge_types: file
+            .edges()
+            .map(|edge| (edge.name.clone(), edge_type(edge)))
+            .collect(),
+        edge_name_index: file
+            .edges()
+            .map(|edge| (edge.name.to_lowercase(), edge.name.clone()))
+            .collect(),
+    })
 }
 
 /// Name → type; a name declared twice keeps the last declaration.
