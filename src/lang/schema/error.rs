@@ -128,8 +128,8 @@ impl Tracker {
         if self.constraint_here {
             let name = clip(word_at(src, pos));
             message.push_str(&format!(
-                "unexpected body constraint `@{name}(…)`: constraints are only allowed inside a \
-                 node or edge body, after its properties' types"
+                "unexpected body constraint `@{name}(…)`: body constraints are only allowed inside a \
+                 node or edge body"
             ));
         }
         if !self.expected.is_empty() {
