@@ -5,6 +5,9 @@
 #[path = "query_lang/support.rs"]
 mod support;
 
+#[path = "query_lang/property.rs"]
+mod property;
+
 use omnigraph_cluster::lang::query::{
     AggFunc, Checked, Clause, CompOp, Expr, Literal, MatchValue, Mutation, QueryDecl, QueryError,
     QueryFile, parse_query, typecheck_query_decl,
