@@ -139,19 +139,21 @@ pub(crate) struct Parser<'a> {
     errors: Vec<String>,
     depth: u32,
     too_deep: Option<usize>,
+    /// Whether attempts are tracked. The first pass does not track and skips alternatives that
+    /// cannot start with the byte at hand; only a failed file is parsed again with tracking, to
+    /// locate and describe the error exactly as the reference does.
+    track: bool,
 }
 
 pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
-    let mut p = Parser {
-        src,
-        b: src.as_bytes(),
-        pos: 0,
-        attempt_pos: 0,
-        expected: Vec::new(),
-        errors: Vec::new(),
-        depth: 0,
-        too_deep: None,
-    };
+    let mut fast = Parser::new(src, false);
+    if let (Some(file), None) = (fast.query_file(), fast.too_deep) {
+        return match fast.errors.into_iter().next() {
+            Some(msg) => Err(ParseFailure::PostParse(msg)),
+            None => Ok(file),
+        };
+    }
+    let mut p = Parser::new(src, true);
     let parsed = p.query_file();
     if let Some(pos) = p.too_deep {
         return Err(ParseFailure::Syntax(SyntaxFailure::TooDeep { pos }));
@@ -174,6 +176,24 @@ pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
 }
 
 impl<'a> Parser<'a> {
+    fn new(src: &'a str, track: bool) -> Parser<'a> {
+        Parser {
+            src,
+            b: src.as_bytes(),
+            pos: 0,
+            attempt_pos: 0,
+            expected: if track {
+                Vec::with_capacity(16)
+            } else {
+                Vec::new()
+            },
+            errors: Vec::new(),
+            depth: 0,
+            too_deep: None,
+            track,
+        }
+    }
+
     // ----------------------------------------------------------------------------------------
     // Machinery
 
@@ -223,6 +243,15 @@ impl<'a> Parser<'a> {
             return None;
         }
         let start = self.save();
+        if !self.track {
+            self.depth += 1;
+            let result = f(self);
+            self.depth -= 1;
+            if result.is_none() {
+                self.restore(start);
+            }
+            return result;
+        }
         let p = start.pos;
         let mark = if self.attempt_pos == p {
             self.expected.len()
@@ -253,6 +282,29 @@ impl<'a> Parser<'a> {
             }
         }
         result
+    }
+
+    /// [`Parser::rule`] for a rule that can only start with a byte accepted by `first`. In the
+    /// untracked pass a rule that cannot start here fails without being entered; the tracked pass
+    /// always enters it, so its bookkeeping is exact. The depth check comes first so that both
+    /// passes hit the nesting bound at the same place.
+    fn guarded<T>(
+        &mut self,
+        rule: Rule,
+        first: fn(u8) -> bool,
+        f: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
+        if self.too_deep.is_some() {
+            return None;
+        }
+        if self.depth >= MAX_RULE_DEPTH {
+            self.too_deep = Some(self.pos);
+            return None;
+        }
+        if !self.track && !self.b.get(self.pos).is_some_and(|&c| first(c)) {
+            return None;
+        }
+        self.rule(rule, f)
     }
 
     /// An untracked group (`( … )?` or one iteration of `( … )*`): all or nothing.
@@ -293,10 +345,15 @@ impl<'a> Parser<'a> {
     }
 
     /// A token rule scanned by `lexer`; returns its text.
-    fn token(&mut self, rule: Rule, scan: fn(&[u8], usize) -> Option<usize>) -> Option<&'a str> {
+    fn token(
+        &mut self,
+        rule: Rule,
+        first: fn(u8) -> bool,
+        scan: fn(&[u8], usize) -> Option<usize>,
+    ) -> Option<&'a str> {
         let b = self.b;
         let src = self.src;
-        self.rule(rule, |p| {
+        self.guarded(rule, first, |p| {
             let end = scan(b, p.pos)?;
             let text = &src[p.pos..end];
             p.pos = end;
@@ -324,10 +381,10 @@ impl<'a> Parser<'a> {
 
     /// `query_decl := "query" ident "(" param_list? ")" query_annotation* "{" query_body "}"`.
     fn query_decl(&mut self) -> Option<QueryDecl> {
-        self.rule(Rule::QueryDecl, |p| {
+        self.guarded(Rule::QueryDecl, starts::q, |p| {
             p.lit("query")?;
             p.skip();
-            let name = p.ident()?.to_owned();
+            let name = p.ident()?;
             p.skip();
             p.lit("(")?;
             p.skip();
@@ -367,7 +424,7 @@ impl<'a> Parser<'a> {
             p.skip();
             p.lit("}")?;
             let mut decl = QueryDecl {
-                name,
+                name: name.to_owned(),
                 description,
                 instruction,
                 params,
@@ -393,7 +450,7 @@ impl<'a> Parser<'a> {
 
     /// `query_annotation := description_annotation / instruction_annotation`.
     fn query_annotation(&mut self) -> Option<Annotation> {
-        self.rule(Rule::QueryAnnotation, |p| {
+        self.guarded(Rule::QueryAnnotation, starts::at, |p| {
             if let Some(text) = p.annotation(Rule::DescriptionAnnotation, "@description") {
                 return Some(Annotation::Description(text));
             }
@@ -404,7 +461,7 @@ impl<'a> Parser<'a> {
 
     /// `description_annotation` / `instruction_annotation := KEYWORD "(" string_lit ")"`.
     fn annotation(&mut self, rule: Rule, keyword: &str) -> Option<String> {
-        self.rule(rule, |p| {
+        self.guarded(rule, starts::at, |p| {
             p.lit(keyword)?;
             p.skip();
             p.lit("(")?;
@@ -455,7 +512,7 @@ impl<'a> Parser<'a> {
 
     /// `mutation_stmt := insert_stmt / update_stmt / delete_stmt`.
     fn mutation_stmt(&mut self) -> Option<Mutation> {
-        self.rule(Rule::MutationStmt, |p| {
+        self.guarded(Rule::MutationStmt, starts::mutation, |p| {
             if let Some(m) = p.insert_stmt() {
                 return Some(m);
             }
@@ -468,10 +525,10 @@ impl<'a> Parser<'a> {
 
     /// `insert_stmt := "insert" type_name "{" mutation_assignment+ "}"`.
     fn insert_stmt(&mut self) -> Option<Mutation> {
-        self.rule(Rule::InsertStmt, |p| {
+        self.guarded(Rule::InsertStmt, starts::i, |p| {
             p.lit("insert")?;
             p.skip();
-            let type_name = p.type_name()?.to_owned();
+            let type_name = p.type_name()?;
             p.skip();
             p.lit("{")?;
             p.skip();
@@ -479,7 +536,7 @@ impl<'a> Parser<'a> {
             p.skip();
             p.lit("}")?;
             Some(Mutation::Insert(Insert {
-                type_name,
+                type_name: type_name.to_owned(),
                 assignments,
             }))
         })
@@ -488,10 +545,10 @@ impl<'a> Parser<'a> {
     /// `update_stmt := "update" type_name "set" "{" mutation_assignment+ "}" "where"
     /// mutation_predicate`.
     fn update_stmt(&mut self) -> Option<Mutation> {
-        self.rule(Rule::UpdateStmt, |p| {
+        self.guarded(Rule::UpdateStmt, starts::u, |p| {
             p.lit("update")?;
             p.skip();
-            let type_name = p.type_name()?.to_owned();
+            let type_name = p.type_name()?;
             p.skip();
             p.lit("set")?;
             p.skip();
@@ -505,7 +562,7 @@ impl<'a> Parser<'a> {
             p.skip();
             let predicate = p.mutation_predicate()?;
             Some(Mutation::Update(Update {
-                type_name,
+                type_name: type_name.to_owned(),
                 assignments,
                 predicate,
             }))
@@ -514,16 +571,16 @@ impl<'a> Parser<'a> {
 
     /// `delete_stmt := "delete" type_name "where" mutation_predicate`.
     fn delete_stmt(&mut self) -> Option<Mutation> {
-        self.rule(Rule::DeleteStmt, |p| {
+        self.guarded(Rule::DeleteStmt, starts::d, |p| {
             p.lit("delete")?;
             p.skip();
-            let type_name = p.type_name()?.to_owned();
+            let type_name = p.type_name()?;
             p.skip();
             p.lit("where")?;
             p.skip();
             let predicate = p.mutation_predicate()?;
             Some(Mutation::Delete(Delete {
-                type_name,
+                type_name: type_name.to_owned(),
                 predicate,
             }))
         })
@@ -531,28 +588,31 @@ impl<'a> Parser<'a> {
 
     /// `mutation_assignment := ident ":" match_value ","?`.
     fn mutation_assignment(&mut self) -> Option<Assignment> {
-        self.rule(Rule::MutationAssignment, |p| {
-            let property = p.ident()?.to_owned();
+        self.guarded(Rule::MutationAssignment, starts::ident, |p| {
+            let property = p.ident()?;
             p.skip();
             p.lit(":")?;
             p.skip();
             let value = p.match_value()?;
             p.skip();
             let _ = p.lit(",");
-            Some(Assignment { property, value })
+            Some(Assignment {
+                property: property.to_owned(),
+                value,
+            })
         })
     }
 
     /// `mutation_predicate := ident comp_op match_value`.
     fn mutation_predicate(&mut self) -> Option<Predicate> {
-        self.rule(Rule::MutationPredicate, |p| {
-            let property = p.ident()?.to_owned();
+        self.guarded(Rule::MutationPredicate, starts::ident, |p| {
+            let property = p.ident()?;
             p.skip();
             let op = p.comp_op()?;
             p.skip();
             let value = p.match_value()?;
             Some(Predicate {
-                property,
+                property: property.to_owned(),
                 op,
                 value,
             })
@@ -595,14 +655,14 @@ impl<'a> Parser<'a> {
 
     /// `param := variable ":" type_ref`.
     fn param(&mut self) -> Option<Param> {
-        self.rule(Rule::Param, |p| {
-            let name = p.variable()?.to_owned();
+        self.guarded(Rule::Param, starts::dollar, |p| {
+            let name = p.variable()?;
             p.skip();
             p.lit(":")?;
             p.skip();
             let (type_name, nullable) = p.type_ref()?;
             Some(Param {
-                name,
+                name: name.to_owned(),
                 type_name,
                 nullable,
             })
@@ -632,7 +692,7 @@ impl<'a> Parser<'a> {
 
     /// `list_type := "[" base_type "]"` → canonical `[Base]`.
     fn list_type(&mut self) -> Option<String> {
-        self.rule(Rule::ListType, |p| {
+        self.guarded(Rule::ListType, starts::bracket, |p| {
             p.lit("[")?;
             p.skip();
             let base = p.base_type()?;
@@ -644,7 +704,7 @@ impl<'a> Parser<'a> {
 
     /// `vector_type := "Vector" "(" integer ")"` → `Vector(digits as written)`.
     fn vector_type(&mut self) -> Option<String> {
-        self.rule(Rule::VectorType, |p| {
+        self.guarded(Rule::VectorType, starts::upper, |p| {
             p.lit("Vector")?;
             p.skip();
             p.lit("(")?;
@@ -661,7 +721,7 @@ impl<'a> Parser<'a> {
         const BASE: [&str; 11] = [
             "String", "Blob", "Bool", "I32", "I64", "U32", "U64", "F32", "F64", "DateTime", "Date",
         ];
-        self.rule(Rule::BaseType, |p| {
+        self.guarded(Rule::BaseType, starts::upper, |p| {
             let t = BASE.into_iter().find(|t| p.peek_lit(t))?;
             p.pos += t.len();
             Some(t)
@@ -673,7 +733,7 @@ impl<'a> Parser<'a> {
 
     /// `match_clause := "match" "{" clause+ "}"`.
     fn match_clause(&mut self) -> Option<Vec<Clause>> {
-        self.rule(Rule::MatchClause, |p| {
+        self.guarded(Rule::MatchClause, starts::m, |p| {
             p.lit("match")?;
             p.skip();
             p.lit("{")?;
@@ -707,7 +767,7 @@ impl<'a> Parser<'a> {
     /// `text_search_clause := search_call / fuzzy_call / match_text_call`, desugared to
     /// `call = true`.
     fn text_search_clause(&mut self) -> Option<Clause> {
-        self.rule(Rule::TextSearchClause, |p| {
+        self.guarded(Rule::TextSearchClause, starts::text_search, |p| {
             let call = if let Some(e) = p.search_like(Rule::SearchCall, "search") {
                 e
             } else if let Some(e) = p.fuzzy_call() {
@@ -725,12 +785,12 @@ impl<'a> Parser<'a> {
 
     /// `binding := variable ":" type_name ("{" prop_match_list "}")?`.
     fn binding(&mut self) -> Option<Clause> {
-        self.rule(Rule::Binding, |p| {
-            let variable = p.variable()?.to_owned();
+        self.guarded(Rule::Binding, starts::dollar, |p| {
+            let variable = p.variable()?;
             p.skip();
             p.lit(":")?;
             p.skip();
-            let type_name = p.type_name()?.to_owned();
+            let type_name = p.type_name()?;
             p.skip();
             let prop_matches = p
                 .group(|p| {
@@ -743,8 +803,8 @@ impl<'a> Parser<'a> {
                 })
                 .unwrap_or_default();
             Some(Clause::Binding(Binding {
-                variable,
-                type_name,
+                variable: variable.to_owned(),
+                type_name: type_name.to_owned(),
                 prop_matches,
             }))
         })
@@ -768,19 +828,22 @@ impl<'a> Parser<'a> {
 
     /// `prop_match := ident ":" match_value`.
     fn prop_match(&mut self) -> Option<PropMatch> {
-        self.rule(Rule::PropMatch, |p| {
-            let prop_name = p.ident()?.to_owned();
+        self.guarded(Rule::PropMatch, starts::ident, |p| {
+            let prop_name = p.ident()?;
             p.skip();
             p.lit(":")?;
             p.skip();
             let value = p.match_value()?;
-            Some(PropMatch { prop_name, value })
+            Some(PropMatch {
+                prop_name: prop_name.to_owned(),
+                value,
+            })
         })
     }
 
     /// `match_value := literal / variable / now_call`.
     fn match_value(&mut self) -> Option<MatchValue> {
-        self.rule(Rule::MatchValue, |p| {
+        self.guarded(Rule::MatchValue, starts::match_value, |p| {
             if let Some(l) = p.literal() {
                 return Some(MatchValue::Literal(l));
             }
@@ -793,18 +856,18 @@ impl<'a> Parser<'a> {
 
     /// `traversal := variable edge_ident traversal_bounds? variable`.
     fn traversal(&mut self) -> Option<Clause> {
-        self.rule(Rule::Traversal, |p| {
-            let src = p.variable()?.to_owned();
+        self.guarded(Rule::Traversal, starts::dollar, |p| {
+            let src = p.variable()?;
             p.skip();
-            let edge_name = p.token(Rule::EdgeIdent, lexer::edge_ident)?.to_owned();
+            let edge_name = p.token(Rule::EdgeIdent, starts::ident, lexer::edge_ident)?;
             p.skip();
             let (min_hops, max_hops) = p.traversal_bounds().unwrap_or((1, Some(1)));
             p.skip();
-            let dst = p.variable()?.to_owned();
+            let dst = p.variable()?;
             Some(Clause::Traversal(Traversal {
-                src,
-                edge_name,
-                dst,
+                src: src.to_owned(),
+                edge_name: edge_name.to_owned(),
+                dst: dst.to_owned(),
                 min_hops,
                 max_hops,
             }))
@@ -813,7 +876,7 @@ impl<'a> Parser<'a> {
 
     /// `traversal_bounds := "{" integer "," integer? "}"`.
     fn traversal_bounds(&mut self) -> Option<(u32, Option<u32>)> {
-        self.rule(Rule::TraversalBounds, |p| {
+        self.guarded(Rule::TraversalBounds, starts::brace, |p| {
             p.lit("{")?;
             p.skip();
             let min = p.integer()?;
@@ -840,7 +903,7 @@ impl<'a> Parser<'a> {
 
     /// `filter := expr filter_op expr`.
     fn filter(&mut self) -> Option<Clause> {
-        self.rule(Rule::Filter, |p| {
+        self.guarded(Rule::Filter, starts::expr, |p| {
             let left = p.expr()?;
             p.skip();
             let op = p.filter_op()?;
@@ -852,7 +915,7 @@ impl<'a> Parser<'a> {
 
     /// `negation := "not" "{" clause+ "}"`.
     fn negation(&mut self) -> Option<Clause> {
-        self.rule(Rule::Negation, |p| {
+        self.guarded(Rule::Negation, starts::n, |p| {
             p.lit("not")?;
             p.skip();
             p.lit("{")?;
@@ -869,7 +932,7 @@ impl<'a> Parser<'a> {
 
     /// `return_clause := "return" "{" projection+ "}"`.
     fn return_clause(&mut self) -> Option<Vec<Projection>> {
-        self.rule(Rule::ReturnClause, |p| {
+        self.guarded(Rule::ReturnClause, starts::r, |p| {
             p.lit("return")?;
             p.skip();
             p.lit("{")?;
@@ -883,7 +946,7 @@ impl<'a> Parser<'a> {
 
     /// `projection := expr ("as" ident)? ","?`.
     fn projection(&mut self) -> Option<Projection> {
-        self.rule(Rule::Projection, |p| {
+        self.guarded(Rule::Projection, starts::expr, |p| {
             let expr = p.expr()?;
             p.skip();
             let alias = p.group(|p| {
@@ -899,7 +962,7 @@ impl<'a> Parser<'a> {
 
     /// `order_clause := "order" "{" ordering ("," ordering)* "}"`.
     fn order_clause(&mut self) -> Option<Vec<Ordering>> {
-        self.rule(Rule::OrderClause, |p| {
+        self.guarded(Rule::OrderClause, starts::o, |p| {
             p.lit("order")?;
             p.skip();
             p.lit("{")?;
@@ -938,7 +1001,7 @@ impl<'a> Parser<'a> {
 
     /// `nearest_ordering := "nearest" "(" prop_access "," expr ")"`.
     fn nearest_ordering(&mut self) -> Option<Expr> {
-        self.rule(Rule::NearestOrdering, |p| {
+        self.guarded(Rule::NearestOrdering, starts::n, |p| {
             p.lit("nearest")?;
             p.skip();
             p.lit("(")?;
@@ -960,7 +1023,7 @@ impl<'a> Parser<'a> {
 
     /// `order_dir := "asc" / "desc"` → descending?
     fn order_dir(&mut self) -> Option<bool> {
-        self.rule(Rule::OrderDir, |p| {
+        self.guarded(Rule::OrderDir, starts::order_dir, |p| {
             if p.lit("asc").is_some() {
                 return Some(false);
             }
@@ -970,7 +1033,7 @@ impl<'a> Parser<'a> {
 
     /// `limit_clause := "limit" integer`.
     fn limit_clause(&mut self) -> Option<u64> {
-        self.rule(Rule::LimitClause, |p| {
+        self.guarded(Rule::LimitClause, starts::l, |p| {
             p.lit("limit")?;
             p.skip();
             let digits = p.integer()?;
@@ -987,7 +1050,7 @@ impl<'a> Parser<'a> {
     /// `expr := now_call / nearest_ordering / search_call / fuzzy_call / match_text_call /
     /// bm25_call / rrf_call / agg_call / prop_access / variable / literal / ident`.
     fn expr(&mut self) -> Option<Expr> {
-        self.rule(Rule::Expr, |p| {
+        self.guarded(Rule::Expr, starts::expr, |p| {
             if p.now_call().is_some() {
                 return Some(Expr::Now);
             }
@@ -1027,7 +1090,7 @@ impl<'a> Parser<'a> {
 
     /// `now_call := "now" "(" ")"`.
     fn now_call(&mut self) -> Option<()> {
-        self.rule(Rule::NowCall, |p| {
+        self.guarded(Rule::NowCall, starts::n, |p| {
             p.lit("now")?;
             p.skip();
             p.lit("(")?;
@@ -1039,7 +1102,12 @@ impl<'a> Parser<'a> {
     /// The two-argument calls `search_call`, `match_text_call`, `bm25_call`:
     /// `NAME "(" expr "," expr ")"`.
     fn search_like(&mut self, rule: Rule, name: &str) -> Option<Expr> {
-        self.rule(rule, |p| {
+        let first = match rule {
+            Rule::SearchCall => starts::s,
+            Rule::MatchTextCall => starts::m,
+            _ => starts::b,
+        };
+        self.guarded(rule, first, |p| {
             p.lit(name)?;
             p.skip();
             p.lit("(")?;
@@ -1061,7 +1129,7 @@ impl<'a> Parser<'a> {
 
     /// `fuzzy_call := "fuzzy" "(" expr "," expr ("," expr)? ")"`.
     fn fuzzy_call(&mut self) -> Option<Expr> {
-        self.rule(Rule::FuzzyCall, |p| {
+        self.guarded(Rule::FuzzyCall, starts::f, |p| {
             p.lit("fuzzy")?;
             p.skip();
             p.lit("(")?;
@@ -1101,7 +1169,7 @@ impl<'a> Parser<'a> {
 
     /// `rank_expr := nearest_ordering / bm25_call`.
     fn rank_expr(&mut self) -> Option<Expr> {
-        self.rule(Rule::RankExpr, |p| {
+        self.guarded(Rule::RankExpr, starts::rank, |p| {
             if let Some(e) = p.nearest_ordering() {
                 return Some(e);
             }
@@ -1111,7 +1179,7 @@ impl<'a> Parser<'a> {
 
     /// `rrf_call := "rrf" "(" rank_expr "," rank_expr ("," expr)? ")"`.
     fn rrf_call(&mut self) -> Option<Expr> {
-        self.rule(Rule::RrfCall, |p| {
+        self.guarded(Rule::RrfCall, starts::r, |p| {
             p.lit("rrf")?;
             p.skip();
             p.lit("(")?;
@@ -1142,7 +1210,7 @@ impl<'a> Parser<'a> {
 
     /// `prop_access := variable "." ident` → (variable, property).
     fn prop_access(&mut self) -> Option<(String, String)> {
-        self.rule(Rule::PropAccess, |p| {
+        self.guarded(Rule::PropAccess, starts::dollar, |p| {
             let variable = p.variable()?;
             p.skip();
             p.lit(".")?;
@@ -1154,7 +1222,7 @@ impl<'a> Parser<'a> {
 
     /// `agg_call := agg_func "(" expr ")"`.
     fn agg_call(&mut self) -> Option<Expr> {
-        self.rule(Rule::AggCall, |p| {
+        self.guarded(Rule::AggCall, starts::agg, |p| {
             let func = p.agg_func()?;
             p.skip();
             p.lit("(")?;
@@ -1175,7 +1243,7 @@ impl<'a> Parser<'a> {
             ("min", AggFunc::Min),
             ("max", AggFunc::Max),
         ];
-        self.rule(Rule::AggFunc, |p| {
+        self.guarded(Rule::AggFunc, starts::agg, |p| {
             let (name, func) = FUNCS.into_iter().find(|(name, _)| p.peek_lit(name))?;
             p.pos += name.len();
             Some(func)
@@ -1192,7 +1260,7 @@ impl<'a> Parser<'a> {
             ("<", CompOp::Lt),
             ("=", CompOp::Eq),
         ];
-        self.rule(Rule::CompOp, |p| {
+        self.guarded(Rule::CompOp, starts::comp_op, |p| {
             let (text, op) = OPS.into_iter().find(|(text, _)| p.peek_lit(text))?;
             p.pos += text.len();
             Some(op)
@@ -1201,7 +1269,7 @@ impl<'a> Parser<'a> {
 
     /// `filter_op := "contains" / comp_op`.
     fn filter_op(&mut self) -> Option<CompOp> {
-        self.rule(Rule::FilterOp, |p| {
+        self.guarded(Rule::FilterOp, starts::filter_op, |p| {
             if p.lit("contains").is_some() {
                 return Some(CompOp::Contains);
             }
@@ -1214,25 +1282,25 @@ impl<'a> Parser<'a> {
 
     /// `variable` → the name without `$`.
     fn variable(&mut self) -> Option<&'a str> {
-        self.token(Rule::Variable, lexer::variable)
+        self.token(Rule::Variable, starts::dollar, lexer::variable)
             .map(|text| &text[1..])
     }
 
     fn ident(&mut self) -> Option<&'a str> {
-        self.token(Rule::Ident, lexer::ident)
+        self.token(Rule::Ident, starts::ident, lexer::ident)
     }
 
     fn type_name(&mut self) -> Option<&'a str> {
-        self.token(Rule::TypeName, lexer::type_name)
+        self.token(Rule::TypeName, starts::upper, lexer::type_name)
     }
 
     fn integer(&mut self) -> Option<&'a str> {
-        self.token(Rule::Integer, lexer::integer)
+        self.token(Rule::Integer, starts::digit, lexer::integer)
     }
 
     /// `string_lit` → decoded contents (an undecodable escape is recorded as a rejection).
     fn string_lit(&mut self) -> Option<String> {
-        let raw = self.token(Rule::StringLit, lexer::string_lit)?;
+        let raw = self.token(Rule::StringLit, starts::quote, lexer::string_lit)?;
         let inner = &raw[1..raw.len() - 1];
         Some(lexer::decode_string(inner).unwrap_or_else(|msg| {
             self.reject(msg);
@@ -1246,7 +1314,7 @@ impl<'a> Parser<'a> {
     /// `literal := list_lit / datetime_lit / date_lit / string_lit / float_lit / integer /
     /// bool_lit`.
     fn literal(&mut self) -> Option<Literal> {
-        self.rule(Rule::Literal, |p| {
+        self.guarded(Rule::Literal, starts::literal, |p| {
             if let Some(l) = p.list_lit() {
                 return Some(l);
             }
@@ -1259,7 +1327,7 @@ impl<'a> Parser<'a> {
             if let Some(text) = p.string_lit() {
                 return Some(Literal::String(text));
             }
-            if let Some(text) = p.token(Rule::FloatLit, lexer::float_lit) {
+            if let Some(text) = p.token(Rule::FloatLit, starts::digit, lexer::float_lit) {
                 // Digits only: parsing cannot fail (very long inputs round, possibly to infinity).
                 return Some(Literal::Float(text.parse().unwrap_or(f64::INFINITY)));
             }
@@ -1275,7 +1343,7 @@ impl<'a> Parser<'a> {
 
     /// `date_lit` / `datetime_lit := KEYWORD "(" string_lit ")"`.
     fn dated(&mut self, rule: Rule, keyword: &str) -> Option<String> {
-        self.rule(rule, |p| {
+        self.guarded(rule, starts::d, |p| {
             p.lit(keyword)?;
             p.skip();
             p.lit("(")?;
@@ -1289,7 +1357,7 @@ impl<'a> Parser<'a> {
 
     /// `list_lit := "[" (literal ("," literal)*)? "]"`.
     fn list_lit(&mut self) -> Option<Literal> {
-        self.rule(Rule::ListLit, |p| {
+        self.guarded(Rule::ListLit, starts::bracket, |p| {
             p.lit("[")?;
             p.skip();
             let mut items = Vec::new();
@@ -1309,12 +1377,112 @@ impl<'a> Parser<'a> {
 
     /// `bool_lit := "true" / "false"`.
     fn bool_lit(&mut self) -> Option<bool> {
-        self.rule(Rule::BoolLit, |p| {
+        self.guarded(Rule::BoolLit, starts::bool, |p| {
             if p.lit("true").is_some() {
                 return Some(true);
             }
             p.lit("false").map(|()| false)
         })
+    }
+}
+
+/// First-byte sets of the rules, used only by the untracked pass to skip alternatives that cannot
+/// start here (no rule of this grammar matches the empty string, except `EOI`). Each set may be
+/// larger than needed, never smaller.
+mod starts {
+    pub(super) fn q(c: u8) -> bool {
+        c == b'q'
+    }
+    pub(super) fn at(c: u8) -> bool {
+        c == b'@'
+    }
+    pub(super) fn i(c: u8) -> bool {
+        c == b'i'
+    }
+    pub(super) fn u(c: u8) -> bool {
+        c == b'u'
+    }
+    pub(super) fn d(c: u8) -> bool {
+        c == b'd'
+    }
+    pub(super) fn m(c: u8) -> bool {
+        c == b'm'
+    }
+    pub(super) fn n(c: u8) -> bool {
+        c == b'n'
+    }
+    pub(super) fn r(c: u8) -> bool {
+        c == b'r'
+    }
+    pub(super) fn o(c: u8) -> bool {
+        c == b'o'
+    }
+    pub(super) fn l(c: u8) -> bool {
+        c == b'l'
+    }
+    pub(super) fn s(c: u8) -> bool {
+        c == b's'
+    }
+    pub(super) fn f(c: u8) -> bool {
+        c == b'f'
+    }
+    pub(super) fn b(c: u8) -> bool {
+        c == b'b'
+    }
+    pub(super) fn mutation(c: u8) -> bool {
+        matches!(c, b'i' | b'u' | b'd')
+    }
+    pub(super) fn dollar(c: u8) -> bool {
+        c == b'$'
+    }
+    pub(super) fn bracket(c: u8) -> bool {
+        c == b'['
+    }
+    pub(super) fn brace(c: u8) -> bool {
+        c == b'{'
+    }
+    pub(super) fn quote(c: u8) -> bool {
+        c == b'"'
+    }
+    pub(super) fn digit(c: u8) -> bool {
+        c.is_ascii_digit()
+    }
+    pub(super) fn upper(c: u8) -> bool {
+        c.is_ascii_uppercase()
+    }
+    pub(super) fn ident(c: u8) -> bool {
+        c.is_ascii_lowercase() || c == b'_'
+    }
+    pub(super) fn text_search(c: u8) -> bool {
+        matches!(c, b's' | b'f' | b'm')
+    }
+    pub(super) fn rank(c: u8) -> bool {
+        matches!(c, b'n' | b'b')
+    }
+    pub(super) fn agg(c: u8) -> bool {
+        matches!(c, b'c' | b's' | b'a' | b'm')
+    }
+    pub(super) fn order_dir(c: u8) -> bool {
+        matches!(c, b'a' | b'd')
+    }
+    pub(super) fn bool(c: u8) -> bool {
+        matches!(c, b't' | b'f')
+    }
+    pub(super) fn comp_op(c: u8) -> bool {
+        matches!(c, b'>' | b'<' | b'!' | b'=')
+    }
+    pub(super) fn filter_op(c: u8) -> bool {
+        c == b'c' || comp_op(c)
+    }
+    pub(super) fn literal(c: u8) -> bool {
+        matches!(c, b'[' | b'd' | b'"' | b't' | b'f') || c.is_ascii_digit()
+    }
+    pub(super) fn match_value(c: u8) -> bool {
+        literal(c) || c == b'$' || c == b'n'
+    }
+    /// Every alternative of `expr` starts with `$`, a literal's first byte or an identifier's.
+    pub(super) fn expr(c: u8) -> bool {
+        c == b'$' || literal(c) || ident(c)
     }
 }
 
@@ -1560,5 +1728,60 @@ mod tests {
             let col = 1 + src[..pos].chars().count();
             assert_eq!(syntax(&src), (1, col, names.to_owned()), "{src:?}");
         }
+    }
+
+    /// Outcome of one pass: the file (if it matched), its post-parse errors, the depth overflow.
+    fn pass(src: &str, track: bool) -> (Option<QueryFile>, Vec<String>, Option<usize>) {
+        let mut p = Parser::new(src, track);
+        let file = p.query_file();
+        (file, p.errors, p.too_deep)
+    }
+
+    #[test]
+    fn untracked_and_tracked_passes_agree() {
+        let seeds = [
+            "query q($name: String, $v: Vector(3)?, $t: [Date] // ok?\n) @description(\"d\") {\n  match {\n    $p: Person { name: $name, tags: \"x\", }\n    $p knows{1,3} $f\n    not { $f worksAt $c $c.name = \"a\\\"b\" }\n    search($p.name, $name) fuzzy($p.name, $name, 2)\n    bm25($p.bio, $name) >= 0.5\n    $p.tags contains \"t\"\n  }\n  return { $p.name as n, count($f), [1, 2.5], date(\"2020\"), now() }\n  order { nearest($p.embedding, $v), rrf(nearest($p.e, $v), bm25($p.n, $name), 60) desc, n asc }\n  limit 10\n}\n",
+            "query m($a: String) { insert Person { name: $a, age: 3, } update Person set { age: 4 } where name != $a delete Knows where from = \"x\" }",
+            "query r() { match { $a: A $a contains $b nothing > 1 } return { x as y z truex } }",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        const BYTES: &[u8] = b"$.,:;{}[]()\"\\/*?@ \n\tqmnrloidusfbcaeptxyzAPV0159=<>!-_";
+        let mut checked = 0;
+        for seed in seeds {
+            assert!(pass(seed, false).0.is_some(), "{seed}");
+            for _ in 0..4000 {
+                let mut bytes = seed.as_bytes().to_vec();
+                for _ in 0..1 + next() % 4 {
+                    let at = (next() % bytes.len() as u64) as usize;
+                    let byte = BYTES[(next() % BYTES.len() as u64) as usize];
+                    match next() % 3 {
+                        0 => bytes.insert(at, byte),
+                        1 => {
+                            bytes.remove(at);
+                        }
+                        _ => bytes[at] = byte,
+                    }
+                }
+                let Ok(src) = String::from_utf8(bytes) else {
+                    continue;
+                };
+                assert_eq!(pass(&src, false), pass(&src, true), "{src}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 10_000);
+        // The nesting bound is met at the same place by both passes.
+        let deep = format!(
+            "query q() {{ match {{ $p.a = {}1{} }} return {{ $p }} }}",
+            "[".repeat(300),
+            "]".repeat(300)
+        );
+        assert_eq!(pass(&deep, false), pass(&deep, true));
     }
 }
