@@ -31,6 +31,44 @@ pub struct PropType {
     pub enum_values: Option<Vec<String>>,
 }
 
+impl ScalarType {
+    /// The base type name as written (`Vector` without its dimension).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ScalarType::String => "String",
+            ScalarType::Bool => "Bool",
+            ScalarType::I32 => "I32",
+            ScalarType::I64 => "I64",
+            ScalarType::U32 => "U32",
+            ScalarType::U64 => "U64",
+            ScalarType::F32 => "F32",
+            ScalarType::F64 => "F64",
+            ScalarType::Date => "Date",
+            ScalarType::DateTime => "DateTime",
+            ScalarType::Blob => "Blob",
+            ScalarType::Vector(_) => "Vector",
+        }
+    }
+}
+
+impl PropType {
+    /// The type as messages print it (schema-language.md §5.3): `String`, `I32?`, `[String]?`,
+    /// `enum(a, b)`, `Vector(768)?`. It is also valid `.pg` syntax for the type.
+    pub fn display_name(&self) -> String {
+        let base = match (&self.enum_values, &self.scalar) {
+            (Some(values), _) => format!("enum({})", values.join(", ")),
+            (None, ScalarType::Vector(dim)) => format!("Vector({dim})"),
+            (None, scalar) => scalar.name().to_string(),
+        };
+        let base = if self.list { format!("[{base}]") } else { base };
+        if self.nullable {
+            format!("{base}?")
+        } else {
+            base
+        }
+    }
+}
+
 /// Numeric bound of a `@range` constraint.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RangeBound {
@@ -52,16 +90,10 @@ pub struct CheckConstraint {
 }
 
 /// Edge cardinality: `max = None` means unbounded. Default `0..`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Cardinality {
     pub min: u32,
     pub max: Option<u32>,
-}
-
-impl Default for Cardinality {
-    fn default() -> Self {
-        Cardinality { min: 0, max: None }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +120,13 @@ pub struct NodeType {
     pub annotations: BTreeMap<String, String>,
 }
 
+impl NodeType {
+    /// The first key column (the usual single-column key), if the node has a key.
+    pub fn key_property(&self) -> Option<&str> {
+        self.key.as_ref()?.first().map(String::as_str)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeType {
     pub name: String,
@@ -102,6 +141,19 @@ pub struct EdgeType {
     pub indices: Vec<Vec<String>>,
     pub blob_properties: BTreeSet<String>,
     pub annotations: BTreeMap<String, String>,
+}
+
+impl EdgeType {
+    /// The lower-camel spelling queries conventionally use for this edge (`WorksAt` →
+    /// `worksAt`). Any spelling that lower-cases to the same text finds it via
+    /// [`Catalog::lookup_edge`].
+    pub fn query_name(&self) -> String {
+        let mut chars = self.name.chars();
+        match chars.next() {
+            Some(first) => first.to_lowercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,29 @@
 //! The `.pg` schema language: source text → AST (`parse_schema`) → `Catalog` (`build_catalog`).
-//! Specified by `shared/spec/schema-language.md`.
+//! Specified by `shared/spec/schema-language.md`; the phases of its §1.3 map onto modules:
+//!
+//! 1. syntax — `scanner` (SKIP and tokens) + `parser` (the grammar), errors rendered by `error`;
+//! 2. AST construction — `convert`, called by the parser as each construct completes;
+//! 3. interface resolution — `resolve`;
+//! 4. annotation validation and 5. constraint validation — `validate`;
+//! 6. catalog construction — `catalog_build`, producing the `catalog` types.
+//!
+//! `pretty` prints an AST back to source. Nothing here knows about clusters.
 
+pub mod ast;
 pub mod catalog;
+mod catalog_build;
+mod convert;
+mod error;
+mod parser;
+mod pretty;
+mod resolve;
+mod scanner;
+mod validate;
 
+pub use ast::{
+    Annotation, Constraint, ConstraintKind, ConstraintOrigin, Declaration, EdgeDecl, InterfaceDecl,
+    NodeDecl, Property, SchemaFile,
+};
 pub use catalog::{
     Cardinality, Catalog, CheckConstraint, EdgeType, InterfaceType, NodeType, PropType, RangeBound,
     RangeConstraint, ScalarType,
@@ -23,20 +44,24 @@ pub enum SchemaError {
     Catalog(String),
 }
 
-/// Parsed schema file (the AST). Filled in by the schema-language implementation.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SchemaFile {}
-
-/// Parse schema source text into its AST.
-pub fn parse_schema(_text: &str) -> Result<SchemaFile, SchemaError> {
-    Err(SchemaError::Syntax(
-        "schema language not implemented yet".into(),
-    ))
+/// Parse schema source text into its AST: phases 1–5 of schema-language.md §1.3, each over the
+/// whole file before the next, stopping at the first error.
+pub fn parse_schema(text: &str) -> Result<SchemaFile, SchemaError> {
+    let mut file = match parser::parse(text) {
+        parser::Parsed::Ok(file) => file,
+        parser::Parsed::Syntax(report) => return Err(SchemaError::Syntax(report)),
+        parser::Parsed::Construction(message) => return Err(SchemaError::Parse(message)),
+    };
+    resolve::resolve_interfaces(&mut file).map_err(SchemaError::Parse)?;
+    validate::check_annotations(&file).map_err(SchemaError::Parse)?;
+    validate::check_constraints(&file).map_err(SchemaError::Parse)?;
+    Ok(file)
 }
 
-/// Build the catalog of a parsed schema.
-pub fn build_catalog(_schema: &SchemaFile) -> Result<Catalog, SchemaError> {
-    Err(SchemaError::Catalog(
-        "schema language not implemented yet".into(),
-    ))
+/// Build the catalog of a parsed schema (phase 6).
+pub fn build_catalog(schema: &SchemaFile) -> Result<Catalog, SchemaError> {
+    catalog_build::build(schema).map_err(SchemaError::Catalog)
 }
+
+#[cfg(test)]
+mod tests;
