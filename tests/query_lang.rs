@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 fn schema_s() -> &'static Catalog {
     static S: OnceLock<Catalog> = OnceLock::new();
-    S.get_or_init(support::schema_s)
+    S.get_or_init(|| support::catalog(support::SCHEMA_S))
 }
 
 fn parse_ok(src: &str) -> QueryFile {
@@ -421,14 +421,7 @@ passes! {
 
 #[test]
 fn e102_empty_list_against_numeric_list() {
-    let c = support::catalog(
-        vec![support::node(
-            "Robot",
-            &[("name", "String"), ("nums", "[I32]")],
-            &[],
-        )],
-        vec![],
-    );
+    let c = support::catalog("node Robot {\n  name: String\n  nums: [I32]\n}\n");
     assert_eq!(
         tc_with(&c, r#"query q() { insert Robot { name: "a", nums: [] } }"#),
         Err("type error: T3: property `nums` has type [I32] but got [String]".to_owned())
@@ -445,11 +438,7 @@ fn e102_empty_list_against_numeric_list() {
 #[test]
 fn e114_node_and_edge_of_the_same_name() {
     let c = support::catalog(
-        vec![
-            support::node("Tag", &[("label", "String")], &[]),
-            support::node("A", &[], &[]),
-        ],
-        vec![support::edge("Tag", "A", "A", &[])],
+        "node Tag {\n  label: String\n}\nnode A {\n  name: String\n}\nedge Tag: A -> A\n",
     );
     // Checked as a node insert: `from` is not a Tag node property.
     assert_eq!(
@@ -469,10 +458,7 @@ fn e114_node_and_edge_of_the_same_name() {
 
 #[test]
 fn e08_contains_edge_when_declared() {
-    let c = support::catalog(
-        vec![support::node("Person", &[("name", "String")], &[])],
-        vec![support::edge("Contains", "Person", "Person", &[])],
-    );
+    let c = support::catalog("node Person {\n  name: String\n}\nedge Contains: Person -> Person\n");
     assert!(
         tc_with(
             &c,
@@ -487,22 +473,17 @@ fn missing_properties_are_named_in_declaration_order() {
     // Several non-nullable properties missing: the first in schema order is named (the
     // reference's choice is random, spec §10.1).
     let c = support::catalog(
-        vec![support::node(
-            "Thing",
-            &[
-                ("zeta", "String"),
-                ("alpha", "I32"),
-                ("emb", "Vector(2)"),
-                ("src", "String?"),
-            ],
-            &[("emb", "src")],
-        )],
-        vec![support::edge(
-            "Link",
-            "Thing",
-            "Thing",
-            &[("w2", "F64"), ("w1", "F64")],
-        )],
+        "node Thing {
+  zeta: String
+  alpha: I32
+  emb: Vector(2) @embed(src)
+  src: String?
+}
+edge Link: Thing -> Thing {
+  w2: F64
+  w1: F64
+}
+",
     );
     let err = |q| tc_with(&c, q).err();
     assert_eq!(

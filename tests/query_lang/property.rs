@@ -1,4 +1,5 @@
-//! Property test: well-typed queries generated against generated schemas parse and type-check.
+//! Property test: well-typed queries generated against generated schemas (as `.pg` text, built by
+//! the schema language) parse and type-check.
 //!
 //! The generator draws every decision from a vector of numbers supplied by proptest, so shrinking
 //! that vector (shorter, smaller numbers) shrinks the schema and the query towards the first,
@@ -265,46 +266,6 @@ impl Schema {
             }
         }
         out
-    }
-
-    /// The catalog, built by hand (mirrors what `build_catalog` makes of `to_pg()`).
-    pub fn to_catalog(&self) -> Catalog {
-        let props = |list: &[Prop]| -> Vec<(String, String)> {
-            list.iter()
-                .map(|p| (p.name.clone(), p.type_text()))
-                .collect()
-        };
-        let nodes = self
-            .nodes
-            .iter()
-            .map(|n| {
-                let list = props(&n.props);
-                let refs: Vec<(&str, &str)> =
-                    list.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-                let embeds: Vec<(&str, &str)> = n
-                    .embed
-                    .iter()
-                    .map(|(a, b)| (a.as_str(), b.as_str()))
-                    .collect();
-                super::support::node(&n.name, &refs, &embeds)
-            })
-            .collect();
-        let edges = self
-            .edges
-            .iter()
-            .map(|e| {
-                let list = props(&e.props);
-                let refs: Vec<(&str, &str)> =
-                    list.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-                super::support::edge(
-                    &e.name,
-                    &self.nodes[e.from].name,
-                    &self.nodes[e.to].name,
-                    &refs,
-                )
-            })
-            .collect();
-        super::support::catalog(nodes, edges)
     }
 }
 
@@ -802,7 +763,7 @@ proptest! {
     #[test]
     fn generated_well_typed_queries_type_check(choices in prop::collection::vec(any::<u32>(), 0..300)) {
         let (schema, query) = generate(&choices);
-        let catalog = schema.to_catalog();
+        let catalog = super::support::catalog(&schema.to_pg());
         if let Err(e) = check(&catalog, &query) {
             prop_assert!(false, "{e}\n--- schema ---\n{}\n--- query ---\n{query}", schema.to_pg());
         }
@@ -826,7 +787,7 @@ proptest! {
             }
         }
         let text = String::from_utf8_lossy(&bytes);
-        let catalog = schema.to_catalog();
+        let catalog = super::support::catalog(&schema.to_pg());
         if let Ok(file) = parse_query(&text) {
             for decl in &file.queries {
                 let _ = typecheck_query_decl(&catalog, decl);
