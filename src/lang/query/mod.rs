@@ -4,8 +4,10 @@
 //!
 //! Layout:
 //! * `lexer` — trivia and token rules, scanned directly on the source bytes;
-//! * `parser` — a recursive-descent PEG with the reference's ordered choices and its syntax-error
-//!   attempt tracking, building the `ast` and collecting post-parse rejections;
+//! * `parser` — a recursive-descent PEG with the reference's ordered choices, building the `ast`
+//!   and collecting post-parse rejections. A file is first parsed without attempt tracking
+//!   (alternatives that cannot start with the byte at hand are skipped); only if that fails is it
+//!   parsed again with the reference's attempt tracking, to locate the syntax error exactly;
 //! * `report` — syntax-error rendering (`line:column`, source line, caret, plain words);
 //! * `types` — property/literal/parameter types, display names, compatibility;
 //! * `typecheck` — the rules of §8, first error wins.
