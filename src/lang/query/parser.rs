@@ -1161,9 +1161,11 @@ impl<'a> Parser<'a> {
     /// The reference converts the optional third argument of `fuzzy`/`rrf` before the first two;
     /// move its post-parse errors ahead of theirs (§4.2, conversion order).
     fn third_argument_first(&mut self, first: usize, third: usize) {
-        let moved = self.errors.len() - third;
+        let moved = self.errors.len().saturating_sub(third);
         if moved > 0 && third > first {
-            self.errors[first..].rotate_right(moved);
+            if let Some(tail) = self.errors.get_mut(first..) {
+                tail.rotate_right(moved);
+            }
         }
     }
 
