@@ -1991,10 +1991,21 @@ mod round_trip {
         proptest::collection::vec(proptest::strategy::Union::new(options), 0..3).boxed()
     }
 
-    fn node_decl(name: String) -> impl Strategy<Value = Declaration> {
-        (properties(4), annotations(), any::<bool>()).prop_flat_map(
-            move |(props, annotations, keyed)| {
+    /// A node, optionally keyed and implementing some of `interfaces` (whose property names are
+    /// unique to each interface, so injection simply appends them, §5.8).
+    fn node_decl(
+        name: String,
+        interfaces: Vec<InterfaceDecl>,
+    ) -> impl Strategy<Value = Declaration> {
+        let picks = if interfaces.is_empty() {
+            Just(Vec::new()).boxed()
+        } else {
+            proptest::collection::vec(0..interfaces.len(), 0..4).boxed()
+        };
+        (properties(4), annotations(), any::<bool>(), picks).prop_flat_map(
+            move |(props, annotations, keyed, picks)| {
                 let name = name.clone();
+                let interfaces = interfaces.clone();
                 body_constraints(&props, false).prop_map(move |mut constraints| {
                     let mut properties = props.clone();
                     // Optionally a key: a fresh non-null String property carrying `@key`.
@@ -2013,10 +2024,21 @@ mod round_trip {
                             origin: ConstraintOrigin::Annotation,
                         });
                     }
+                    let implements: Vec<String> =
+                        picks.iter().map(|&i| interfaces[i].name.clone()).collect();
+                    let mut injected = std::collections::HashSet::new();
+                    for &i in &picks {
+                        if injected.insert(i) {
+                            properties.extend(interfaces[i].properties.iter().map(|p| Property {
+                                injected_from: Some(interfaces[i].name.clone()),
+                                ..p.clone()
+                            }));
+                        }
+                    }
                     Declaration::Node(NodeDecl {
                         name: name.clone(),
                         annotations: annotations.clone(),
-                        implements: Vec::new(),
+                        implements,
                         properties,
                         constraints,
                     })
@@ -2049,30 +2071,48 @@ mod round_trip {
             })
     }
 
-    fn interface_decl(name: String) -> impl Strategy<Value = Declaration> {
-        properties(3).prop_map(move |properties| {
-            Declaration::Interface(InterfaceDecl {
-                name: name.clone(),
-                properties,
-            })
+    /// Interface `I{index}`; its property names (`zz_i{index}_…`, longer than any `ident()`)
+    /// cannot clash with a node's own or another interface's.
+    fn interface_decl(index: usize) -> impl Strategy<Value = InterfaceDecl> {
+        properties(3).prop_map(move |properties| InterfaceDecl {
+            name: format!("I{index}"),
+            properties: properties
+                .into_iter()
+                .map(|p| Property {
+                    name: format!("zz_i{index}_{}", p.name),
+                    ..p
+                })
+                .collect(),
         })
     }
 
     fn schema() -> impl Strategy<Value = SchemaFile> {
-        (1usize..4, 0usize..4, 0usize..3).prop_flat_map(|(n_nodes, n_edges, n_ifaces)| {
-            let nodes: Vec<String> = (0..n_nodes).map(|i| format!("N{i}")).collect();
-            let mut decls: Vec<BoxedStrategy<Declaration>> = Vec::new();
-            for i in 0..n_ifaces {
-                decls.push(interface_decl(format!("I{i}")).boxed());
-            }
-            for n in &nodes {
-                decls.push(node_decl(n.clone()).boxed());
-            }
-            for i in 0..n_edges {
-                decls.push(edge_decl(format!("E{i}"), nodes.clone()).boxed());
-            }
-            decls.prop_map(|declarations| SchemaFile { declarations })
-        })
+        (1usize..4, 0usize..4, 0usize..3, any::<bool>())
+            .prop_flat_map(|(n_nodes, n_edges, n_ifaces, ifaces_last)| {
+                let interfaces: Vec<_> = (0..n_ifaces).map(interface_decl).collect();
+                (interfaces, Just((n_nodes, n_edges, ifaces_last)))
+            })
+            .prop_flat_map(|(interfaces, (n_nodes, n_edges, ifaces_last))| {
+                let nodes: Vec<String> = (0..n_nodes).map(|i| format!("N{i}")).collect();
+                let mut decls: Vec<BoxedStrategy<Declaration>> = Vec::new();
+                for n in &nodes {
+                    decls.push(node_decl(n.clone(), interfaces.clone()).boxed());
+                }
+                for i in 0..n_edges {
+                    decls.push(edge_decl(format!("E{i}"), nodes.clone()).boxed());
+                }
+                // Interfaces may come before or after the nodes that implement them.
+                let iface_decls = interfaces.into_iter().map(Declaration::Interface);
+                if ifaces_last {
+                    decls.extend(iface_decls.map(|d| Just(d).boxed()));
+                } else {
+                    let mut first: Vec<BoxedStrategy<Declaration>> =
+                        iface_decls.map(|d| Just(d).boxed()).collect();
+                    first.append(&mut decls);
+                    decls = first;
+                }
+                decls.prop_map(|declarations| SchemaFile { declarations })
+            })
     }
 
     proptest! {
@@ -2087,4 +2127,18 @@ mod round_trip {
             prop_assert!(build_catalog(&parsed).is_ok());
         }
     }
+}
+
+// ---- fuzz regressions ---------------------------------------------------------------------------
+
+/// Inputs found by `cargo fuzz run schema` (fuzz/fuzz_targets/schema.rs), kept with their verdicts.
+#[test]
+fn fuzz_regressions() {
+    // crash-be5364c0…: not a parser bug but a wrong harness assumption — a semantic message may
+    // end in a raw line break, since `\` + LF is echoed as itself (§5.4), unlike §1.2's general
+    // "messages never end with a newline".
+    rejects_with(
+        "node T @description(\"a\\\nb\") {}",
+        "parse error: parse error: unsupported escape sequence: \\\n",
+    );
 }
