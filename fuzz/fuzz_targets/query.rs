@@ -1,8 +1,57 @@
+//! Arbitrary bytes → `parse_query` and, for every declaration that parses, `typecheck_query_decl`
+//! against the spec's reference schema S: neither may panic, overflow the stack or hang.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use omnigraph_cluster::lang::query::{parse_query, typecheck_query_decl};
+use omnigraph_cluster::lang::schema::{Catalog, build_catalog, parse_schema};
+use std::sync::OnceLock;
+
+/// Schema S of query-language.md §8.0.
+const SCHEMA_S: &str = r#"node Person {
+    name: String @key
+    age: I32?
+    tags: [String]?
+    status: enum(inactive, active)?
+    photo: Blob?
+    born: Date?
+    seen_at: DateTime?
+    embedding: Vector(3)?
+}
+node Company {
+    name: String @key
+}
+node Doc {
+    slug: String @key
+    body: String?
+    embedding: Vector(3) @embed(body)
+}
+edge Knows: Person -> Person {
+    since: Date?
+}
+edge WorksAt: Person -> Company {
+    title: String?
+    weight: F64
+}
+edge Cites: Doc -> Doc {
+    note: Blob?
+}
+"#;
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| match parse_schema(SCHEMA_S).and_then(|s| build_catalog(&s)) {
+        Ok(catalog) => catalog,
+        Err(e) => panic!("schema S must build: {e}"),
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
+    let catalog = catalog();
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = omnigraph_cluster::lang::query::parse_query(text);
+        if let Ok(file) = parse_query(text) {
+            for decl in &file.queries {
+                let _ = typecheck_query_decl(catalog, decl);
+            }
+        }
     }
 });
