@@ -166,10 +166,10 @@ fn main() {
     // What `cluster validate` does per query: parse the file, find the declaration, check it.
     let both = time_of(runs, || {
         for (name, text) in &sources {
-            if let Ok(file) = parse_query(text) {
-                if let Some(decl) = file.queries.iter().find(|d| &d.name == name) {
-                    std::hint::black_box(typecheck_query_decl(&catalog, decl).ok());
-                }
+            if let Ok(file) = parse_query(text)
+                && let Some(decl) = file.queries.iter().find(|d| &d.name == name)
+            {
+                std::hint::black_box(typecheck_query_decl(&catalog, decl).ok());
             }
         }
     });

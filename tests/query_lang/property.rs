@@ -240,10 +240,10 @@ impl Schema {
                 if p.name == "name" {
                     line.push_str(" @key");
                 }
-                if let Some((target, src)) = &n.embed {
-                    if &p.name == target {
-                        line.push_str(&format!(" @embed({src})"));
-                    }
+                if let Some((target, src)) = &n.embed
+                    && &p.name == target
+                {
+                    line.push_str(&format!(" @embed({src})"));
                 }
                 out.push_str(&line);
                 out.push('\n');

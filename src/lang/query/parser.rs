@@ -1162,10 +1162,11 @@ impl<'a> Parser<'a> {
     /// move its post-parse errors ahead of theirs (§4.2, conversion order).
     fn third_argument_first(&mut self, first: usize, third: usize) {
         let moved = self.errors.len().saturating_sub(third);
-        if moved > 0 && third > first {
-            if let Some(tail) = self.errors.get_mut(first..) {
-                tail.rotate_right(moved);
-            }
+        if moved > 0
+            && third > first
+            && let Some(tail) = self.errors.get_mut(first..)
+        {
+            tail.rotate_right(moved);
         }
     }
 

@@ -121,16 +121,16 @@ fn check_literal(prop: &str, e: Ty<'_>, lit: &Literal) -> Check {
             t.display()
         ));
     }
-    if let (Some(values), Literal::String(s)) = (e.enums, lit) {
-        if !values.iter().any(|v| v == s) {
-            let mut sorted: Vec<&str> = values.iter().map(String::as_str).collect();
-            sorted.sort_unstable();
-            sorted.dedup();
-            return Err(format!(
-                "T3: property `{prop}` expects one of [{}], got '{s}'",
-                sorted.join(", ")
-            ));
-        }
+    if let (Some(values), Literal::String(s)) = (e.enums, lit)
+        && !values.iter().any(|v| v == s)
+    {
+        let mut sorted: Vec<&str> = values.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        return Err(format!(
+            "T3: property `{prop}` expects one of [{}], got '{s}'",
+            sorted.join(", ")
+        ));
     }
     Ok(())
 }
@@ -543,15 +543,15 @@ impl<'a> ReadCx<'a> {
         if e.list {
             return Err("T15: nearest does not support list-wrapped vectors".to_owned());
         }
-        if let Expr::Literal(lit) = query {
-            if let Some(n) = numeric_vector_len(lit) {
-                if n != d as usize {
-                    return Err(format!(
-                        "T15: nearest vector dimension mismatch: property is Vector({d}), query literal has {n} elements"
-                    ));
-                }
-                return Ok(Res::Scalar(Ty::of(Scalar::F64)));
+        if let Expr::Literal(lit) = query
+            && let Some(n) = numeric_vector_len(lit)
+        {
+            if n != d as usize {
+                return Err(format!(
+                    "T15: nearest vector dimension mismatch: property is Vector({d}), query literal has {n} elements"
+                ));
             }
+            return Ok(Res::Scalar(Ty::of(Scalar::F64)));
         }
         match self.resolve(query)? {
             Res::Scalar(q) if !q.list && q.scalar == Scalar::String => {}
@@ -627,10 +627,10 @@ impl<'a> ReadCx<'a> {
         }
         if let Some(k) = k {
             self.integer_arg(k, "T21: rrf k")?;
-            if let Expr::Literal(Literal::Integer(v)) = k {
-                if *v <= 0 {
-                    return Err("T21: rrf k must be greater than 0".to_owned());
-                }
+            if let Expr::Literal(Literal::Integer(v)) = k
+                && *v <= 0
+            {
+                return Err("T21: rrf k must be greater than 0".to_owned());
             }
         }
         Ok(Res::Scalar(Ty::of(Scalar::F64)))
@@ -709,10 +709,10 @@ impl<'a> ReadCx<'a> {
                     }
                 }
                 Expr::AliasRef(name) => {
-                    if seen.insert(name.as_str()) {
-                        if let Some(&(_, aliased)) = self.aliases.get(name.as_str()) {
-                            work.push(aliased);
-                        }
+                    if seen.insert(name.as_str())
+                        && let Some(&(_, aliased)) = self.aliases.get(name.as_str())
+                    {
+                        work.push(aliased);
                     }
                 }
                 Expr::Now | Expr::PropAccess { .. } | Expr::Variable(_) | Expr::Literal(_) => {}
@@ -963,10 +963,10 @@ fn required_order<'p>(
     let mut order: Vec<(&str, &PropType)> = Vec::with_capacity(properties.len());
     let listed = columns.iter().map(|(name, _)| name.as_str());
     for name in listed.chain(properties.keys().map(String::as_str)) {
-        if let Some((key, pt)) = properties.get_key_value(name) {
-            if seen.insert(key.as_str()) {
-                order.push((key.as_str(), pt));
-            }
+        if let Some((key, pt)) = properties.get_key_value(name)
+            && seen.insert(key.as_str())
+        {
+            order.push((key.as_str(), pt));
         }
     }
     order.into_iter()
