@@ -11,90 +11,14 @@ use omnigraph_cluster::ops::validate;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+#[path = "support/perfgen.rs"]
+mod perfgen;
+use perfgen::{QUERY_SHAPES, SCHEMA};
+
 const GRAPHS: usize = 20;
 const QUERIES: usize = 250;
 const POLICIES: usize = 20;
 const BUDGET: Duration = Duration::from_secs(1);
-
-const SCHEMA: &str = "// graph {g}
-interface Named {
-  name: String @key
-}
-node Person implements Named {
-  title: String?
-  age: I32?
-  email: String? @unique
-  tags: [String]?
-}
-node Company implements Named {
-  founded: I64?
-  kind: enum(startup, enterprise, nonprofit)?
-}
-node Project implements Named {
-  budget: F64?
-  started: Date?
-}
-node Doc {
-  slug: String @key
-  title: String
-  body: String?
-  embedding: Vector(8)?
-}
-node Skill implements Named {
-  level: I32?
-}
-node Team implements Named {
-  size: I32?
-}
-edge WorksAt: Person -> Company {
-  since: Date?
-  role: String?
-}
-edge Knows: Person -> Person
-edge HasSkill: Person -> Skill
-edge Owns: Team -> Project
-edge Wrote: Person -> Doc
-";
-
-const QUERY_SHAPES: [&str; 5] = [
-    "query {n}($name: String) {
-  match { $p: Person { name: $name } }
-  return { $p.name, $p.title, $p.age }
-}
-",
-    "query {n}($company: String) {
-  match {
-    $c: Company { name: $company }
-    $p worksAt $c
-    $p.age > 21
-  }
-  return { $p.name, $p.title }
-  order { $p.name asc }
-  limit 100
-}
-",
-    "query {n}($name: String) {
-  match {
-    $a: Person { name: $name }
-    $a knows{1,3} $b
-    $b hasSkill $s
-  }
-  return { $b.name, $s.name, count($s) as n }
-}
-",
-    "query {n}($slug: String, $title: String) {
-  insert Doc { slug: $slug, title: $title }
-}
-",
-    "query {n}($name: String) {
-  match {
-    $p: Person { name: $name }
-    not { $p worksAt $c }
-  }
-  return { $p.name }
-}
-",
-];
 
 fn generate(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     let mut files = Vec::new();

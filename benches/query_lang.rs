@@ -10,90 +10,12 @@ use omnigraph_cluster::lang::query::{QueryDecl, parse_query, typecheck_query_dec
 use omnigraph_cluster::lang::schema::{build_catalog, parse_schema};
 use std::time::{Duration, Instant};
 
+#[path = "support/perfgen.rs"]
+mod perfgen;
+use perfgen::{QUERY_SHAPES as SHAPES, SCHEMA};
+
 const QUERIES: usize = 5_000;
 const BUDGET: Duration = Duration::from_millis(50);
-
-/// perfgen.py's schema.
-const SCHEMA: &str = "// graph g000
-interface Named {
-  name: String @key
-}
-node Person implements Named {
-  title: String?
-  age: I32?
-  email: String? @unique
-  tags: [String]?
-}
-node Company implements Named {
-  founded: I64?
-  kind: enum(startup, enterprise, nonprofit)?
-}
-node Project implements Named {
-  budget: F64?
-  started: Date?
-}
-node Doc {
-  slug: String @key
-  title: String
-  body: String?
-  embedding: Vector(8)?
-}
-node Skill implements Named {
-  level: I32?
-}
-node Team implements Named {
-  size: I32?
-}
-edge WorksAt: Person -> Company {
-  since: Date?
-  role: String?
-}
-edge Knows: Person -> Person
-edge HasSkill: Person -> Skill
-edge Owns: Team -> Project
-edge Wrote: Person -> Doc
-";
-
-/// perfgen.py's five query shapes, used round-robin.
-const SHAPES: [&str; 5] = [
-    "query {n}($name: String) {
-  match { $p: Person { name: $name } }
-  return { $p.name, $p.title, $p.age }
-}
-",
-    "query {n}($company: String) {
-  match {
-    $c: Company { name: $company }
-    $p worksAt $c
-    $p.age > 21
-  }
-  return { $p.name, $p.title }
-  order { $p.name asc }
-  limit 100
-}
-",
-    "query {n}($name: String) {
-  match {
-    $a: Person { name: $name }
-    $a knows{1,3} $b
-    $b hasSkill $s
-  }
-  return { $b.name, $s.name, count($s) as n }
-}
-",
-    "query {n}($slug: String, $title: String) {
-  insert Doc { slug: $slug, title: $title }
-}
-",
-    "query {n}($name: String) {
-  match {
-    $p: Person { name: $name }
-    not { $p worksAt $c }
-  }
-  return { $p.name }
-}
-",
-];
 
 /// (best, mean) wall time of `runs` runs after one warm-up run.
 fn time_of(runs: u32, mut f: impl FnMut()) -> (Duration, Duration) {
@@ -123,7 +45,8 @@ fn main() {
         })
         .collect();
     let bytes: usize = sources.iter().map(|(_, t)| t.len()).sum();
-    let catalog = match parse_schema(SCHEMA).and_then(|s| build_catalog(&s)) {
+    let catalog = match parse_schema(&SCHEMA.replace("{g}", "g000")).and_then(|s| build_catalog(&s))
+    {
         Ok(catalog) => catalog,
         Err(e) => {
             eprintln!("the perfgen schema does not build a catalog: {e}");

@@ -322,7 +322,7 @@ fn every_type_form() {
     assert_eq!(props["n"], nullable(ScalarType::String));
     let e = &props["e"];
     assert_eq!(
-        (e.scalar.clone(), e.nullable, e.list),
+        (e.scalar, e.nullable, e.list),
         (ScalarType::String, true, false)
     );
     // Sorted byte-wise, source order not kept.

@@ -2,5 +2,6 @@
 //! reaches them only through `schema::parse_schema` → `schema::build_catalog` → `Catalog`, and
 //! `query::parse_query` → `query::typecheck_query_decl(&Catalog, &QueryDecl)`.
 
+mod escapes;
 pub mod query;
 pub mod schema;

@@ -4,15 +4,6 @@ use crate::common::*;
 use crate::snap;
 use serde_json::json;
 
-/// S45's starting point and run: F + applyable state, one converging apply.
-fn applied() -> Folder {
-    let f = Folder::standard();
-    f.applyable_state();
-    let (code, out) = f.json(&["apply"]);
-    assert_eq!(code, 0, "{out}");
-    f
-}
-
 #[test]
 fn s44_apply_without_state() {
     let f = Folder::standard();
@@ -115,7 +106,7 @@ fn s45_apply_converges() {
 
 #[test]
 fn s46_second_apply_is_a_no_op() {
-    let f = applied();
+    let f = Folder::applied();
     let before = f.read("__cluster/state.json");
     let (code, out) = f.json(&["apply"]);
     assert_eq!(code, 0);
@@ -455,7 +446,7 @@ fn set_mode(path: &std::path::Path, mode: u32) {
 
 #[test]
 fn s57_metadata_only_change_is_recorded() {
-    let f = applied();
+    let f = Folder::applied();
     f.write("cluster.yaml", cluster_yaml("test"));
     let (code, out) = f.json(&["apply"]);
     assert_eq!(code, 0);

@@ -116,6 +116,15 @@ impl Folder {
         folder
     }
 
+    /// S45's result: F + applyable state, after one converging apply (revision 2, blobs written).
+    pub fn applied() -> Folder {
+        let folder = Folder::standard();
+        folder.applyable_state();
+        let (code, out) = folder.json(&["apply"]);
+        assert_eq!(code, 0, "{out}");
+        folder
+    }
+
     /// F whose schema is the one the real `people-fresh` root was made from, with that root at
     /// `graphs/knowledge.omni`: the contract's "[graph]" fixture.
     pub fn live() -> Folder {

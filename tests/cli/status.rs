@@ -4,14 +4,6 @@ use crate::common::*;
 use crate::snap;
 use serde_json::json;
 
-fn applied() -> Folder {
-    let f = Folder::standard();
-    f.applyable_state();
-    let (code, out) = f.json(&["apply"]);
-    assert_eq!(code, 0, "{out}");
-    f
-}
-
 #[test]
 fn s60_status_without_state() {
     let f = Folder::standard();
@@ -136,7 +128,7 @@ fn s65_lock_version_two_is_a_warning() {
 
 #[test]
 fn s66_missing_blob_is_reported_not_fixed() {
-    let f = applied();
+    let f = Folder::applied();
     let before = f.read("__cluster/state.json");
     f.remove(&query_blob_rel(QUERY_DIGEST));
     let (code, out) = f.json(&["status"]);
@@ -159,7 +151,7 @@ fn s66_missing_blob_is_reported_not_fixed() {
 
 #[test]
 fn s67_corrupted_blob() {
-    let f = applied();
+    let f = Folder::applied();
     f.write(&query_blob_rel(QUERY_DIGEST), "corrupted content");
     let (code, out) = f.json(&["status"]);
     assert_eq!(code, 0);
@@ -174,7 +166,7 @@ fn s67_corrupted_blob() {
 
 #[test]
 fn s68_blob_replaced_by_a_directory() {
-    let f = applied();
+    let f = Folder::applied();
     let blob = query_blob_rel(QUERY_DIGEST);
     f.remove(&blob);
     std::fs::create_dir(f.at(&blob)).expect("mkdir");
@@ -202,7 +194,7 @@ fn s69_graph_and_schema_have_no_blobs() {
 
 #[test]
 fn s70_status_never_reads_sources() {
-    let f = applied();
+    let f = Folder::applied();
     f.remove("people.pg");
     f.remove("people.gq");
     let (code, out) = f.json(&["status"]);

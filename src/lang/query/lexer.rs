@@ -132,32 +132,8 @@ pub(crate) fn string_lit(b: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
-/// Decodes the inside of a string literal (without its quotes): `\" \\ \n \r \t`; any other
-/// escape is the post-parse error `unsupported escape sequence: \X` (§1.4, P3).
-pub(crate) fn decode_string(raw: &str) -> Result<String, String> {
-    if !raw.contains('\\') {
-        return Ok(raw.to_owned());
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('"') => out.push('"'),
-            Some('\\') => out.push('\\'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some(other) => return Err(format!("unsupported escape sequence: \\{other}")),
-            // The grammar never leaves a lone trailing backslash inside a literal.
-            None => return Err("unterminated escape sequence".to_owned()),
-        }
-    }
-    Ok(out)
-}
+/// String escapes are the same in both languages; the decoder lives in `lang::escapes`.
+pub(crate) use crate::lang::escapes::decode as decode_string;
 
 #[cfg(test)]
 mod tests {

@@ -175,6 +175,9 @@ pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
     }
 }
 
+/// The arguments of `fuzzy(field, query, max_edits?)` and `rrf(primary, secondary, k?)`.
+type TwoArgsAndAnOption = (Box<Expr>, Box<Expr>, Option<Box<Expr>>);
+
 impl<'a> Parser<'a> {
     fn new(src: &'a str, track: bool) -> Parser<'a> {
         Parser {
@@ -1130,32 +1133,42 @@ impl<'a> Parser<'a> {
     /// `fuzzy_call := "fuzzy" "(" expr "," expr ("," expr)? ")"`.
     fn fuzzy_call(&mut self) -> Option<Expr> {
         self.guarded(Rule::FuzzyCall, starts::f, |p| {
-            p.lit("fuzzy")?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            let first_errors = p.errors.len();
-            let field = Box::new(p.expr()?);
-            p.skip();
-            p.lit(",")?;
-            p.skip();
-            let query = Box::new(p.expr()?);
-            p.skip();
-            let third_errors = p.errors.len();
-            let max_edits = p.group(|p| {
-                p.lit(",")?;
-                p.skip();
-                p.expr()
-            });
-            p.skip();
-            p.lit(")")?;
-            p.third_argument_first(first_errors, third_errors);
+            let (field, query, max_edits) = p.two_args_and_an_option("fuzzy", Self::expr)?;
             Some(Expr::Fuzzy {
                 field,
                 query,
-                max_edits: max_edits.map(Box::new),
+                max_edits,
             })
         })
+    }
+
+    /// `name "(" arg "," arg ("," expr)? ")"`, the shape `fuzzy` and `rrf` share.
+    fn two_args_and_an_option(
+        &mut self,
+        name: &str,
+        arg: fn(&mut Self) -> Option<Expr>,
+    ) -> Option<TwoArgsAndAnOption> {
+        self.lit(name)?;
+        self.skip();
+        self.lit("(")?;
+        self.skip();
+        let first_errors = self.errors.len();
+        let first = Box::new(arg(self)?);
+        self.skip();
+        self.lit(",")?;
+        self.skip();
+        let second = Box::new(arg(self)?);
+        self.skip();
+        let third_errors = self.errors.len();
+        let third = self.group(|p| {
+            p.lit(",")?;
+            p.skip();
+            p.expr()
+        });
+        self.skip();
+        self.lit(")")?;
+        self.third_argument_first(first_errors, third_errors);
+        Some((first, second, third.map(Box::new)))
     }
 
     /// The reference converts the optional third argument of `fuzzy`/`rrf` before the first two;
@@ -1183,30 +1196,11 @@ impl<'a> Parser<'a> {
     /// `rrf_call := "rrf" "(" rank_expr "," rank_expr ("," expr)? ")"`.
     fn rrf_call(&mut self) -> Option<Expr> {
         self.guarded(Rule::RrfCall, starts::r, |p| {
-            p.lit("rrf")?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            let first_errors = p.errors.len();
-            let primary = Box::new(p.rank_expr()?);
-            p.skip();
-            p.lit(",")?;
-            p.skip();
-            let secondary = Box::new(p.rank_expr()?);
-            p.skip();
-            let third_errors = p.errors.len();
-            let k = p.group(|p| {
-                p.lit(",")?;
-                p.skip();
-                p.expr()
-            });
-            p.skip();
-            p.lit(")")?;
-            p.third_argument_first(first_errors, third_errors);
+            let (primary, secondary, k) = p.two_args_and_an_option("rrf", Self::rank_expr)?;
             Some(Expr::Rrf {
                 primary,
                 secondary,
-                k: k.map(Box::new),
+                k,
             })
         })
     }

@@ -2,91 +2,9 @@
 //! the catalog, literal and parameter types, display names and the compatibility relation.
 
 use super::ast::{Literal, Param};
-use crate::lang::schema::{PropType, ScalarType};
-
-/// A base scalar; `Copy` so types can be passed around without touching the catalog's heap data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scalar {
-    String,
-    Bool,
-    I32,
-    I64,
-    U32,
-    U64,
-    F32,
-    F64,
-    Date,
-    DateTime,
-    Blob,
-    Vector(u32),
-}
-
-impl Scalar {
-    pub(crate) fn is_numeric(self) -> bool {
-        matches!(
-            self,
-            Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 | Scalar::F32 | Scalar::F64
-        )
-    }
-
-    pub(crate) fn is_integer(self) -> bool {
-        matches!(self, Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64)
-    }
-
-    fn name(self) -> String {
-        match self {
-            Scalar::String => "String".into(),
-            Scalar::Bool => "Bool".into(),
-            Scalar::I32 => "I32".into(),
-            Scalar::I64 => "I64".into(),
-            Scalar::U32 => "U32".into(),
-            Scalar::U64 => "U64".into(),
-            Scalar::F32 => "F32".into(),
-            Scalar::F64 => "F64".into(),
-            Scalar::Date => "Date".into(),
-            Scalar::DateTime => "DateTime".into(),
-            Scalar::Blob => "Blob".into(),
-            Scalar::Vector(d) => format!("Vector({d})"),
-        }
-    }
-
-    /// The eleven base type keywords (§6.4 step 3; `Vector(N)` is handled separately).
-    fn from_base_name(name: &str) -> Option<Scalar> {
-        Some(match name {
-            "String" => Scalar::String,
-            "Blob" => Scalar::Blob,
-            "Bool" => Scalar::Bool,
-            "I32" => Scalar::I32,
-            "I64" => Scalar::I64,
-            "U32" => Scalar::U32,
-            "U64" => Scalar::U64,
-            "F32" => Scalar::F32,
-            "F64" => Scalar::F64,
-            "DateTime" => Scalar::DateTime,
-            "Date" => Scalar::Date,
-            _ => return None,
-        })
-    }
-}
-
-impl From<&ScalarType> for Scalar {
-    fn from(s: &ScalarType) -> Scalar {
-        match s {
-            ScalarType::String => Scalar::String,
-            ScalarType::Bool => Scalar::Bool,
-            ScalarType::I32 => Scalar::I32,
-            ScalarType::I64 => Scalar::I64,
-            ScalarType::U32 => Scalar::U32,
-            ScalarType::U64 => Scalar::U64,
-            ScalarType::F32 => Scalar::F32,
-            ScalarType::F64 => Scalar::F64,
-            ScalarType::Date => Scalar::Date,
-            ScalarType::DateTime => Scalar::DateTime,
-            ScalarType::Blob => Scalar::Blob,
-            ScalarType::Vector(d) => Scalar::Vector(*d),
-        }
-    }
-}
+use crate::lang::schema::PropType;
+/// The catalog's scalar type, under the short name the checker uses.
+pub(crate) use crate::lang::schema::ScalarType as Scalar;
 
 /// A property-shaped type (§6.1); enum values are borrowed from the catalog.
 #[derive(Debug, Clone, Copy)]
@@ -110,7 +28,7 @@ impl<'a> Ty<'a> {
 
     pub(crate) fn from_prop(p: &'a PropType) -> Ty<'a> {
         Ty {
-            scalar: Scalar::from(&p.scalar),
+            scalar: p.scalar,
             nullable: p.nullable,
             list: p.list,
             enums: p.enum_values.as_deref(),
@@ -139,7 +57,7 @@ impl<'a> Ty<'a> {
                 values.dedup();
                 format!("enum({})", values.join(", "))
             }
-            None => self.scalar.name(),
+            None => self.scalar.display_name(),
         };
         let base = if self.list { format!("[{base}]") } else { base };
         if self.nullable {
@@ -254,7 +172,7 @@ fn scalar_from_name(name: &str) -> Option<Scalar> {
             .contains(&dim)
             .then_some(Scalar::Vector(dim));
     }
-    Scalar::from_base_name(name)
+    Scalar::from_name(name)
 }
 
 #[cfg(test)]

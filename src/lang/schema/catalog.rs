@@ -3,8 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Base scalar of a property (schema-language.md §8.5).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Base scalar of a property (schema-language.md §8.5). Both languages use it: the schema to
+/// declare properties, the query checker to type values against them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScalarType {
     String,
     Bool,
@@ -32,6 +33,51 @@ pub struct PropType {
 }
 
 impl ScalarType {
+    /// One of the eleven base type keywords (`Vector(N)` is spelled differently and parsed apart).
+    pub fn from_name(name: &str) -> Option<ScalarType> {
+        Some(match name {
+            "String" => ScalarType::String,
+            "Blob" => ScalarType::Blob,
+            "Bool" => ScalarType::Bool,
+            "I32" => ScalarType::I32,
+            "I64" => ScalarType::I64,
+            "U32" => ScalarType::U32,
+            "U64" => ScalarType::U64,
+            "F32" => ScalarType::F32,
+            "F64" => ScalarType::F64,
+            "DateTime" => ScalarType::DateTime,
+            "Date" => ScalarType::Date,
+            _ => return None,
+        })
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            ScalarType::I32
+                | ScalarType::I64
+                | ScalarType::U32
+                | ScalarType::U64
+                | ScalarType::F32
+                | ScalarType::F64
+        )
+    }
+
+    pub fn is_integer(self) -> bool {
+        matches!(
+            self,
+            ScalarType::I32 | ScalarType::I64 | ScalarType::U32 | ScalarType::U64
+        )
+    }
+
+    /// The type as messages print it: the keyword, or `Vector(768)` with its dimension.
+    pub fn display_name(self) -> String {
+        match self {
+            ScalarType::Vector(dim) => format!("Vector({dim})"),
+            scalar => scalar.name().to_string(),
+        }
+    }
+
     /// The base type name as written (`Vector` without its dimension).
     pub fn name(&self) -> &'static str {
         match self {
@@ -55,10 +101,9 @@ impl PropType {
     /// The type as messages print it (schema-language.md §5.3): `String`, `I32?`, `[String]?`,
     /// `enum(a, b)`, `Vector(768)?`. It is also valid `.pg` syntax for the type.
     pub fn display_name(&self) -> String {
-        let base = match (&self.enum_values, &self.scalar) {
-            (Some(values), _) => format!("enum({})", values.join(", ")),
-            (None, ScalarType::Vector(dim)) => format!("Vector({dim})"),
-            (None, scalar) => scalar.name().to_string(),
+        let base = match &self.enum_values {
+            Some(values) => format!("enum({})", values.join(", ")),
+            None => self.scalar.display_name(),
         };
         let base = if self.list { format!("[{base}]") } else { base };
         if self.nullable {

@@ -22,23 +22,6 @@ pub(crate) enum Arg<'a> {
     Range(&'a str, Option<&'a str>),
 }
 
-pub(crate) fn scalar(base: &str) -> Option<ScalarType> {
-    Some(match base {
-        "String" => ScalarType::String,
-        "Blob" => ScalarType::Blob,
-        "Bool" => ScalarType::Bool,
-        "I32" => ScalarType::I32,
-        "I64" => ScalarType::I64,
-        "U32" => ScalarType::U32,
-        "U64" => ScalarType::U64,
-        "F32" => ScalarType::F32,
-        "F64" => ScalarType::F64,
-        "DateTime" => ScalarType::DateTime,
-        "Date" => ScalarType::Date,
-        _ => return None,
-    })
-}
-
 pub(crate) fn plain(scalar: ScalarType) -> PropType {
     PropType {
         scalar,
@@ -94,25 +77,7 @@ pub(crate) fn decode_string(literal: &str) -> Result<String, String> {
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
         .unwrap_or(literal);
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('"') => out.push('"'),
-            Some('\\') => out.push('\\'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some(other) => return Err(format!("unsupported escape sequence: \\{other}")),
-            // The grammar never lets a literal end in a lone backslash.
-            None => return Err("unterminated escape sequence".into()),
-        }
-    }
-    Ok(out)
+    crate::lang::escapes::decode(inner)
 }
 
 /// `@card(min..max)` from the digits as written (A7–A9).

@@ -402,7 +402,7 @@ impl<'a> Parser<'a> {
         BASE_TYPES
             .iter()
             .find(|name| self.s.eat(name))
-            .and_then(|name| convert::scalar(name))
+            .and_then(|name| ScalarType::from_name(name))
     }
 
     // ---- annotations -------------------------------------------------------------------------
