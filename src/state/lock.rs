@@ -101,8 +101,7 @@ pub fn acquire(
     let path = layout.lock_file();
     // Register before the file exists so a signal arriving in between still cleans up.
     crate::signals::remember_lock(&path, &id);
-    // Create and fill the file as one step for the signal watcher, so it never sees our lock
-    // half-written (which it could not recognise as ours).
+    // Publishing is one step for the signal watcher, so an interrupt never strands the temp file.
     let published = {
         let _critical = crate::signals::critical_section();
         publish(&layout.state_dir(), &path, &id, &bytes)
@@ -116,38 +115,36 @@ pub fn acquire(
         }
         Err(failure) => {
             crate::signals::forget_lock();
-            let message = match failure {
-                Publish::Held => {
-                    observations.locked = true;
-                    let existing = fsx::read_text_bounded(&path, fsx::MAX_LOCK_BYTES)
-                        .ok()
-                        .and_then(|text| serde_json::from_str::<LockFile>(&text).ok())
-                        .filter(|lock| lock.version == 1);
-                    let message = match &existing {
-                        Some(lock) => {
-                            record_metadata(lock, runtime, observations);
-                            format!(
-                                "cluster state lock already exists (lock id {id}); run `omnigraph cluster force-unlock {id}` only after confirming no cluster operation is active",
-                                id = lock.lock_id
-                            )
-                        }
-                        None => "cluster state lock already exists; remove it only after confirming no cluster operation is active".to_string(),
-                    };
-                    diagnostics.push(Diagnostic::error("state_lock_held", LOCK_FILE_REL, message));
-                    crate::faults::crash_point("lock", "refused");
-                    return None;
-                }
-                Publish::Write(err) => format!("could not write state lock: {err}"),
-                Publish::Other(err) => format!("could not acquire state lock: {err}"),
-            };
-            diagnostics.push(Diagnostic::error(
-                "state_lock_error",
-                LOCK_FILE_REL,
-                message,
-            ));
+            let problem = |text: String| Diagnostic::error("state_lock_error", LOCK_FILE_REL, text);
+            diagnostics.push(match failure {
+                Publish::Held => held(&path, runtime, observations),
+                Publish::Write(err) => problem(format!("could not write state lock: {err}")),
+                Publish::Other(err) => problem(format!("could not acquire state lock: {err}")),
+            });
+            crate::faults::crash_point("lock", "refused");
             None
         }
     }
+}
+
+/// `state_lock_held`, naming the holder when its lock file can be read (§2.6.3).
+fn held(path: &Path, runtime: &Runtime, observations: &mut StateObservations) -> Diagnostic {
+    observations.locked = true;
+    let existing = fsx::read_text_bounded(path, fsx::MAX_LOCK_BYTES)
+        .ok()
+        .and_then(|text| serde_json::from_str::<LockFile>(&text).ok())
+        .filter(|lock| lock.version == 1);
+    let message = match &existing {
+        Some(lock) => {
+            record_metadata(lock, runtime, observations);
+            format!(
+                "cluster state lock already exists (lock id {id}); run `omnigraph cluster force-unlock {id}` only after confirming no cluster operation is active",
+                id = lock.lock_id
+            )
+        }
+        None => "cluster state lock already exists; remove it only after confirming no cluster operation is active".to_string(),
+    };
+    Diagnostic::error("state_lock_held", LOCK_FILE_REL, message)
 }
 
 /// Why the lock file could not be published.
