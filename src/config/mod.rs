@@ -37,13 +37,14 @@ pub fn parse(layout: &Layout, diagnostics: &mut Vec<Diagnostic>) -> Option<RawCl
 
 /// The text stages of parsing: scanner and reserved fields (both always run), then serde.
 pub fn parse_text(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawClusterConfig> {
+    let too_deep = scan::flow_nesting_exceeds(text, scan::MAX_FLOW_DEPTH);
     let mut scan_errors = scan::duplicate_keys(text);
-    scan_errors.extend(scan::reserved_fields(text));
+    scan_errors.extend(scan::reserved_fields(text, too_deep.is_some()));
     if !scan_errors.is_empty() {
         diagnostics.extend(scan_errors);
         return None;
     }
-    if let Some((line, column)) = scan::flow_nesting_exceeds(text, scan::MAX_FLOW_DEPTH) {
+    if let Some((line, column)) = too_deep {
         diagnostics.push(Diagnostic::error(
             "invalid_cluster_yaml",
             layout::CONFIG_FILE,

@@ -178,7 +178,9 @@ fn opens_block_scalar(line: &str) -> bool {
 }
 
 /// Report reserved top-level keys in document order; silent when the text is not a YAML mapping.
-pub fn reserved_fields(text: &str) -> Vec<Diagnostic> {
+/// `too_deep` is `flow_nesting_exceeds(text, MAX_FLOW_DEPTH).is_some()`, computed once by the
+/// caller.
+pub fn reserved_fields(text: &str, too_deep: bool) -> Vec<Diagnostic> {
     // A second full YAML parse is the costliest step of loading a large config. A key can only
     // equal a reserved name if that name appears in the text, or is spelled with an escape in a
     // double-quoted key; when neither is possible the result is known to be empty.
@@ -186,7 +188,7 @@ pub fn reserved_fields(text: &str) -> Vec<Diagnostic> {
         return Vec::new();
     }
     // Nesting this deep fails serde_yaml's recursion limit (128): no mapping, no diagnostics.
-    if flow_nesting_exceeds(text, MAX_FLOW_DEPTH).is_some() {
+    if too_deep {
         return Vec::new();
     }
     let Ok(serde_yaml::Value::Mapping(mapping)) = serde_yaml::from_str::<serde_yaml::Value>(text)
@@ -285,15 +287,15 @@ mod tests {
 
     #[test]
     fn reserved_fields_in_document_order() {
-        let found: Vec<String> = reserved_fields("version: 1\nui: {}\napply: {}\n")
+        let found: Vec<String> = reserved_fields("version: 1\nui: {}\napply: {}\n", false)
             .into_iter()
             .map(|d| d.path)
             .collect();
         assert_eq!(found, vec!["ui", "apply"]);
-        assert!(reserved_fields("[1, 2]").is_empty());
-        assert!(reserved_fields("a: [").is_empty());
+        assert!(reserved_fields("[1, 2]", false).is_empty());
+        assert!(reserved_fields("a: [", false).is_empty());
         // Escaped spellings still count, so the fast path must not skip them.
-        let escaped: Vec<String> = reserved_fields("version: 1\n\"u\\x69\": {}\n")
+        let escaped: Vec<String> = reserved_fields("version: 1\n\"u\\x69\": {}\n", false)
             .into_iter()
             .map(|d| d.path)
             .collect();
