@@ -7,7 +7,8 @@
 
 use omnigraph_cluster::digest::sha256_hex;
 use omnigraph_cluster::layout::Layout;
-use omnigraph_cluster::ops::validate;
+use omnigraph_cluster::ops::{Context, validate};
+use omnigraph_cluster::runtime::Runtime;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -78,8 +79,13 @@ fn main() -> std::io::Result<()> {
     let dir = tempfile::tempdir()?;
     let files = generate(dir.path())?;
     let layout = Layout::new(dir.path());
+    let runtime = Runtime::system();
+    let context = Context {
+        layout: &layout,
+        runtime: &runtime,
+    };
 
-    let check = validate::run(&layout);
+    let check = validate::run(&context);
     let errors = check.diagnostics.iter().filter(|d| d.is_error()).count();
     println!(
         "folder: {GRAPHS} graphs, {} queries, {POLICIES} policies; validate ok={} ({errors} errors)",
@@ -101,7 +107,7 @@ fn main() -> std::io::Result<()> {
         }
     });
     let full = mean_of(runs, || {
-        std::hint::black_box(validate::run(&layout));
+        std::hint::black_box(validate::run(&context));
     });
     println!(
         "I/O floor (read + sha256 of every file): {:>8.2} ms",

@@ -60,3 +60,18 @@ pub enum ClusterCommand {
         common: CommonArgs,
     },
 }
+
+impl ClusterCommand {
+    /// The options every subcommand shares.
+    pub fn common(&self) -> &CommonArgs {
+        match self {
+            ClusterCommand::Validate(c)
+            | ClusterCommand::Plan(c)
+            | ClusterCommand::Apply(c)
+            | ClusterCommand::Status(c)
+            | ClusterCommand::Refresh(c)
+            | ClusterCommand::Import(c) => c,
+            ClusterCommand::ForceUnlock { common, .. } => common,
+        }
+    }
+}

@@ -1,38 +1,42 @@
 //! Load = parse + header + desired-revision construction (contract §2.5.5): every declared
 //! resource with its digest, the dependency edges, per-graph schema digests and the config digest.
 //! Schema and query sources are checked with the language front ends on the way.
+//!
+//! Construction runs in four phases: read, digest and check every source file (in parallel, each
+//! file is independent), then add graphs with their schemas and queries, then the graph
+//! composites, then the policies, emitting diagnostics in the contract's order.
 
-use crate::config::{self, GraphConfig, QueryConfig, RawClusterConfig};
-use crate::diagnostic::Diagnostic;
+use crate::address::{Address, ResourceKind};
+use crate::config::{self, GraphConfig, Header, PolicyConfig, QueryConfig, RawClusterConfig};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
 use crate::fsx;
 use crate::lang::{query, schema};
 use crate::layout::{self, Layout};
 use crate::par;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ResourceKind {
-    Graph,
-    Schema,
-    Query,
-    Policy,
-}
-
-/// One desired resource. `path` is the resolved source path as text (absent for graphs); `source`
-/// is the same path for reading the payload back at apply time.
+/// One desired resource. `path` is the resolved source file (absent for graphs), shown as text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resource {
     pub address: String,
     pub kind: ResourceKind,
     pub digest: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(skip)]
+    #[serde(
+        rename = "path",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "shown_path"
+    )]
     pub source: Option<PathBuf>,
+}
+
+fn shown_path<S: Serializer>(path: &Option<PathBuf>, serializer: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(path) => serializer.serialize_str(&layout::display(path)),
+        None => serializer.serialize_none(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -52,7 +56,7 @@ pub struct Desired {
     /// (graph id, desired schema digest or `""` when the schema file could not be read).
     pub graphs: Vec<(String, String)>,
     pub config_digest: String,
-    pub state_lock: bool,
+    pub header: Header,
 }
 
 impl Desired {
@@ -62,249 +66,278 @@ impl Desired {
             .ok()
             .map(|i| &self.resources[i])
     }
-
-    pub fn schema_digest(&self, graph: &str) -> &str {
-        self.graphs
-            .iter()
-            .find(|(id, _)| id == graph)
-            .map(|(_, digest)| digest.as_str())
-            .unwrap_or("")
-    }
 }
 
 /// Run parse, header checks and desired-revision construction. `None` when `cluster.yaml` could
 /// not be parsed into the raw structure.
 pub fn load(layout: &Layout, diagnostics: &mut Vec<Diagnostic>) -> Option<Desired> {
     let raw = config::parse(layout, diagnostics)?;
-    let state_lock = config::check_header(&raw, diagnostics);
-    Some(build(layout, &raw, state_lock, diagnostics))
-}
-
-/// `validate_id` of §2.5.5.
-fn check_id(kind: &str, path: &str, value: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let mut chars = value.chars();
-    let valid = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if !valid {
-        diagnostics.push(Diagnostic::error(
-            "invalid_resource_id",
-            path,
-            format!(
-                "{kind} `{value}` must start with a letter or `_` and contain only ASCII letters, digits, `_`, or `-`"
-            ),
-        ));
-    }
-}
-
-fn edge(from: &str, to: &str) -> Dependency {
-    Dependency {
-        from: from.to_string(),
-        to: to.to_string(),
-    }
+    let header = config::check_header(&raw, diagnostics);
+    Some(build(layout, &raw, header, diagnostics))
 }
 
 fn build(
     layout: &Layout,
     raw: &RawClusterConfig,
-    state_lock: bool,
+    header: Header,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Desired {
-    let mut resources: BTreeMap<String, Resource> = BTreeMap::new();
-    let mut dependencies: BTreeSet<Dependency> = BTreeSet::new();
-    let mut graphs = Vec::new();
-    let mut graph_queries: BTreeMap<&str, Vec<(&str, String)>> = BTreeMap::new();
+    let sources = Sources::load(layout, raw);
+    let mut builder = Builder {
+        diagnostics,
+        resources: BTreeMap::new(),
+        dependencies: BTreeSet::new(),
+        graphs: Vec::new(),
+        graph_queries: BTreeMap::new(),
+    };
+    let mut queries = sources.queries.into_iter();
+    for ((graph_id, graph), schema) in raw.graphs.iter().zip(sources.schemas) {
+        builder.add_graph(graph_id, schema);
+        for (name, query) in graph.queries.keys().zip(&mut queries) {
+            builder.add_query(graph_id, name, query);
+        }
+    }
+    builder.add_composites();
+    for (policy_id, policy) in &raw.policies {
+        builder.add_policy(layout, raw, policy_id, policy);
+    }
+    builder.finish(raw, header)
+}
 
-    // Compute first (in parallel: every file is independent), then emit in the contract's order.
-    let graph_list: Vec<(&String, &GraphConfig)> = raw.graphs.iter().collect();
-    let schemas = par::map(&graph_list, |(_, graph)| SchemaSource::load(layout, graph));
-    let query_jobs: Vec<(usize, &String, &QueryConfig)> = graph_list
-        .iter()
-        .enumerate()
-        .flat_map(|(index, (_, graph))| graph.queries.iter().map(move |(n, q)| (index, n, q)))
-        .collect();
-    let mut query_sources = par::map(&query_jobs, |(index, name, query)| {
-        let (graph_id, _) = graph_list[*index];
-        QuerySource::load(layout, graph_id, name, query, schemas[*index].catalog())
-    })
-    .into_iter();
+/// Desired resources and edges as they accumulate, with the diagnostics of the run.
+struct Builder<'a> {
+    diagnostics: &'a mut Vec<Diagnostic>,
+    resources: BTreeMap<String, Resource>,
+    dependencies: BTreeSet<Dependency>,
+    graphs: Vec<(String, String)>,
+    /// Digests of the query files read, per graph, for the composite.
+    graph_queries: BTreeMap<String, Vec<(String, String)>>,
+}
 
-    for ((graph_id, graph), schema_source) in graph_list.iter().zip(schemas) {
-        let graph_address = format!("graph.{graph_id}");
-        let schema_address = format!("schema.{graph_id}");
-        check_id(
-            "graph id",
-            &format!("graphs.{graph_id}"),
-            graph_id,
-            diagnostics,
-        );
-        dependencies.insert(edge(&schema_address, &graph_address));
+impl Builder<'_> {
+    fn error(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::new(code, path, message));
+    }
 
+    fn edge(&mut self, from: Address<'_>, to: Address<'_>) {
+        self.dependencies.insert(Dependency {
+            from: from.to_string(),
+            to: to.to_string(),
+        });
+    }
+
+    fn resource(&mut self, address: Address<'_>, digest: String, source: Option<PathBuf>) {
+        let address_text = address.to_string();
+        let resource = Resource {
+            address: address_text.clone(),
+            kind: address.kind(),
+            digest,
+            source,
+        };
+        self.resources.insert(address_text, resource);
+    }
+
+    /// `validate_id` of §2.5.5.
+    fn check_id(&mut self, kind: &str, path: &str, value: &str) {
+        let mut chars = value.chars();
+        let valid = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid {
+            self.error(
+                Code::InvalidResourceId,
+                path,
+                format!(
+                    "{kind} `{value}` must start with a letter or `_` and contain only ASCII letters, digits, `_`, or `-`"
+                ),
+            );
+        }
+    }
+
+    /// A graph's id, its schema edge and its schema resource (§2.5.5 steps 1–4).
+    fn add_graph(&mut self, graph_id: &str, schema: SchemaSource) {
+        self.check_id("graph id", &format!("graphs.{graph_id}"), graph_id);
+        self.edge(Address::schema(graph_id), Address::graph(graph_id));
+        let path = format!("graphs.{graph_id}.schema");
         let mut schema_digest = String::new();
-        let display = layout::display(&schema_source.path);
-        match schema_source.outcome {
-            Err(err) => diagnostics.push(Diagnostic::error(
-                "schema_file_missing",
-                format!("graphs.{graph_id}.schema"),
-                format!("could not read schema file '{display}': {err}"),
-            )),
+        match schema.outcome {
+            Err(err) => self.error(
+                Code::SchemaFileMissing,
+                path,
+                format!(
+                    "could not read schema file '{}': {err}",
+                    layout::display(&schema.path)
+                ),
+            ),
             Ok((digest, built)) => {
                 schema_digest = digest.clone();
-                resources.insert(
-                    schema_address.clone(),
-                    Resource {
-                        address: schema_address.clone(),
-                        kind: ResourceKind::Schema,
-                        digest,
-                        path: Some(display),
-                        source: Some(schema_source.path),
-                    },
-                );
+                self.resource(Address::schema(graph_id), digest, Some(schema.path));
                 if let Err(err) = built {
                     let code = match err {
-                        schema::SchemaError::Catalog(_) => "schema_catalog_error",
-                        _ => "schema_parse_error",
+                        schema::SchemaError::Catalog(_) => Code::SchemaCatalogError,
+                        _ => Code::SchemaParseError,
                     };
-                    diagnostics.push(Diagnostic::error(
-                        code,
-                        format!("graphs.{graph_id}.schema"),
-                        err.to_string(),
-                    ));
+                    self.error(code, path, err.to_string());
                 }
             }
         }
-        graphs.push(((*graph_id).clone(), schema_digest));
+        self.graphs.push((graph_id.to_string(), schema_digest));
+    }
 
-        let read_queries = graph_queries.entry(graph_id.as_str()).or_default();
-        for (name, query_source) in graph.queries.keys().zip(&mut query_sources) {
-            let path = format!("graphs.{graph_id}.queries.{name}");
-            let address = format!("query.{graph_id}.{name}");
-            check_id("query name", &path, name, diagnostics);
-            dependencies.insert(edge(&address, &graph_address));
-            dependencies.insert(edge(&address, &schema_address));
-
-            let display = layout::display(&query_source.path);
-            match query_source.outcome {
-                Err(err) => diagnostics.push(Diagnostic::error(
-                    "query_file_missing",
-                    format!("{path}.file"),
-                    format!("could not read query file '{display}': {err}"),
-                )),
-                Ok((digest, check)) => {
-                    read_queries.push((name.as_str(), digest.clone()));
-                    resources.insert(
-                        address.clone(),
-                        Resource {
-                            address,
-                            kind: ResourceKind::Query,
-                            digest,
-                            path: Some(display),
-                            source: Some(query_source.path),
-                        },
-                    );
-                    diagnostics.extend(check);
-                }
+    /// One stored query of a graph (§2.5.5 step 5).
+    fn add_query(&mut self, graph_id: &str, name: &str, query: QuerySource) {
+        let path = format!("graphs.{graph_id}.queries.{name}");
+        let address = Address::query(graph_id, name);
+        self.check_id("query name", &path, name);
+        self.edge(address, Address::graph(graph_id));
+        self.edge(address, Address::schema(graph_id));
+        match query.outcome {
+            Err(err) => self.error(
+                Code::QueryFileMissing,
+                format!("{path}.file"),
+                format!(
+                    "could not read query file '{}': {err}",
+                    layout::display(&query.path)
+                ),
+            ),
+            Ok((digest, check)) => {
+                self.graph_queries
+                    .entry(graph_id.to_string())
+                    .or_default()
+                    .push((name.to_string(), digest.clone()));
+                self.resource(address, digest, Some(query.path));
+                self.diagnostics.extend(check);
             }
         }
     }
 
-    for (graph_id, schema_digest) in &graphs {
-        let queries = graph_queries
-            .get(graph_id.as_str())
-            .map(|qs| qs.iter().map(|(n, d)| (*n, d.as_str())).collect::<Vec<_>>())
-            .unwrap_or_default();
-        let address = format!("graph.{graph_id}");
-        resources.insert(
-            address.clone(),
-            Resource {
-                address,
-                kind: ResourceKind::Graph,
-                digest: digest::graph_digest(graph_id, schema_digest, queries),
-                path: None,
-                source: None,
-            },
-        );
+    /// Every graph's composite digest over its schema and the queries read (§5.2).
+    fn add_composites(&mut self) {
+        for (graph_id, schema_digest) in std::mem::take(&mut self.graphs) {
+            let queries = self.graph_queries.get(&graph_id);
+            let pairs = queries
+                .into_iter()
+                .flatten()
+                .map(|(n, d)| (n.as_str(), d.as_str()));
+            let composite = digest::graph_digest(&graph_id, &schema_digest, pairs);
+            self.resource(Address::graph(&graph_id), composite, None);
+            self.graphs.push((graph_id, schema_digest));
+        }
     }
 
-    for (policy_id, policy) in &raw.policies {
-        let address = format!("policy.{policy_id}");
-        check_id(
-            "policy name",
-            &format!("policies.{policy_id}"),
-            policy_id,
-            diagnostics,
-        );
+    /// A policy: its id, its targets and its file (§2.5.5, policies).
+    fn add_policy(
+        &mut self,
+        layout: &Layout,
+        raw: &RawClusterConfig,
+        policy_id: &str,
+        policy: &PolicyConfig,
+    ) {
+        let address = Address::policy(policy_id);
+        self.check_id("policy name", &format!("policies.{policy_id}"), policy_id);
         if policy.applies_to.is_empty() {
-            diagnostics.push(Diagnostic::error(
-                "policy_missing_applies_to",
+            self.error(
+                Code::PolicyMissingAppliesTo,
                 format!("policies.{policy_id}.applies_to"),
                 "policy.applies_to must name `cluster` or at least one graph",
-            ));
+            );
         }
         for (index, target) in policy.applies_to.iter().enumerate() {
             let path = format!("policies.{policy_id}.applies_to[{index}]");
-            let graph_ref = if target == "cluster" {
-                continue;
-            } else if let Some(rest) = target.strip_prefix("graph.") {
-                rest
-            } else if target.contains('.') {
-                diagnostics.push(Diagnostic::error(
-                    "wrong_kind_reference",
+            match target_graph(target) {
+                Target::Cluster => {}
+                Target::WrongKind => self.error(
+                    Code::WrongKindReference,
                     path,
                     format!("policy applies_to expects graph refs or `cluster`, got `{target}`"),
-                ));
-                continue;
-            } else {
-                target.as_str()
-            };
-            if raw.graphs.contains_key(graph_ref) {
-                dependencies.insert(edge(&address, &format!("graph.{graph_ref}")));
-            } else {
-                diagnostics.push(Diagnostic::error(
-                    "dangling_graph_reference",
+                ),
+                Target::Graph(graph) if raw.graphs.contains_key(graph) => {
+                    self.edge(address, Address::graph(graph));
+                }
+                Target::Graph(graph) => self.error(
+                    Code::DanglingGraphReference,
                     path,
                     format!(
-                        "policy references graph `{graph_ref}`, but no graph with that id is declared"
+                        "policy references graph `{graph}`, but no graph with that id is declared"
                     ),
-                ));
+                ),
             }
         }
         let file = layout.resolve(&policy.file);
-        let display = layout::display(&file);
         match fsx::read_bounded(&file, fsx::MAX_SOURCE_BYTES) {
-            Ok(bytes) => {
-                resources.insert(
-                    address.clone(),
-                    Resource {
-                        address,
-                        kind: ResourceKind::Policy,
-                        digest: digest::sha256_hex(&bytes),
-                        path: Some(display),
-                        source: Some(file),
-                    },
-                );
-            }
-            Err(err) => diagnostics.push(Diagnostic::error(
-                "policy_file_missing",
+            Ok(bytes) => self.resource(address, digest::sha256_hex(&bytes), Some(file)),
+            Err(err) => self.error(
+                Code::PolicyFileMissing,
                 format!("policies.{policy_id}.file"),
-                format!("could not read policy file '{display}': {err}"),
-            )),
+                format!(
+                    "could not read policy file '{}': {err}",
+                    layout::display(&file)
+                ),
+            ),
         }
     }
 
-    let resource_digests: BTreeMap<String, String> = resources
-        .values()
-        .map(|r| (r.address.clone(), r.digest.clone()))
-        .collect();
-    let config_digest = digest::config_digest(&raw.digest_json(), &resource_digests);
-    Desired {
-        resources: resources.into_values().collect(),
-        resource_digests,
-        dependencies: dependencies.into_iter().collect(),
-        graphs,
-        config_digest,
-        state_lock,
+    fn finish(self, raw: &RawClusterConfig, header: Header) -> Desired {
+        let resource_digests: BTreeMap<String, String> = self
+            .resources
+            .values()
+            .map(|r| (r.address.clone(), r.digest.clone()))
+            .collect();
+        let config_digest = digest::config_digest(&raw.digest_json(), &resource_digests);
+        Desired {
+            resources: self.resources.into_values().collect(),
+            resource_digests,
+            dependencies: self.dependencies.into_iter().collect(),
+            graphs: self.graphs,
+            config_digest,
+            header,
+        }
+    }
+}
+
+/// What a policy's `applies_to` element names (§2.5.5 step 3).
+enum Target<'a> {
+    Cluster,
+    Graph(&'a str),
+    WrongKind,
+}
+
+fn target_graph(target: &str) -> Target<'_> {
+    if target == "cluster" {
+        Target::Cluster
+    } else if let Some(graph) = target.strip_prefix("graph.") {
+        Target::Graph(graph)
+    } else if target.contains('.') {
+        Target::WrongKind
+    } else {
+        Target::Graph(target)
+    }
+}
+
+/// Every schema and query file, read, digested and checked, in declaration order.
+struct Sources {
+    schemas: Vec<SchemaSource>,
+    queries: Vec<QuerySource>,
+}
+
+impl Sources {
+    fn load(layout: &Layout, raw: &RawClusterConfig) -> Self {
+        let graphs: Vec<(&String, &GraphConfig)> = raw.graphs.iter().collect();
+        let schemas = par::map(&graphs, |(_, graph)| {
+            SchemaSource::load(layout, &graph.schema)
+        });
+        let jobs: Vec<(usize, &String, &QueryConfig)> = graphs
+            .iter()
+            .enumerate()
+            .flat_map(|(index, (_, graph))| graph.queries.iter().map(move |(n, q)| (index, n, q)))
+            .collect();
+        let queries = par::map(&jobs, |(index, name, query)| {
+            let (graph_id, _) = graphs[*index];
+            let path = layout.resolve(&query.file);
+            QuerySource::load(path, graph_id, name, schemas[*index].catalog())
+        });
+        Sources { schemas, queries }
     }
 }
 
@@ -315,8 +348,8 @@ struct SchemaSource {
 }
 
 impl SchemaSource {
-    fn load(layout: &Layout, graph: &GraphConfig) -> Self {
-        let path = layout.resolve(&graph.schema);
+    fn load(layout: &Layout, schema_path: &Path) -> Self {
+        let path = layout.resolve(schema_path);
         let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
             let built = schema::parse_schema(&text).and_then(|ast| schema::build_catalog(&ast));
             (digest::sha256_hex(text.as_bytes()), built)
@@ -339,14 +372,7 @@ struct QuerySource {
 }
 
 impl QuerySource {
-    fn load(
-        layout: &Layout,
-        graph_id: &str,
-        name: &str,
-        query: &QueryConfig,
-        catalog: Option<&schema::Catalog>,
-    ) -> Self {
-        let path = layout.resolve(&query.file);
+    fn load(path: PathBuf, graph_id: &str, name: &str, catalog: Option<&schema::Catalog>) -> Self {
         let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
             let diagnostic_path = format!("graphs.{graph_id}.queries.{name}");
             let check = check_query(&text, name, catalog, &diagnostic_path);
@@ -367,16 +393,16 @@ fn check_query(
     let file = match query::parse_query(text) {
         Ok(file) => file,
         Err(err) => {
-            return Some(Diagnostic::error(
-                "query_parse_error",
+            return Some(Diagnostic::new(
+                Code::QueryParseError,
                 path,
                 err.to_string(),
             ));
         }
     };
     let Some(decl) = file.queries.iter().find(|decl| decl.name == name) else {
-        return Some(Diagnostic::error(
-            "query_key_mismatch",
+        return Some(Diagnostic::new(
+            Code::QueryKeyMismatch,
             path,
             format!("no `query {name}` declaration found in the referenced .gq file"),
         ));
@@ -384,9 +410,9 @@ fn check_query(
     match catalog {
         Some(catalog) => query::typecheck_query_decl(catalog, decl)
             .err()
-            .map(|err| Diagnostic::error("query_typecheck_error", path, err.to_string())),
-        None => Some(Diagnostic::warning(
-            "query_typecheck_skipped",
+            .map(|err| Diagnostic::new(Code::QueryTypecheckError, path, err.to_string())),
+        None => Some(Diagnostic::new(
+            Code::QueryTypecheckSkipped,
             path,
             "query parsed, but type-check was skipped because the graph schema is invalid",
         )),

@@ -1,6 +1,11 @@
-//! The one type that carries every user-facing problem.
+//! The one type that carries every user-facing problem, and the table of every code it can carry.
+//!
+//! Codes live in one enum, the way rustc and Cedar keep theirs: each with its text, its usual
+//! severity and a one-line meaning. `docs/diagnostics.md` lists exactly these codes (a unit test
+//! checks it), so a new code cannot ship undocumented.
 
 use serde::Serialize;
+use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -9,35 +14,137 @@ pub enum Severity {
     Warning,
 }
 
+macro_rules! codes {
+    ($($variant:ident = $text:literal, $severity:ident, $meaning:literal;)*) => {
+        /// Every diagnostic code, with its JSON text, usual severity and meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of the contract's diagnostic table.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as it appears in JSON and human output.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+
+            /// The severity the code usually carries. A few codes are errors in one command and
+            /// warnings in another (`state_missing` in `status`, lock problems in `status`);
+            /// those call sites say so explicitly with [`Diagnostic::warning`].
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// When the code fires, in a few words.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $meaning,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    ConfigDirNotFound = "config_dir_not_found", Error, "`--config` is not an existing directory";
+    ClusterConfigReadError = "cluster_config_read_error", Error, "cluster.yaml cannot be read as UTF-8 text";
+    DuplicateYamlKey = "duplicate_yaml_key", Error, "a key appears twice under the same parent";
+    FuturePhaseField = "future_phase_field", Error, "a top-level key is reserved for a later phase";
+    InvalidClusterYaml = "invalid_cluster_yaml", Error, "cluster.yaml does not match the config structure";
+    UnsupportedClusterConfigVersion = "unsupported_cluster_config_version", Error, "`version` is not 1";
+    EmptyMetadataName = "empty_metadata_name", Error, "`metadata.name` is given but blank";
+    UnsupportedStateBackend = "unsupported_state_backend", Error, "`state.backend` is given and is not `cluster`";
+    InvalidStorageRoot = "invalid_storage_root", Error, "`storage` is not a path, file:// or s3:// URI";
+    InvalidResourceId = "invalid_resource_id", Error, "a graph id, query name or policy name breaks the id rule";
+    SchemaFileMissing = "schema_file_missing", Error, "a schema file cannot be read as UTF-8 text";
+    SchemaParseError = "schema_parse_error", Error, "a schema file does not parse";
+    SchemaCatalogError = "schema_catalog_error", Error, "a schema parses but its types are inconsistent";
+    QueryFileMissing = "query_file_missing", Error, "a query file cannot be read as UTF-8 text";
+    QueryParseError = "query_parse_error", Error, "a query file does not parse";
+    QueryKeyMismatch = "query_key_mismatch", Error, "a query file has no declaration named by its config key";
+    QueryTypecheckError = "query_typecheck_error", Error, "a query does not type-check against its graph's schema";
+    QueryTypecheckSkipped = "query_typecheck_skipped", Warning, "a query was not type-checked because its schema is invalid";
+    PolicyMissingAppliesTo = "policy_missing_applies_to", Error, "a policy's `applies_to` is empty";
+    DanglingGraphReference = "dangling_graph_reference", Error, "a policy names a graph that is not declared";
+    WrongKindReference = "wrong_kind_reference", Error, "a policy target is neither a graph nor `cluster`";
+    PolicyFileMissing = "policy_file_missing", Error, "a policy file cannot be read";
+    StateLockDisabled = "state_lock_disabled", Warning, "`state.lock: false`: the command ran without the lock";
+    StateLockError = "state_lock_error", Error, "the lock could not be created";
+    StateLockHeld = "state_lock_held", Error, "another command holds the state lock";
+    StateReadError = "state_read_error", Error, "state.json exists but cannot be read";
+    InvalidStateJson = "invalid_state_json", Error, "state.json does not match the state structure";
+    UnsupportedStateVersion = "unsupported_state_version", Error, "state.json's `version` is not 1";
+    StateMissing = "state_missing", Error, "there is no state.json";
+    StateAlreadyExists = "state_already_exists", Error, "import found an existing state.json";
+    StateCasMismatch = "state_cas_mismatch", Error, "state.json changed while the command ran";
+    StateWriteError = "state_write_error", Error, "state.json could not be written";
+    StateLockMissing = "state_lock_missing", Error, "force-unlock found no lock";
+    StateLockReadError = "state_lock_read_error", Error, "the lock exists but cannot be read";
+    InvalidStateLock = "invalid_state_lock", Error, "the lock does not match the lock structure";
+    UnsupportedStateLockVersion = "unsupported_state_lock_version", Error, "the lock's `version` is not 1";
+    StateLockIdMismatch = "state_lock_id_mismatch", Error, "force-unlock was given another lock's id";
+    StateUnlockError = "state_unlock_error", Error, "the lock could not be removed";
+    ApplyApprovalInvariantViolation = "apply_approval_invariant_violation", Error, "apply would execute a change that needs approval";
+    ApplyUnsupportedChange = "apply_unsupported_change", Warning, "a graph or schema change was deferred";
+    ApplyDependencyBlocked = "apply_dependency_blocked", Warning, "a query or policy change waits on its graph";
+    ResourcePayloadWriteError = "resource_payload_write_error", Error, "a payload blob could not be published";
+    ResourceContentChanged = "resource_content_changed", Error, "a source file changed while apply ran";
+    CatalogPayloadMissing = "catalog_payload_missing", Warning, "a recorded payload blob is missing";
+    CatalogPayloadMismatch = "catalog_payload_mismatch", Warning, "a recorded payload blob has other bytes";
+    CatalogPayloadReadError = "catalog_payload_read_error", Error, "a recorded payload blob cannot be read";
+    GraphObservationError = "graph_observation_error", Error, "a declared graph root exists but cannot be read";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A problem met while running a command. Field order is the JSON order of the contract (§2.3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub path: String,
     pub message: String,
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A diagnostic with the code's usual severity.
+    pub fn new(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity: code.severity(),
             path: path.into(),
             message: message.into(),
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    /// The same problem reported as a warning (status reports lock and state problems this way).
+    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
-            code,
             severity: Severity::Warning,
-            path: path.into(),
-            message: message.into(),
+            ..Diagnostic::new(code, path, message)
         }
     }
 
@@ -46,7 +153,51 @@ impl Diagnostic {
     }
 }
 
-/// `ok` of every output object: no error-severity diagnostic (contract §1.3).
+/// `ok` of every output object is the negation of this: no error-severity diagnostic (§1.3).
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_are_unique_snake_case() {
+        let mut seen = BTreeSet::new();
+        for code in Code::ALL {
+            let text = code.as_str();
+            assert!(seen.insert(text), "duplicate code {text}");
+            assert!(
+                text.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{text}"
+            );
+        }
+    }
+
+    /// `docs/diagnostics.md` documents exactly the codes of the enum: one table row each.
+    #[test]
+    fn diagnostics_doc_lists_exactly_the_codes() {
+        let doc = include_str!("../docs/diagnostics.md");
+        let documented: BTreeSet<&str> = doc
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .filter_map(|rest| rest.split_once('`'))
+            .map(|(code, _)| code)
+            .collect();
+        let codes: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(documented, codes);
+    }
+
+    #[test]
+    fn severity_follows_the_code_unless_overridden() {
+        let d = Diagnostic::new(Code::StateMissing, "p", "m");
+        assert!(d.is_error());
+        assert!(!Diagnostic::warning(Code::StateMissing, "p", "m").is_error());
+        assert_eq!(
+            serde_json::to_string(&d).expect("encode"),
+            r#"{"code":"state_missing","severity":"error","path":"p","message":"m"}"#
+        );
+    }
 }

@@ -4,6 +4,16 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read as _, Write};
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// Held for the duration of every write that must not be cut in half.
+static CRITICAL: Mutex<()> = Mutex::new(());
+
+/// Enter a section a signal must not interrupt (a publish of state, a lock or a blob): the
+/// signal watcher takes the same mutex before it cleans up and exits.
+pub fn critical_section() -> MutexGuard<'static, ()> {
+    CRITICAL.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Input size bounds: a config folder is small text; anything beyond these is a mistake or an
 /// attack, and is reported as a read error instead of exhausting memory.
@@ -46,7 +56,13 @@ fn refuse_special_file(path: &Path) -> io::Result<()> {
 
 /// `read_bounded` as UTF-8 text, with std's error text for invalid UTF-8.
 pub fn read_text_bounded(path: &Path, limit: u64) -> io::Result<String> {
-    String::from_utf8(read_bounded(path, limit)?).map_err(|_| {
+    utf8(read_bounded(path, limit)?)
+}
+
+/// Bytes as UTF-8 text, failing with std's own text for invalid UTF-8 (what
+/// `read_to_string` says), so every "read as text" reports the same words.
+pub fn utf8(bytes: Vec<u8>) -> io::Result<String> {
+    String::from_utf8(bytes).map_err(|_| {
         io::Error::new(
             io::ErrorKind::InvalidData,
             "stream did not contain valid UTF-8",
@@ -74,7 +90,7 @@ pub fn atomic_write(
     bytes: &[u8],
 ) -> Result<(), AtomicWriteError> {
     // A signal arriving mid-write waits for the publish to finish or fail cleanly.
-    let _critical = crate::signals::critical_section();
+    let _critical = critical_section();
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -128,30 +144,25 @@ pub fn sync_parent_dir(path: &Path) {
     }
 }
 
-/// Outcome of reading a file that may legitimately be absent.
-pub enum Read<T> {
+/// Outcome of reading something that may legitimately be absent.
+#[derive(Debug)]
+pub enum Fetch<T> {
     Found(T),
     NotFound,
     Failed(io::Error),
 }
 
-fn classify<T>(result: io::Result<T>) -> Read<T> {
+fn classify<T>(result: io::Result<T>) -> Fetch<T> {
     match result {
-        Ok(value) => Read::Found(value),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Read::NotFound,
-        Err(err) => Read::Failed(err),
+        Ok(value) => Fetch::Found(value),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Fetch::NotFound,
+        Err(err) => Fetch::Failed(err),
     }
 }
 
 /// Read raw bytes (at most `limit`), telling "not found" apart from other failures.
-pub fn read_bytes(path: &Path, limit: u64) -> Read<Vec<u8>> {
+pub fn read_bytes(path: &Path, limit: u64) -> Fetch<Vec<u8>> {
     classify(read_bounded(path, limit))
-}
-
-/// Read UTF-8 text (at most `limit` bytes), telling "not found" apart from other failures
-/// (invalid UTF-8 is a failure whose text is `stream did not contain valid UTF-8`).
-pub fn read_text(path: &Path, limit: u64) -> Read<String> {
-    classify(read_text_bounded(path, limit))
 }
 
 #[cfg(test)]
@@ -184,23 +195,21 @@ mod tests {
     }
 
     #[test]
-    fn read_text_classifies() {
+    fn reads_classify() {
         let dir = tempfile::tempdir().expect("tempdir");
         let limit = MAX_SOURCE_BYTES;
         assert!(matches!(
-            read_text(&dir.path().join("nope"), limit),
-            Read::NotFound
+            read_bytes(&dir.path().join("nope"), limit),
+            Fetch::NotFound
         ));
-        match read_text(dir.path(), limit) {
-            Read::Failed(err) => assert_eq!(err.to_string(), "Is a directory (os error 21)"),
+        match read_bytes(dir.path(), limit) {
+            Fetch::Failed(err) => assert_eq!(err.to_string(), "Is a directory (os error 21)"),
             _ => panic!("expected failure"),
         }
         let bad = dir.path().join("bad");
         std::fs::write(&bad, [0xffu8, 0xfe]).expect("seed");
-        match read_text(&bad, limit) {
-            Read::Failed(err) => assert_eq!(err.to_string(), "stream did not contain valid UTF-8"),
-            _ => panic!("expected failure"),
-        }
+        let err = read_text_bounded(&bad, limit).expect_err("invalid UTF-8");
+        assert_eq!(err.to_string(), "stream did not contain valid UTF-8");
     }
 
     #[test]

@@ -1,21 +1,27 @@
 //! omnigraph-cluster: the `omnigraph cluster` control plane as a library; `src/main.rs` is the
 //! thin binary. Read `ops` for the seven commands; every other module is one concern they share.
+//!
+//! Dependencies point one way: `signals` → `state::lock` → `store` → `fsx`; `ops` → `desired`
+//! (`config`, `lang`) → `address`; `plan`, `blobs` and `observe` sit between `ops` and `store`.
 
-pub mod catalog;
 pub mod cli;
 pub mod config;
-pub mod desired;
 pub mod diagnostic;
 pub mod digest;
-pub mod faults;
-pub mod fsx;
 pub mod lang;
 pub mod layout;
-pub mod observe;
 pub mod ops;
 pub mod output;
-pub mod par;
-pub mod plan;
 pub mod runtime;
 pub mod signals;
 pub mod state;
+
+pub(crate) mod address;
+pub(crate) mod blobs;
+pub(crate) mod desired;
+pub(crate) mod faults;
+pub(crate) mod fsx;
+pub(crate) mod observe;
+pub(crate) mod par;
+pub(crate) mod plan;
+pub(crate) mod store;

@@ -24,7 +24,8 @@ pub enum Observation {
     Failed(String),
 }
 
-pub fn observe(root: &Path) -> Observation {
+/// Observe a graph root on the local file system.
+pub fn observe_dir(root: &Path) -> Observation {
     // Symlinks are followed; any metadata failure counts as "missing", as in the reference.
     let Ok(meta) = std::fs::metadata(root) else {
         return Observation::Missing;
@@ -33,26 +34,64 @@ pub fn observe(root: &Path) -> Observation {
     if !meta.is_dir() {
         return Observation::Failed(format!("graph root '{shown}' is not a directory"));
     }
-    let manifest_version = match main_manifest_version(&root.join("__manifest").join("_versions")) {
-        Ok(version) => version,
-        Err(message) => return Observation::Failed(format!("graph root '{shown}': {message}")),
-    };
+    let versions_dir = root.join("__manifest").join("_versions");
+    let versions_shown = layout::display(&versions_dir);
+    let names = list_names(&versions_dir)
+        .map_err(|err| format!("could not list manifest versions in '{versions_shown}': {err}"));
     let schema_path = root.join("_schema.pg");
-    let schema_text =
-        match crate::fsx::read_text_bounded(&schema_path, crate::fsx::MAX_SOURCE_BYTES) {
-            Ok(text) => text,
-            Err(err) => {
-                return Observation::Failed(format!(
-                    "graph root '{shown}': could not read '{}': {err}",
-                    layout::display(&schema_path)
-                ));
-            }
-        };
+    observe_parts(
+        &shown,
+        names,
+        &versions_shown,
+        &layout::display(&schema_path),
+        || crate::fsx::read_text_bounded(&schema_path, crate::fsx::MAX_SOURCE_BYTES),
+    )
+}
+
+fn list_names(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        if let Some(name) = entry?.file_name().to_str() {
+            names.push(name.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// The backend-independent part of observing a root that exists: the newest `main` version among
+/// the file names of `__manifest/_versions/` (or why they could not be listed), then the schema
+/// text, which must parse and build a catalog. `root`, `versions` and `schema` are the shown
+/// locations used in error texts.
+pub fn observe_parts(
+    root: &str,
+    names: Result<Vec<String>, String>,
+    versions: &str,
+    schema: &str,
+    read_schema: impl FnOnce() -> std::io::Result<String>,
+) -> Observation {
+    let newest = names.and_then(|names| {
+        names
+            .iter()
+            .filter_map(|name| manifest_file_version(name))
+            .max()
+            .ok_or_else(|| format!("no manifest version files in '{versions}'"))
+    });
+    let manifest_version = match newest {
+        Ok(version) => version,
+        Err(message) => return Observation::Failed(format!("graph root '{root}': {message}")),
+    };
+    let schema_text = match read_schema() {
+        Ok(text) => text,
+        Err(err) => {
+            return Observation::Failed(format!(
+                "graph root '{root}': could not read '{schema}': {err}"
+            ));
+        }
+    };
     if let Err(err) = schema::parse_schema(&schema_text).and_then(|ast| schema::build_catalog(&ast))
     {
         return Observation::Failed(format!(
-            "graph root '{shown}': '{}' is not a valid schema: {err}",
-            layout::display(&schema_path)
+            "graph root '{root}': '{schema}' is not a valid schema: {err}"
         ));
     }
     Observation::Live(LiveGraph {
@@ -78,22 +117,6 @@ fn manifest_file_version(name: &str) -> Option<u64> {
     } else {
         number
     })
-}
-
-/// Newest version of branch `main` (other branches live under `__manifest/tree/`, never read).
-fn main_manifest_version(versions_dir: &Path) -> Result<u64, String> {
-    let shown = layout::display(versions_dir);
-    let entries = std::fs::read_dir(versions_dir)
-        .map_err(|err| format!("could not list manifest versions in '{shown}': {err}"))?;
-    let mut newest = None;
-    for entry in entries {
-        let entry =
-            entry.map_err(|err| format!("could not list manifest versions in '{shown}': {err}"))?;
-        if let Some(version) = entry.file_name().to_str().and_then(manifest_file_version) {
-            newest = newest.max(Some(version));
-        }
-    }
-    newest.ok_or_else(|| format!("no manifest version files in '{shown}'"))
 }
 
 #[cfg(test)]
@@ -123,15 +146,18 @@ mod tests {
     #[test]
     fn missing_and_broken_roots() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert_eq!(observe(&dir.path().join("nope.omni")), Observation::Missing);
+        assert_eq!(
+            observe_dir(&dir.path().join("nope.omni")),
+            Observation::Missing
+        );
         let empty = dir.path().join("empty.omni");
         std::fs::create_dir(&empty).expect("mkdir");
-        match observe(&empty) {
+        match observe_dir(&empty) {
             Observation::Failed(message) => assert!(message.contains("_versions"), "{message}"),
             other => panic!("unexpected {other:?}"),
         }
         let file = dir.path().join("file.omni");
         std::fs::write(&file, b"x").expect("write");
-        assert!(matches!(observe(&file), Observation::Failed(_)));
+        assert!(matches!(observe_dir(&file), Observation::Failed(_)));
     }
 }

@@ -1,37 +1,16 @@
 //! Interrupt handling: SIGINT, SIGTERM or SIGHUP must never leave our lock behind (the reference
-//! leaves it). A watcher thread records the signal, lets any in-flight atomic write finish (it
-//! holds the critical-section mutex while writing), removes our lock if the file still carries our
-//! id, and exits with 128 + the signal number. If the command completes first, the binary sees
-//! the recorded signal and exits with the same status, so an interrupted run never reports 0.
+//! leaves it). A watcher thread records the signal, lets any in-flight publish finish (it holds
+//! `fsx::critical_section` while writing), releases our lock if it still carries our id, and
+//! exits with 128 + the signal number. If the command completes first, the binary sees the
+//! recorded signal and exits with the same status, so an interrupted run never reports 0.
+//!
+//! This module sits on top of the ones it uses (signals → state::lock → store → fsx); nothing
+//! below calls back into it.
 
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The signal received, or 0.
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
-
-/// The lock this process holds, if any: (path, lock id).
-static HELD_LOCK: Mutex<Option<(PathBuf, String)>> = Mutex::new(None);
-/// Held for the duration of every write that must not be cut in half.
-static CRITICAL: Mutex<()> = Mutex::new(());
-
-fn held() -> MutexGuard<'static, Option<(PathBuf, String)>> {
-    HELD_LOCK.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-pub fn remember_lock(path: &Path, id: &str) {
-    *held() = Some((path.to_path_buf(), id.to_string()));
-}
-
-pub fn forget_lock() {
-    *held() = None;
-}
-
-/// Enter a section a signal must not interrupt (a publish of state or of a blob).
-pub fn critical_section() -> MutexGuard<'static, ()> {
-    CRITICAL.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// Install the watcher thread. Called once by the binary; library users opt in.
 pub fn install() {
@@ -42,10 +21,8 @@ pub fn install() {
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
             RECEIVED.store(signal, Ordering::SeqCst);
-            let _critical = critical_section();
-            if let Some((path, id)) = held().take() {
-                crate::state::lock::release_if_owned(&path, &id);
-            }
+            let _critical = crate::fsx::critical_section();
+            crate::state::lock::release_held();
             std::process::exit(128 + signal);
         }
     });

@@ -10,11 +10,7 @@
 //! The default run takes well under a minute; `OMNIGRAPH_RELIABILITY_LONG=1` multiplies the
 //! iteration counts by ten (and `OMNIGRAPH_RELIABILITY_SEED` pins the random kill points).
 
-#[allow(dead_code)]
-#[path = "cli/common.rs"]
-mod common;
-
-use common::*;
+use cluster_test_support::*;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -3,10 +3,12 @@
 
 pub mod raw;
 pub mod scan;
+pub mod storage;
 
 pub use raw::{GraphConfig, PolicyConfig, QueryConfig, RawClusterConfig};
+pub use storage::StorageRoot;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fsx;
 use crate::layout::{self, Layout};
 
@@ -14,8 +16,8 @@ use crate::layout::{self, Layout};
 /// only when every step succeeded; problems are appended to `diagnostics`.
 pub fn parse(layout: &Layout, diagnostics: &mut Vec<Diagnostic>) -> Option<RawClusterConfig> {
     if !layout.config_dir.is_dir() {
-        diagnostics.push(Diagnostic::error(
-            "config_dir_not_found",
+        diagnostics.push(Diagnostic::new(
+            Code::ConfigDirNotFound,
             layout::display(&layout.config_dir),
             "`--config` must point at a directory containing cluster.yaml",
         ));
@@ -24,8 +26,8 @@ pub fn parse(layout: &Layout, diagnostics: &mut Vec<Diagnostic>) -> Option<RawCl
     let text = match fsx::read_text_bounded(&layout.config_file(), fsx::MAX_CONFIG_BYTES) {
         Ok(text) => text,
         Err(err) => {
-            diagnostics.push(Diagnostic::error(
-                "cluster_config_read_error",
+            diagnostics.push(Diagnostic::new(
+                Code::ClusterConfigReadError,
                 layout::CONFIG_FILE,
                 format!("could not read cluster.yaml: {err}"),
             ));
@@ -45,8 +47,8 @@ pub fn parse_text(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawCl
         return None;
     }
     if let Some((line, column)) = too_deep {
-        diagnostics.push(Diagnostic::error(
-            "invalid_cluster_yaml",
+        diagnostics.push(Diagnostic::new(
+            Code::InvalidClusterYaml,
             layout::CONFIG_FILE,
             format!(
                 "could not parse cluster.yaml: flow collections nest deeper than {} levels at line {line} column {column}",
@@ -58,8 +60,8 @@ pub fn parse_text(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawCl
     match serde_yaml::from_str::<RawClusterConfig>(text) {
         Ok(raw) => Some(raw),
         Err(err) => {
-            diagnostics.push(Diagnostic::error(
-                "invalid_cluster_yaml",
+            diagnostics.push(Diagnostic::new(
+                Code::InvalidClusterYaml,
                 layout::CONFIG_FILE,
                 format!("could not parse cluster.yaml: {err}"),
             ));
@@ -68,11 +70,20 @@ pub fn parse_text(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawCl
     }
 }
 
-/// Header checks (§2.5.4). Returns the `state.lock` setting (default `true`).
-pub fn check_header(raw: &RawClusterConfig, diagnostics: &mut Vec<Diagnostic>) -> bool {
+/// What the header settles for the rest of the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// `state.lock`, default `true`.
+    pub state_lock: bool,
+    /// The parsed `storage:` root; `None` when absent or invalid (an invalid one is an error).
+    pub storage: Option<StorageRoot>,
+}
+
+/// Header checks (§2.5.4), then the storage root.
+pub fn check_header(raw: &RawClusterConfig, diagnostics: &mut Vec<Diagnostic>) -> Header {
     if raw.version != 1 {
-        diagnostics.push(Diagnostic::error(
-            "unsupported_cluster_config_version",
+        diagnostics.push(Diagnostic::new(
+            Code::UnsupportedClusterConfigVersion,
             "version",
             format!(
                 "unsupported cluster config version {}; this build supports version 1",
@@ -86,8 +97,8 @@ pub fn check_header(raw: &RawClusterConfig, diagnostics: &mut Vec<Diagnostic>) -
         .as_deref()
         .is_some_and(|name| name.trim().is_empty())
     {
-        diagnostics.push(Diagnostic::error(
-            "empty_metadata_name",
+        diagnostics.push(Diagnostic::new(
+            Code::EmptyMetadataName,
             "metadata.name",
             "metadata.name must not be empty when provided",
         ));
@@ -98,13 +109,38 @@ pub fn check_header(raw: &RawClusterConfig, diagnostics: &mut Vec<Diagnostic>) -
         .as_deref()
         .is_some_and(|backend| backend != "cluster")
     {
-        diagnostics.push(Diagnostic::error(
-            "unsupported_state_backend",
+        diagnostics.push(Diagnostic::new(
+            Code::UnsupportedStateBackend,
             "state.backend",
             "Stage 2C supports only omitted state.backend or `cluster`",
         ));
     }
-    raw.state.lock.unwrap_or(true)
+    let storage = raw.storage.as_deref().and_then(|text| {
+        storage::parse(text)
+            .and_then(supported_by_this_build)
+            .map_err(|message| {
+                diagnostics.push(Diagnostic::new(
+                    Code::InvalidStorageRoot,
+                    "storage",
+                    message,
+                ))
+            })
+            .ok()
+    });
+    Header {
+        state_lock: raw.state.lock.unwrap_or(true),
+        storage,
+    }
+}
+
+/// An `s3://` root needs the object-store backend, which a build may leave out.
+fn supported_by_this_build(root: StorageRoot) -> Result<StorageRoot, String> {
+    match root {
+        StorageRoot::S3 { .. } if !cfg!(feature = "s3") => {
+            Err("storage s3:// URIs need a build with the `s3` feature (on by default)".to_string())
+        }
+        root => Ok(root),
+    }
 }
 
 #[cfg(test)]
@@ -123,7 +159,76 @@ mod tests {
         assert!(raw.is_none());
         assert_eq!(
             diags[0].message,
-            "could not parse cluster.yaml: unknown field `wat`, expected one of `version`, `metadata`, `state`, `graphs`, `policies` at line 3 column 1"
+            "could not parse cluster.yaml: unknown field `wat`, expected one of `version`, `metadata`, `storage`, `state`, `graphs`, `policies` at line 3 column 1"
+        );
+    }
+
+    /// serde names the expected type in parse errors, so every type of §4.1 carries the
+    /// reference's name; each is pinned by feeding a wrong type at its spot.
+    #[test]
+    fn parse_errors_name_the_reference_types() {
+        let message = |text: &str| parse_str(text).1[0].message.clone();
+        let cases = [
+            (
+                "x\n",
+                "invalid type: string \"x\", expected struct RawClusterConfig",
+            ),
+            (
+                "version: 1\nmetadata: x\n",
+                "metadata: invalid type: string \"x\", expected struct Metadata at line 2 column 11",
+            ),
+            (
+                "version: 1\nstate: x\n",
+                "state: invalid type: string \"x\", expected struct StateConfig at line 2 column 8",
+            ),
+            (
+                "version: 1\ngraphs:\n  g: x\n",
+                "graphs.g: invalid type: string \"x\", expected struct GraphConfig at line 3 column 6",
+            ),
+            (
+                "version: 1\ngraphs:\n  g:\n    schema: s\n    queries:\n      q: x\n",
+                "graphs.g.queries.q: invalid type: string \"x\", expected struct QueryConfig at line 6 column 10",
+            ),
+            (
+                "version: 1\npolicies:\n  p: x\n",
+                "policies.p: invalid type: string \"x\", expected struct PolicyConfig at line 3 column 6",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                message(text),
+                format!("could not parse cluster.yaml: {expected}"),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// `storage:` is digested only when present, so configs without it keep their digest.
+    #[test]
+    fn storage_is_digested_only_when_present() {
+        let (raw, _) = parse_str("version: 1\n");
+        assert!(!raw.expect("parsed").digest_json().contains("storage"));
+        let (raw, diags) = parse_str("version: 1\nstorage: s3://b/p\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            raw.expect("parsed").digest_json(),
+            r#"{"version":1,"metadata":{"name":null},"storage":"s3://b/p","state":{"backend":null,"lock":null},"graphs":{},"policies":{}}"#
+        );
+    }
+
+    #[test]
+    fn invalid_storage_is_a_header_error_after_the_backend() {
+        let (raw, _) = parse_str("version: 1\nstorage: gs://b\nstate: {backend: x}\n");
+        let mut diags = Vec::new();
+        let header = check_header(&raw.expect("parsed"), &mut diags);
+        assert_eq!(header.storage, None);
+        let found: Vec<_> = diags.iter().map(|d| (d.code, d.path.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (Code::UnsupportedStateBackend, "state.backend"),
+                (Code::InvalidStorageRoot, "storage")
+            ]
         );
     }
 
@@ -154,8 +259,8 @@ mod tests {
         let (raw, _) =
             parse_str("version: 2\nmetadata: {name: \"  \"}\nstate: {backend: s3, lock: false}\n");
         let mut diags = Vec::new();
-        let lock = check_header(&raw.expect("parsed"), &mut diags);
-        assert!(!lock);
+        let header = check_header(&raw.expect("parsed"), &mut diags);
+        assert!(!header.state_lock);
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         assert_eq!(
             codes,

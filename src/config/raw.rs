@@ -12,6 +12,10 @@ pub struct RawClusterConfig {
     pub version: u32,
     #[serde(default)]
     pub metadata: Metadata,
+    /// Where stored state lives (`crate::config::storage`). Left out of the digested JSON when
+    /// absent, so a config without it keeps its digest; moving storage is a config change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<String>,
     #[serde(default)]
     pub state: StateConfig,
     #[serde(default)]

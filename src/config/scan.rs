@@ -1,7 +1,7 @@
 //! Line-based checks that run on the raw text before serde sees it: the duplicate-key scanner
 //! (§2.5.2, false positives included on purpose) and the reserved future-phase fields (§2.5.3).
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use std::collections::HashSet;
 
 /// Top-level keys reserved for later phases of cluster control.
@@ -78,8 +78,8 @@ pub fn duplicate_keys(text: &str) -> Vec<Diagnostic> {
             format!("{}.{}", parent.path, key)
         };
         if !parent.keys.insert(key.to_string()) {
-            diagnostics.push(Diagnostic::error(
-                "duplicate_yaml_key",
+            diagnostics.push(Diagnostic::new(
+                Code::DuplicateYamlKey,
                 full_path.clone(),
                 format!("duplicate YAML key `{key}` on line {}", index + 1),
             ));
@@ -200,8 +200,8 @@ pub fn reserved_fields(text: &str, too_deep: bool) -> Vec<Diagnostic> {
         .filter_map(|key| key.as_str())
         .filter(|key| RESERVED_FIELDS.contains(key))
         .map(|key| {
-            Diagnostic::error(
-                "future_phase_field",
+            Diagnostic::new(
+                Code::FuturePhaseField,
                 key,
                 format!("`{key}` is reserved for a later cluster-control phase"),
             )

@@ -1,16 +1,17 @@
-//! `cluster apply`: execute the config-only subset of the plan (stored queries and policies) into
-//! the content-addressed catalog, then publish the new state with a compare-and-swap. Graph and
-//! schema changes are deferred; their dependants are blocked.
+//! `cluster apply` (§3.3): execute the config-only subset of the plan (stored queries and
+//! policies) into the content-addressed blobs, then publish the new state with a
+//! compare-and-swap. Graph and schema changes are deferred; their dependants are blocked.
 
-use super::{DesiredRevision, Finish, lock_or_warn};
-use crate::catalog;
-use crate::desired::{self, Desired};
-use crate::diagnostic::{Diagnostic, has_errors};
+use super::session::Session;
+use super::{Context, DesiredRevision};
+use crate::address::Address;
+use crate::blobs::{self, Payload};
+use crate::desired::Desired;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
-use crate::layout::{self, Layout, STATE_FILE_REL};
 use crate::plan::{self, Change, Disposition, Operation};
-use crate::runtime::Runtime;
-use crate::state::{ClusterState, ResourceStatus, StateObservations, StatusRecord, ledger};
+use crate::state::{ClusterState, ResourceStatus, ResourceStatusRecord, StateObservations};
+use crate::store::STATE_FILE_REL;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -27,130 +28,107 @@ pub struct ApplyOutput {
     pub deferred_count: usize,
     pub converged: bool,
     pub state_written: bool,
-    pub resource_statuses: BTreeMap<String, StatusRecord>,
+    pub resource_statuses: BTreeMap<String, ResourceStatusRecord>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn run(layout: &Layout, runtime: &Runtime) -> ApplyOutput {
-    let mut diagnostics = Vec::new();
-    let desired = desired::load(layout, &mut diagnostics);
-    let mut observations = StateObservations::new(layout);
-    let mut output = ApplyOutput {
-        ok: false,
-        config_dir: layout::display(&layout.config_dir),
-        desired_revision: DesiredRevision::default(),
-        state_observations: observations.clone(),
-        changes: Vec::new(),
-        applied_count: 0,
-        deferred_count: 0,
-        converged: false,
-        state_written: false,
-        resource_statuses: BTreeMap::new(),
-        diagnostics: Vec::new(),
+/// What apply did; all empty/false when it stopped early.
+#[derive(Debug, Default)]
+struct Outcome {
+    changes: Vec<Change>,
+    applied_count: usize,
+    deferred_count: usize,
+    converged: bool,
+    state_written: bool,
+    resource_statuses: BTreeMap<String, ResourceStatusRecord>,
+}
+
+pub fn run(context: &Context<'_>) -> ApplyOutput {
+    let (desired, outcome, end) = match Session::open(context, "apply") {
+        Err(early) => (early.desired, Outcome::default(), early.end),
+        Ok(mut session) => {
+            let outcome = execute(&mut session);
+            let (desired, end) = session.close();
+            (Some(desired), outcome, end)
+        }
     };
-    let Some(desired) = desired else {
-        return output.finish(observations, diagnostics);
+    ApplyOutput {
+        ok: end.ok(),
+        config_dir: context.config_dir(),
+        desired_revision: DesiredRevision::of(desired.as_ref()),
+        state_observations: end.observations,
+        changes: outcome.changes,
+        applied_count: outcome.applied_count,
+        deferred_count: outcome.deferred_count,
+        converged: outcome.converged,
+        state_written: outcome.state_written,
+        resource_statuses: outcome.resource_statuses,
+        diagnostics: end.diagnostics,
+    }
+}
+
+/// §3.3 steps 7–18, on an opened session.
+fn execute(session: &mut Session<'_>) -> Outcome {
+    let Some(loaded) = session.state.take() else {
+        session.push(Diagnostic::new(
+            Code::StateMissing,
+            STATE_FILE_REL,
+            "apply requires an existing state.json; run `cluster import` to bootstrap state",
+        ));
+        return Outcome::default();
     };
-    output.desired_revision.config_digest = Some(desired.config_digest.clone());
-    if has_errors(&diagnostics) {
-        return output.finish(observations, diagnostics);
-    }
-
-    let _guard = lock_or_warn(
-        desired.state_lock,
-        layout,
-        runtime,
-        "apply",
-        &mut observations,
-        &mut diagnostics,
-    );
-    if has_errors(&diagnostics) {
-        return output.finish(observations, diagnostics);
-    }
-    let (state, expected_cas) =
-        match ledger::read_state(layout, &mut observations, &mut diagnostics) {
-            ledger::StateRead::Found { state, cas } => (state, cas),
-            ledger::StateRead::Failed => return output.finish(observations, diagnostics),
-            ledger::StateRead::Missing => {
-                diagnostics.push(Diagnostic::error(
-                "state_missing",
-                STATE_FILE_REL,
-                "apply requires an existing state.json; run `cluster import` to bootstrap state",
-            ));
-                return output.finish(observations, diagnostics);
-            }
-        };
-
-    let mut changes = plan::diff(&state.digests(), &desired.resource_digests);
-    plan::classify(&mut changes, &desired.dependencies);
-    output.changes = changes.clone();
-
+    let state = loaded.state;
+    let mut changes = plan::diff(&state.digests(), &session.desired.resource_digests);
+    plan::classify(&mut changes, &session.desired.dependencies);
     if executes_gated_change(&changes) {
-        diagnostics.push(Diagnostic::error(
-            "apply_approval_invariant_violation",
+        session.push(Diagnostic::new(
+            Code::ApplyApprovalInvariantViolation,
             "changes",
             "an executable change requires approval; refusing to apply",
         ));
-        output.resource_statuses = state.resource_statuses.clone();
-        return output.finish(observations, diagnostics);
+        return stopped(changes, state);
     }
-
-    for change in &changes {
-        match change.disposition {
-            Some(Disposition::Deferred) => diagnostics.push(Diagnostic::warning(
-                "apply_unsupported_change",
-                change.resource.clone(),
-                "graph/schema changes are not applied in this stage; they are deferred to the graph-lifecycle phase",
-            )),
-            Some(Disposition::Blocked) => diagnostics.push(Diagnostic::warning(
-                "apply_dependency_blocked",
-                change.resource.clone(),
-                format!(
-                    "blocked by an unapplied or missing dependency ({})",
-                    change.reason.unwrap_or_default()
-                ),
-            )),
-            _ => {}
-        }
+    warn_unapplied(session, &changes);
+    publish_payloads(session, &changes);
+    if session.has_errors() {
+        return stopped(changes, state);
     }
-
-    publish_payloads(layout, runtime, &desired, &changes, &mut diagnostics);
-    if has_errors(&diagnostics) {
-        output.resource_statuses = state.resource_statuses.clone();
-        return output.finish(observations, diagnostics);
-    }
-
     let mut next = state.clone();
     mutate(&mut next, &changes);
-    recompute_composites(&mut next, &desired);
-    output.converged = plan::diff(&next.digests(), &desired.resource_digests).is_empty();
-    if output.converged {
-        next.applied_revision.config_digest = Some(desired.config_digest.clone());
+    recompute_composites(&mut next, &session.desired);
+    let converged = plan::diff(&next.digests(), &session.desired.resource_digests).is_empty();
+    if converged {
+        next.applied_revision.config_digest = Some(session.desired.config_digest.clone());
     }
-
-    let mut write_failed = false;
-    if next != state {
+    // The state's JSON value decides whether anything changed (§3.3 step 16).
+    let written = (next != state).then(|| {
         next.state_revision = next.state_revision.saturating_add(1);
-        output.state_written = ledger::write_state(
-            layout,
-            runtime,
-            &next,
-            Some(&expected_cas),
-            &mut observations,
-            &mut diagnostics,
-        );
-        write_failed = !output.state_written;
-    }
-    output.resource_statuses = if write_failed {
-        state.resource_statuses
-    } else {
-        next.resource_statuses
-    };
-    output.applied_count = count(&changes, |d| d == Disposition::Applied);
-    output.deferred_count = count(&changes, |d| {
-        matches!(d, Disposition::Deferred | Disposition::Blocked)
+        session.write_state(&next, Some(&loaded.version))
     });
-    output.finish(observations, diagnostics)
+    // A failed write leaves the statuses on disk as they were; show those (step 17).
+    let resource_statuses = match written {
+        Some(false) => state.resource_statuses,
+        _ => next.resource_statuses,
+    };
+    Outcome {
+        applied_count: count(&changes, |d| d == Disposition::Applied),
+        deferred_count: count(&changes, |d| {
+            matches!(d, Disposition::Deferred | Disposition::Blocked)
+        }),
+        changes,
+        converged,
+        state_written: written == Some(true),
+        resource_statuses,
+    }
+}
+
+/// An apply that stopped after classifying: its changes and the statuses on disk.
+fn stopped(changes: Vec<Change>, state: ClusterState) -> Outcome {
+    Outcome {
+        changes,
+        resource_statuses: state.resource_statuses,
+        ..Outcome::default()
+    }
 }
 
 /// The approval invariant (§3.3 step 9): no change apply would execute may need approval.
@@ -170,42 +148,49 @@ fn count(changes: &[Change], pred: impl Fn(Disposition) -> bool) -> usize {
         .count()
 }
 
-/// Write the blob of every applied create/update, continuing past failures (§3.3 step 11).
-fn publish_payloads(
-    layout: &Layout,
-    runtime: &Runtime,
-    desired: &Desired,
-    changes: &[Change],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+/// A warning for every change apply leaves for later (§3.3 step 10).
+fn warn_unapplied(session: &mut Session<'_>, changes: &[Change]) {
     for change in changes {
-        if change.disposition != Some(Disposition::Applied) || change.operation == Operation::Delete
-        {
-            continue;
-        }
-        let Some(after) = change.after_digest.as_deref() else {
-            continue;
-        };
-        let Some(target) = catalog::blob_path(layout, &change.resource, after) else {
-            continue;
-        };
-        let Some(source) = desired
-            .resource(&change.resource)
-            .and_then(|r| r.source.as_deref())
-        else {
-            diagnostics.push(Diagnostic::error(
-                "resource_payload_write_error",
-                change.resource.clone(),
-                "no source file recorded for resource",
-            ));
-            continue;
-        };
-        if let Err(diagnostic) =
-            catalog::write_blob(runtime, &change.resource, &target, source, after)
-        {
-            diagnostics.push(diagnostic);
+        let resource = change.resource.clone();
+        match change.disposition {
+            Some(Disposition::Deferred) => session.push(Diagnostic::new(
+                Code::ApplyUnsupportedChange,
+                resource,
+                "graph/schema changes are not applied in this stage; they are deferred to the graph-lifecycle phase",
+            )),
+            Some(Disposition::Blocked) => session.push(Diagnostic::new(
+                Code::ApplyDependencyBlocked,
+                resource,
+                format!(
+                    "blocked by an unapplied or missing dependency ({})",
+                    change.reason.unwrap_or_default()
+                ),
+            )),
+            _ => {}
         }
     }
+}
+
+/// Publish the blob of every applied create/update in one batch, continuing past failures
+/// (§3.3 step 11).
+fn publish_payloads(session: &mut Session<'_>, changes: &[Change]) {
+    let payloads: Vec<Payload<'_>> = changes
+        .iter()
+        .filter(|c| c.disposition == Some(Disposition::Applied))
+        .filter_map(|c| {
+            Some(Payload {
+                address: &c.resource,
+                digest: c.after_digest.as_deref()?,
+                source: session
+                    .desired
+                    .resource(&c.resource)
+                    .and_then(|r| r.source.as_deref()),
+            })
+        })
+        .collect();
+    let runtime = session.context.runtime;
+    let problems = blobs::publish(session.store.as_ref(), &payloads, &|| runtime.new_id());
+    session.diagnostics.extend(problems);
 }
 
 /// Record applied changes and blocked statuses on the working copy (§3.3 step 13).
@@ -223,13 +208,13 @@ fn mutate(state: &mut ClusterState, changes: &[Change]) {
                 }
                 state.resource_statuses.insert(
                     address.clone(),
-                    StatusRecord::new(ResourceStatus::Applied, None, None),
+                    ResourceStatusRecord::new(ResourceStatus::Applied, None, None),
                 );
             }
             (Some(Disposition::Blocked), _) => {
                 state.resource_statuses.insert(
                     address.clone(),
-                    StatusRecord::new(
+                    ResourceStatusRecord::new(
                         ResourceStatus::Blocked,
                         change.reason,
                         Some(BLOCKED_MESSAGE),
@@ -241,35 +226,20 @@ fn mutate(state: &mut ClusterState, changes: &[Change]) {
     }
 }
 
-/// The query digests recorded in `state` for `graph`, keyed by the text after `query.«G».`.
-pub fn state_query_digests<'a>(state: &'a ClusterState, graph: &str) -> Vec<(&'a str, &'a str)> {
-    let prefix = format!("query.{graph}.");
-    state
-        .applied_revision
-        .resources
-        .iter()
-        .filter_map(|(address, r)| {
-            address
-                .strip_prefix(&prefix)
-                .map(|name| (name, r.digest.as_str()))
-        })
-        .collect()
-}
-
 /// Re-derive `graph.G` for every desired graph the state records (§3.3 step 14).
 fn recompute_composites(state: &mut ClusterState, desired: &Desired) {
     for (graph, _) in &desired.graphs {
-        let address = format!("graph.{graph}");
+        let address = Address::graph(graph).to_string();
         if !state.applied_revision.resources.contains_key(&address) {
             continue;
         }
         let schema = state
             .applied_revision
             .resources
-            .get(&format!("schema.{graph}"))
+            .get(&Address::schema(graph).to_string())
             .map(|r| r.digest.as_str())
             .unwrap_or("");
-        let composite = digest::graph_digest(graph, schema, state_query_digests(state, graph));
+        let composite = digest::graph_digest(graph, schema, state.query_digests(graph));
         state.set_digest(&address, composite);
     }
 }
@@ -277,6 +247,8 @@ fn recompute_composites(state: &mut ClusterState, desired: &Desired) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::Layout;
+    use crate::runtime::Runtime;
     use std::cell::Cell;
     use std::path::Path;
     use std::rc::Rc;
@@ -326,12 +298,16 @@ mod tests {
             pid: 1,
         };
         let state_before = std::fs::read(dir.path().join("__cluster/state.json")).expect("read");
-        let out = run(&Layout::new(dir.path()), &runtime);
+        let layout = Layout::new(dir.path());
+        let out = run(&Context {
+            layout: &layout,
+            runtime: &runtime,
+        });
         assert!(!out.ok);
         let changed: Vec<_> = out
             .diagnostics
             .iter()
-            .filter(|d| d.code == "resource_content_changed")
+            .filter(|d| d.code == Code::ResourceContentChanged)
             .collect();
         assert_eq!(changed.len(), 1, "{:?}", out.diagnostics);
         assert_eq!(changed[0].path, "query.knowledge.find_person");
@@ -364,42 +340,5 @@ mod tests {
             ..gated
         };
         assert!(!executes_gated_change(&[deferred]));
-    }
-
-    /// M-46a: an applied query change whose desired resource records no source file.
-    #[test]
-    fn payload_without_source_is_reported() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let desired = Desired {
-            resources: Vec::new(),
-            resource_digests: BTreeMap::new(),
-            dependencies: Vec::new(),
-            graphs: Vec::new(),
-            config_digest: String::new(),
-            state_lock: true,
-        };
-        let change = Change {
-            resource: "query.g.q".into(),
-            operation: Operation::Create,
-            before_digest: None,
-            after_digest: Some("d".into()),
-            disposition: Some(Disposition::Applied),
-            reason: None,
-        };
-        let mut diagnostics = Vec::new();
-        publish_payloads(
-            &Layout::new(dir.path()),
-            &Runtime::system(),
-            &desired,
-            &[change],
-            &mut diagnostics,
-        );
-        assert_eq!(diagnostics.len(), 1);
-        assert_eq!(diagnostics[0].code, "resource_payload_write_error");
-        assert_eq!(
-            diagnostics[0].message,
-            "no source file recorded for resource"
-        );
-        assert_eq!(diagnostics[0].path, "query.g.q");
     }
 }

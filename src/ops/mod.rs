@@ -1,84 +1,46 @@
-//! One module per subcommand. Each takes the config folder (and the runtime for clock/ids) and
-//! returns a complete output object; nothing prints here, and any lock is released before return.
+//! One module per subcommand. Each takes the command's [`Context`] and returns a complete output
+//! object, built once at the end; nothing prints here, and any lock is released before return.
+//! The commands that read the ledger open through [`session`].
 
 pub mod apply;
 pub mod plan;
+pub mod session;
 pub mod status;
 pub mod sync;
 pub mod unlock;
 pub mod validate;
 
-use crate::diagnostic::{Diagnostic, has_errors};
-use crate::layout::Layout;
+use crate::desired::Desired;
+use crate::layout::{self, Layout};
 use crate::runtime::Runtime;
-use crate::state::StateObservations;
-use crate::state::lock::{self, LockGuard};
 use serde::Serialize;
 
-/// Take the state lock for `label` when `state.lock` is on; otherwise warn that the command ran
-/// unlocked (contract §2.6.3). `None` when no lock is held afterwards.
-pub(crate) fn lock_or_warn(
-    enabled: bool,
-    layout: &Layout,
-    runtime: &Runtime,
-    label: &str,
-    observations: &mut StateObservations,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<LockGuard> {
-    if enabled {
-        return lock::acquire(layout, runtime, label, observations, diagnostics);
-    }
-    let verb = if label == "plan" { "read" } else { "wrote" };
-    diagnostics.push(Diagnostic::warning(
-        "state_lock_disabled",
-        "state.lock",
-        format!(
-            "state.lock is false; {label} {verb} state without acquiring the cluster state lock"
-        ),
-    ));
-    None
+/// What every command runs against: the config folder and the outside world (clock, ids, pid).
+pub struct Context<'a> {
+    pub layout: &'a Layout,
+    pub runtime: &'a Runtime,
 }
 
-/// Output objects that end with `ok`, `state_observations` and `diagnostics` set from the run.
-pub(crate) trait Finish: Sized {
-    fn set_result(
-        &mut self,
-        ok: bool,
-        observations: StateObservations,
-        diagnostics: Vec<Diagnostic>,
-    );
-
-    /// Complete the object: `ok` is true iff no diagnostic is an error (§1.3).
-    fn finish(mut self, observations: StateObservations, diagnostics: Vec<Diagnostic>) -> Self {
-        self.set_result(!has_errors(&diagnostics), observations, diagnostics);
-        self
+impl Context<'_> {
+    /// `config_dir` of every output: `--config` as typed.
+    pub fn config_dir(&self) -> String {
+        layout::display(&self.layout.config_dir)
     }
 }
-
-macro_rules! impl_finish {
-    ($($ty:ty),*) => {$(
-        impl Finish for $ty {
-            fn set_result(&mut self, ok: bool, observations: StateObservations, diagnostics: Vec<Diagnostic>) {
-                self.ok = ok;
-                self.state_observations = observations;
-                self.diagnostics = diagnostics;
-            }
-        }
-    )*};
-}
-
-impl_finish!(
-    plan::PlanOutput,
-    apply::ApplyOutput,
-    status::StatusOutput,
-    sync::SyncOutput
-);
 
 /// `desired_revision` of plan/apply: `{}` when there is no raw config.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DesiredRevision {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_digest: Option<String>,
+}
+
+impl DesiredRevision {
+    pub fn of(desired: Option<&Desired>) -> Self {
+        DesiredRevision {
+            config_digest: desired.map(|d| d.config_digest.clone()),
+        }
+    }
 }
 
 /// The output object of any subcommand.

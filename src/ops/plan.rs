@@ -1,13 +1,12 @@
-//! `cluster plan`: diff the desired revision against the ledger under the lock; writes nothing
-//! but the (empty) state directory the lock needs.
+//! `cluster plan` (§3.2): diff the desired revision against the ledger under the lock; writes
+//! nothing but the (empty) state directory the lock needs.
 
-use super::{DesiredRevision, Finish, lock_or_warn};
-use crate::desired::{self, Dependency};
-use crate::diagnostic::{Diagnostic, has_errors};
-use crate::layout::{self, Layout};
+use super::session::Session;
+use super::{Context, DesiredRevision};
+use crate::desired::Dependency;
+use crate::diagnostic::Diagnostic;
 use crate::plan::{self, ApprovalRequirement, BlastRadius, Change};
-use crate::runtime::Runtime;
-use crate::state::{StateObservations, ledger};
+use crate::state::StateObservations;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -25,53 +24,35 @@ pub struct PlanOutput {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn run(layout: &Layout, runtime: &Runtime) -> PlanOutput {
-    let mut diagnostics = Vec::new();
-    let desired = desired::load(layout, &mut diagnostics);
-    let mut observations = StateObservations::new(layout);
-    let mut output = PlanOutput {
-        ok: false,
-        config_dir: layout::display(&layout.config_dir),
-        desired_revision: DesiredRevision::default(),
-        resource_digests: BTreeMap::new(),
-        dependencies: Vec::new(),
-        state_observations: observations.clone(),
-        changes: Vec::new(),
-        blast_radius: Vec::new(),
-        approvals_required: Vec::new(),
-        diagnostics: Vec::new(),
+pub fn run(context: &Context<'_>) -> PlanOutput {
+    let (desired, changes, end) = match Session::open(context, "plan") {
+        Err(early) => (early.desired, Vec::new(), early.end),
+        Ok(session) => {
+            let prior = session
+                .state
+                .as_ref()
+                .map(|loaded| loaded.state.digests())
+                .unwrap_or_default();
+            let mut changes = plan::diff(&prior, &session.desired.resource_digests);
+            plan::classify(&mut changes, &session.desired.dependencies);
+            let (desired, end) = session.close();
+            (Some(desired), changes, end)
+        }
     };
-    let Some(desired) = desired else {
-        return output.finish(observations, diagnostics);
-    };
-    output.desired_revision.config_digest = Some(desired.config_digest.clone());
-    output.resource_digests = desired.resource_digests.clone();
-    output.dependencies = desired.dependencies.clone();
-    if has_errors(&diagnostics) {
-        return output.finish(observations, diagnostics);
+    let desired_revision = DesiredRevision::of(desired.as_ref());
+    let (resource_digests, dependencies) = desired
+        .map(|d| (d.resource_digests, d.dependencies))
+        .unwrap_or_default();
+    PlanOutput {
+        ok: end.ok(),
+        config_dir: context.config_dir(),
+        desired_revision,
+        blast_radius: plan::blast_radius(&changes, &dependencies),
+        approvals_required: plan::approvals(&changes),
+        resource_digests,
+        dependencies,
+        state_observations: end.observations,
+        changes,
+        diagnostics: end.diagnostics,
     }
-
-    let _guard = lock_or_warn(
-        desired.state_lock,
-        layout,
-        runtime,
-        "plan",
-        &mut observations,
-        &mut diagnostics,
-    );
-    let mut prior = BTreeMap::new();
-    if !has_errors(&diagnostics)
-        && let ledger::StateRead::Found { state, .. } =
-            ledger::read_state(layout, &mut observations, &mut diagnostics)
-    {
-        prior = state.digests();
-    }
-    if !has_errors(&diagnostics) {
-        let mut changes = plan::diff(&prior, &desired.resource_digests);
-        plan::classify(&mut changes, &desired.dependencies);
-        output.blast_radius = plan::blast_radius(&changes, &desired.dependencies);
-        output.approvals_required = plan::approvals(&changes);
-        output.changes = changes;
-    }
-    output.finish(observations, diagnostics)
 }

@@ -1,19 +1,20 @@
-//! `cluster refresh` and `cluster import`: observe every declared graph root read-only and record
-//! what was seen in the ledger. Import creates the first state; refresh rewrites an existing one.
+//! `cluster refresh` and `cluster import` (§3.5): observe every declared graph root read-only
+//! and record what was seen in the ledger. Import creates the first state; refresh rewrites an
+//! existing one.
 
-use super::{Finish, lock_or_warn};
-use crate::catalog::{self, Finding};
-use crate::desired::{self, Desired};
-use crate::diagnostic::{Diagnostic, has_errors};
+use super::Context;
+use super::session::Session;
+use crate::address::Address;
+use crate::blobs::{self, Finding};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
-use crate::layout::{self, Layout, STATE_FILE_REL};
-use crate::observe::{self, Observation};
-use crate::ops::apply::state_query_digests;
-use crate::runtime::Runtime;
-use crate::state::{ClusterState, ResourceStatus, StateObservations, StatusRecord, ledger};
+use crate::observe::{LiveGraph, Observation};
+use crate::state::{
+    ClusterState, LedgerView, ResourceStatus, ResourceStatusRecord, StateObservations,
+};
+use crate::store::STATE_FILE_REL;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 pub const GRAPH_MISSING: &str = "derived graph root is missing";
 
@@ -39,122 +40,93 @@ pub struct SyncOutput {
     pub operation: SyncOperation,
     pub config_dir: String,
     pub state_observations: StateObservations,
-    pub resource_digests: BTreeMap<String, String>,
-    pub resource_statuses: BTreeMap<String, StatusRecord>,
-    pub observations: BTreeMap<String, Value>,
+    #[serde(flatten)]
+    pub ledger: LedgerView,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl SyncOutput {
-    fn show_state(&mut self, state: &ClusterState) {
-        self.resource_digests = state.digests();
-        self.resource_statuses = state.resource_statuses.clone();
-        self.observations = state.observations.clone();
+pub fn run(context: &Context<'_>, operation: SyncOperation) -> SyncOutput {
+    let (shown, end) = match Session::open(context, operation.label()) {
+        // Stopped before the state: the desired digests, if the config parsed (§3.5 step 3).
+        Err(early) => {
+            let resource_digests = early
+                .desired
+                .map(|d| d.resource_digests)
+                .unwrap_or_default();
+            let shown = LedgerView {
+                resource_digests,
+                ..LedgerView::default()
+            };
+            (shown, early.end)
+        }
+        Ok(mut session) => {
+            let shown = execute(&mut session, operation);
+            (shown, session.close().1)
+        }
+    };
+    SyncOutput {
+        ok: end.ok(),
+        operation,
+        config_dir: context.config_dir(),
+        state_observations: end.observations,
+        ledger: shown,
+        diagnostics: end.diagnostics,
     }
 }
 
-pub fn run(layout: &Layout, runtime: &Runtime, operation: SyncOperation) -> SyncOutput {
-    let label = operation.label();
-    let mut diagnostics = Vec::new();
-    let desired = desired::load(layout, &mut diagnostics);
-    let mut observations = StateObservations::new(layout);
-    let mut output = SyncOutput {
-        ok: false,
-        operation,
-        config_dir: layout::display(&layout.config_dir),
-        state_observations: observations.clone(),
-        resource_digests: BTreeMap::new(),
-        resource_statuses: BTreeMap::new(),
-        observations: BTreeMap::new(),
-        diagnostics: Vec::new(),
-    };
-    let Some(desired) = desired else {
-        return output.finish(observations, diagnostics);
-    };
-    if has_errors(&diagnostics) {
-        output.resource_digests = desired.resource_digests.clone();
-        return output.finish(observations, diagnostics);
-    }
-
-    let _guard = lock_or_warn(
-        desired.state_lock,
-        layout,
-        runtime,
-        label,
-        &mut observations,
-        &mut diagnostics,
-    );
-    let read = if has_errors(&diagnostics) {
-        ledger::StateRead::Failed
-    } else {
-        ledger::read_state(layout, &mut observations, &mut diagnostics)
-    };
-    let (mut state, expected_cas) = match (read, operation) {
-        (ledger::StateRead::Failed, _) => {
-            output.resource_digests = desired.resource_digests.clone();
-            return output.finish(observations, diagnostics);
-        }
-        (ledger::StateRead::Missing, SyncOperation::Refresh) => {
-            diagnostics.push(Diagnostic::error(
-                "state_missing",
+/// §3.5 steps 7–14, on an opened session.
+fn execute(session: &mut Session<'_>, operation: SyncOperation) -> LedgerView {
+    let (mut state, expected) = match (session.state.take(), operation) {
+        (None, SyncOperation::Refresh) => {
+            session.push(Diagnostic::new(
+                Code::StateMissing,
                 STATE_FILE_REL,
                 "refresh requires an existing state.json; run `cluster import` to bootstrap state",
             ));
-            return output.finish(observations, diagnostics);
+            return LedgerView::default();
         }
-        (ledger::StateRead::Found { state, .. }, SyncOperation::Import) => {
-            diagnostics.push(Diagnostic::error(
-                "state_already_exists",
+        (Some(loaded), SyncOperation::Import) => {
+            session.push(Diagnostic::new(
+                Code::StateAlreadyExists,
                 STATE_FILE_REL,
                 "import creates initial state only when state.json is missing; use `cluster refresh` for an existing state ledger",
             ));
-            output.show_state(&state);
-            return output.finish(observations, diagnostics);
+            return loaded.state.into();
         }
-        (ledger::StateRead::Found { state, cas }, SyncOperation::Refresh) => (state, Some(cas)),
-        (ledger::StateRead::Missing, SyncOperation::Import) => (
-            ClusterState::empty(Some(desired.config_digest.clone())),
+        (Some(loaded), SyncOperation::Refresh) => (loaded.state, Some(loaded.version)),
+        (None, SyncOperation::Import) => (
+            ClusterState::empty(Some(session.desired.config_digest.clone())),
             None,
         ),
     };
-
-    heal_payloads(layout, &mut state, &mut diagnostics);
-    let failures = observe_graphs(layout, runtime, &desired, &mut state);
+    heal_payloads(session, &mut state);
+    let failures = observe_graphs(session, &mut state);
     if failures > 0 {
-        diagnostics.push(Diagnostic::error(
-            "graph_observation_error",
+        session.push(Diagnostic::new(
+            Code::GraphObservationError,
             "graphs",
             format!("{failures} graph observation(s) failed"),
         ));
     }
-    if operation == SyncOperation::Import && has_errors(&diagnostics) {
-        output.show_state(&state);
-        return output.finish(observations, diagnostics);
+    if operation == SyncOperation::Import && session.has_errors() {
+        return state.into();
     }
     state.state_revision = match operation {
         SyncOperation::Import => 1,
         SyncOperation::Refresh => state.state_revision.saturating_add(1),
     };
-    ledger::write_state(
-        layout,
-        runtime,
-        &state,
-        expected_cas.as_deref(),
-        &mut observations,
-        &mut diagnostics,
-    );
-    output.show_state(&state);
-    output.finish(observations, diagnostics)
+    session.write_state(&state, expected.as_ref());
+    state.into()
 }
 
 /// Verify recorded payloads; drop drifted digests so `apply` republishes them (§3.5 step 9).
-fn heal_payloads(layout: &Layout, state: &mut ClusterState, diagnostics: &mut Vec<Diagnostic>) {
-    for (address, finding) in catalog::verify(layout, &state.digests()) {
-        diagnostics.push(finding.diagnostic(&address));
+fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
+    for (address, finding) in blobs::verify(session.store.as_ref(), &state.digests()) {
+        session.push(finding.diagnostic(&address));
         let record = match &finding {
             Finding::Missing => {
                 state.applied_revision.resources.remove(&address);
-                StatusRecord::new(
+                ResourceStatusRecord::new(
                     ResourceStatus::Drifted,
                     Some("payload_missing"),
                     Some("catalog payload blob is missing; re-run `cluster apply` to republish"),
@@ -162,7 +134,7 @@ fn heal_payloads(layout: &Layout, state: &mut ClusterState, diagnostics: &mut Ve
             }
             Finding::Mismatch { .. } => {
                 state.applied_revision.resources.remove(&address);
-                StatusRecord::new(
+                ResourceStatusRecord::new(
                     ResourceStatus::Drifted,
                     Some("payload_mismatch"),
                     Some(
@@ -170,7 +142,7 @@ fn heal_payloads(layout: &Layout, state: &mut ClusterState, diagnostics: &mut Ve
                     ),
                 )
             }
-            Finding::ReadError(text) => StatusRecord::new(
+            Finding::ReadError(text) => ResourceStatusRecord::new(
                 ResourceStatus::Error,
                 Some("payload_read_error"),
                 Some(text),
@@ -181,101 +153,111 @@ fn heal_payloads(layout: &Layout, state: &mut ClusterState, diagnostics: &mut Ve
 }
 
 /// Observe every declared graph in id order (§7.1); returns how many roots failed to open.
-fn observe_graphs(
-    layout: &Layout,
-    runtime: &Runtime,
-    desired: &Desired,
-    state: &mut ClusterState,
-) -> usize {
+fn observe_graphs(session: &Session<'_>, state: &mut ClusterState) -> usize {
     let mut failures = 0;
-    for (graph, desired_schema) in &desired.graphs {
-        let root = layout.graph_root(graph);
-        let observed_at = runtime.now_rfc3339();
-        let graph_address = format!("graph.{graph}");
-        let schema_address = format!("schema.{graph}");
-        let (exists, manifest_version, schema_digest, matches, error, record) =
-            match observe::observe(&root) {
-                Observation::Missing => {
-                    state.applied_revision.resources.remove(&graph_address);
-                    state.applied_revision.resources.remove(&schema_address);
-                    let record = StatusRecord::new(
-                        ResourceStatus::Drifted,
-                        Some("graph_missing"),
-                        Some(GRAPH_MISSING),
-                    );
-                    (
-                        false,
-                        Value::Null,
-                        Value::Null,
-                        json!(false),
-                        json!(GRAPH_MISSING),
-                        record,
-                    )
-                }
-                Observation::Live(live) => {
-                    let live_digest = digest::sha256_hex(live.schema_text.as_bytes());
-                    let composite = digest::graph_digest(
-                        graph,
-                        &live_digest,
-                        state_query_digests(state, graph),
-                    );
-                    state.set_digest(&schema_address, live_digest.clone());
-                    state.set_digest(&graph_address, composite);
-                    let matches = &live_digest == desired_schema;
-                    let record = if matches {
-                        StatusRecord::new(ResourceStatus::Applied, None, None)
-                    } else {
-                        StatusRecord::new(
-                            ResourceStatus::Drifted,
-                            Some("schema_mismatch"),
-                            Some("live schema digest differs from desired schema digest"),
-                        )
-                    };
-                    (
-                        true,
-                        json!(live.manifest_version),
-                        json!(live_digest),
-                        json!(matches),
-                        Value::Null,
-                        record,
-                    )
-                }
-                Observation::Failed(message) => {
-                    failures += 1;
-                    let record = StatusRecord::new(
-                        ResourceStatus::Error,
-                        Some("graph_observation_error"),
-                        Some(&message),
-                    );
-                    (
-                        true,
-                        Value::Null,
-                        Value::Null,
-                        Value::Null,
-                        json!(message),
-                        record,
-                    )
-                }
-            };
+    for (graph, desired_schema) in &session.desired.graphs {
+        let observed_at = session.context.runtime.now_rfc3339();
+        let seen = match session.store.observe_graph(graph) {
+            Observation::Missing => Seen::missing(state, graph),
+            Observation::Live(live) => Seen::live(state, graph, &live, desired_schema),
+            Observation::Failed(message) => {
+                failures += 1;
+                Seen::failed(message)
+            }
+        };
+        let graph_address = Address::graph(graph).to_string();
         state
             .resource_statuses
-            .insert(graph_address.clone(), record.clone());
-        state.resource_statuses.insert(schema_address, record);
-        state.observations.insert(
-            graph_address.clone(),
-            json!({
-                "kind": "graph",
-                "address": graph_address,
-                "graph_uri": layout::display(&root),
-                "observed_at": observed_at,
-                "exists": exists,
-                "manifest_version": manifest_version,
-                "schema_digest": schema_digest,
-                "desired_schema_digest": desired_schema,
-                "schema_matches_desired": matches,
-                "error": error,
-            }),
-        );
+            .insert(Address::schema(graph).to_string(), seen.record.clone());
+        state
+            .resource_statuses
+            .insert(graph_address.clone(), seen.record);
+        let observation = json!({
+            "kind": "graph",
+            "address": graph_address,
+            "graph_uri": session.store.graph_uri(graph),
+            "observed_at": observed_at,
+            "exists": seen.exists,
+            "manifest_version": seen.manifest_version,
+            "schema_digest": seen.schema_digest,
+            "desired_schema_digest": desired_schema,
+            "schema_matches_desired": seen.matches,
+            "error": seen.error,
+        });
+        state.observations.insert(graph_address, observation);
     }
     failures
+}
+
+/// What one graph observation recorded: the observation's fields and both statuses (§7.1).
+struct Seen {
+    exists: bool,
+    manifest_version: Value,
+    schema_digest: Value,
+    matches: Value,
+    error: Value,
+    record: ResourceStatusRecord,
+}
+
+impl Seen {
+    /// No root: the graph and its schema leave the resources.
+    fn missing(state: &mut ClusterState, graph: &str) -> Self {
+        let resources = &mut state.applied_revision.resources;
+        resources.remove(&Address::graph(graph).to_string());
+        resources.remove(&Address::schema(graph).to_string());
+        Seen {
+            exists: false,
+            manifest_version: Value::Null,
+            schema_digest: Value::Null,
+            matches: json!(false),
+            error: json!(GRAPH_MISSING),
+            record: ResourceStatusRecord::new(
+                ResourceStatus::Drifted,
+                Some("graph_missing"),
+                Some(GRAPH_MISSING),
+            ),
+        }
+    }
+
+    /// A live root: record its schema and recompute the composite from the state's queries.
+    fn live(state: &mut ClusterState, graph: &str, root: &LiveGraph, desired: &str) -> Self {
+        let live = digest::sha256_hex(root.schema_text.as_bytes());
+        let composite = digest::graph_digest(graph, &live, state.query_digests(graph));
+        state.set_digest(&Address::schema(graph).to_string(), live.clone());
+        state.set_digest(&Address::graph(graph).to_string(), composite);
+        let matches = live == desired;
+        let record = if matches {
+            ResourceStatusRecord::new(ResourceStatus::Applied, None, None)
+        } else {
+            ResourceStatusRecord::new(
+                ResourceStatus::Drifted,
+                Some("schema_mismatch"),
+                Some("live schema digest differs from desired schema digest"),
+            )
+        };
+        Seen {
+            exists: true,
+            manifest_version: json!(root.manifest_version),
+            schema_digest: json!(live),
+            matches: json!(matches),
+            error: Value::Null,
+            record,
+        }
+    }
+
+    /// A root that could not be opened: resources stay as they were.
+    fn failed(message: String) -> Self {
+        Seen {
+            exists: true,
+            manifest_version: Value::Null,
+            schema_digest: Value::Null,
+            matches: Value::Null,
+            record: ResourceStatusRecord::new(
+                ResourceStatus::Error,
+                Some("graph_observation_error"),
+                Some(&message),
+            ),
+            error: json!(message),
+        }
+    }
 }

@@ -1,9 +1,8 @@
-//! `cluster force-unlock <LOCK_ID>`: remove a held lock when its id matches exactly.
+//! `cluster force-unlock <LOCK_ID>` (§3.6): remove a held lock when its id matches exactly.
 
-use crate::config;
-use crate::diagnostic::{Diagnostic, has_errors};
-use crate::layout::{self, Layout};
-use crate::runtime::Runtime;
+use super::Context;
+use super::session::Parsed;
+use crate::diagnostic::Diagnostic;
 use crate::state::{StateObservations, lock};
 use serde::Serialize;
 
@@ -16,28 +15,24 @@ pub struct UnlockOutput {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn run(layout: &Layout, runtime: &Runtime, lock_id: &str) -> UnlockOutput {
-    let mut diagnostics = Vec::new();
-    let raw = config::parse(layout, &mut diagnostics);
-    let mut observations = StateObservations::new(layout);
+pub fn run(context: &Context<'_>, lock_id: &str) -> UnlockOutput {
+    let mut parsed = Parsed::open(context);
     let mut lock_removed = false;
-    if let Some(raw) = raw {
-        config::check_header(&raw, &mut diagnostics);
-        if !has_errors(&diagnostics) {
-            lock_removed = lock::force_unlock(
-                layout,
-                runtime,
-                lock_id,
-                &mut observations,
-                &mut diagnostics,
-            );
-        }
+    if let (true, Some(store)) = (parsed.check_header(), parsed.store.clone()) {
+        lock_removed = lock::force_unlock(
+            store.as_ref(),
+            context.runtime,
+            lock_id,
+            &mut parsed.observations,
+            &mut parsed.diagnostics,
+        );
     }
+    let end = parsed.end();
     UnlockOutput {
-        ok: !has_errors(&diagnostics),
-        config_dir: layout::display(&layout.config_dir),
-        state_observations: observations,
+        ok: end.ok(),
+        config_dir: context.config_dir(),
+        state_observations: end.observations,
         lock_removed,
-        diagnostics,
+        diagnostics: end.diagnostics,
     }
 }

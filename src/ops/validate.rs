@@ -1,8 +1,9 @@
-//! `cluster validate`: load the config folder; no state, lock or graph access.
+//! `cluster validate` (§3.1): load the config folder; no state, lock or graph access.
 
+use super::Context;
 use crate::desired::{self, Dependency, Resource};
 use crate::diagnostic::{Diagnostic, has_errors};
-use crate::layout::{self, Layout};
+use crate::layout;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -17,17 +18,17 @@ pub struct ValidateOutput {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn run(layout: &Layout) -> ValidateOutput {
+pub fn run(context: &Context<'_>) -> ValidateOutput {
     let mut diagnostics = Vec::new();
-    let desired = desired::load(layout, &mut diagnostics);
+    let desired = desired::load(context.layout, &mut diagnostics);
     let (resource_digests, resources, dependencies) = match desired {
         Some(d) => (d.resource_digests, d.resources, d.dependencies),
         None => Default::default(),
     };
     ValidateOutput {
         ok: !has_errors(&diagnostics),
-        config_dir: layout::display(&layout.config_dir),
-        config_file: layout::display(&layout.config_file()),
+        config_dir: context.config_dir(),
+        config_file: layout::display(&context.layout.config_file()),
         resource_digests,
         resources,
         dependencies,

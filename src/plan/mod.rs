@@ -1,9 +1,10 @@
 //! The differ and everything derived from a change list: dispositions, blast radius, approvals
 //! (contract §6.1–§6.4). Pure functions over digests and dependency edges.
 
+use crate::address::Address;
 use crate::desired::Dependency;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -53,35 +54,6 @@ pub struct ApprovalRequirement {
     pub reason: &'static str,
 }
 
-/// What an address names (§2.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Address<'a> {
-    Graph(&'a str),
-    Schema(&'a str),
-    Query { graph: &'a str, name: &'a str },
-    Policy(&'a str),
-    Unknown,
-}
-
-impl<'a> Address<'a> {
-    pub fn classify(address: &'a str) -> Self {
-        if let Some(rest) = address.strip_prefix("graph.") {
-            Address::Graph(rest)
-        } else if let Some(rest) = address.strip_prefix("schema.") {
-            Address::Schema(rest)
-        } else if let Some(rest) = address.strip_prefix("query.") {
-            match rest.split_once('.') {
-                Some((graph, name)) => Address::Query { graph, name },
-                None => Address::Unknown,
-            }
-        } else if let Some(rest) = address.strip_prefix("policy.") {
-            Address::Policy(rest)
-        } else {
-            Address::Unknown
-        }
-    }
-}
-
 /// Changes that turn `prior` into `desired`, sorted by resource (§6.1). No dispositions yet.
 pub fn diff(prior: &BTreeMap<String, String>, desired: &BTreeMap<String, String>) -> Vec<Change> {
     let mut changes = Vec::new();
@@ -122,38 +94,41 @@ pub fn classify(changes: &mut [Change], dependencies: &[Dependency]) {
     let mut graph_creates = BTreeSet::new();
     let mut graph_deletes = BTreeSet::new();
     for change in changes.iter() {
-        match (Address::classify(&change.resource), change.operation) {
-            (Address::Schema(g), _) => {
+        match (Address::parse(&change.resource), change.operation) {
+            (Some(Address::Schema(g)), _) => {
                 schema_changed.insert(g.to_string());
             }
-            (Address::Graph(g), Operation::Create) => {
+            (Some(Address::Graph(g)), Operation::Create) => {
                 graph_creates.insert(g.to_string());
             }
-            (Address::Graph(g), Operation::Delete) => {
+            (Some(Address::Graph(g)), Operation::Delete) => {
                 graph_deletes.insert(g.to_string());
             }
             _ => {}
         }
     }
-    let policy_needs_new_graph = |policy_address: &str| {
-        dependencies.iter().any(|dep| {
-            dep.from == policy_address
-                && matches!(Address::classify(&dep.to), Address::Graph(g) if graph_creates.contains(g))
+    // Policies whose `applies_to` names a graph this plan creates: one lookup per change
+    // instead of a scan of every edge.
+    let policies_on_new_graphs: BTreeSet<&str> = dependencies
+        .iter()
+        .filter(|dep| {
+            matches!(Address::parse(&dep.to), Some(Address::Graph(g)) if graph_creates.contains(g))
         })
-    };
+        .map(|dep| dep.from.as_str())
+        .collect();
     for change in changes.iter_mut() {
         use Disposition::*;
         let writes = change.operation != Operation::Delete;
-        let (disposition, reason) = match Address::classify(&change.resource) {
-            Address::Schema(_) | Address::Unknown => (Deferred, Some(REASON_UNSUPPORTED_KIND)),
-            Address::Graph(g) => {
+        let (disposition, reason) = match Address::parse(&change.resource) {
+            Some(Address::Schema(_)) | None => (Deferred, Some(REASON_UNSUPPORTED_KIND)),
+            Some(Address::Graph(g)) => {
                 if change.operation == Operation::Update && !schema_changed.contains(g) {
                     (Derived, None)
                 } else {
                     (Deferred, Some(REASON_UNSUPPORTED_KIND))
                 }
             }
-            Address::Query { graph, .. } => {
+            Some(Address::Query { graph, .. }) => {
                 if !writes {
                     if graph_deletes.contains(graph) {
                         (Blocked, Some(REASON_DEPENDENCY_NOT_APPLIED))
@@ -168,8 +143,8 @@ pub fn classify(changes: &mut [Change], dependencies: &[Dependency]) {
                     (Applied, None)
                 }
             }
-            Address::Policy(_) => {
-                if writes && policy_needs_new_graph(&change.resource) {
+            Some(Address::Policy(_)) => {
+                if writes && policies_on_new_graphs.contains(change.resource.as_str()) {
                     (Blocked, Some(REASON_DEPENDENCY_MISSING))
                 } else {
                     (Applied, None)
@@ -181,19 +156,20 @@ pub fn classify(changes: &mut [Change], dependencies: &[Dependency]) {
     }
 }
 
-/// For each change, the resources whose dependency edges point at it (§6.3).
+/// For each change, the resources whose dependency edges point at it (§6.3), in the order of
+/// the (sorted) dependency list.
 pub fn blast_radius(changes: &[Change], dependencies: &[Dependency]) -> Vec<BlastRadius> {
+    let mut dependants: HashMap<&str, Vec<&str>> = HashMap::new();
+    for dep in dependencies {
+        dependants.entry(&dep.to).or_default().push(&dep.from);
+    }
     changes
         .iter()
         .filter_map(|change| {
-            let affected: Vec<String> = dependencies
-                .iter()
-                .filter(|dep| dep.to == change.resource)
-                .map(|dep| dep.from.clone())
-                .collect();
-            (!affected.is_empty()).then(|| BlastRadius {
+            let affected = dependants.get(change.resource.as_str())?;
+            Some(BlastRadius {
                 resource: change.resource.clone(),
-                affected,
+                affected: affected.iter().map(|from| from.to_string()).collect(),
             })
         })
         .collect()
@@ -205,7 +181,7 @@ pub fn approvals(changes: &[Change]) -> Vec<ApprovalRequirement> {
         .iter()
         .filter(|c| {
             c.operation == Operation::Delete
-                && (c.resource.starts_with("graph.") || c.resource.starts_with("schema."))
+                && Address::parse(&c.resource).is_some_and(Address::is_graph_or_schema)
         })
         .map(|c| ApprovalRequirement {
             resource: c.resource.clone(),
@@ -342,19 +318,6 @@ mod tests {
             .map(|a| a.resource)
             .collect();
         assert_eq!(gates, vec!["graph.old", "schema.old"]);
-    }
-
-    #[test]
-    fn address_classes() {
-        assert_eq!(
-            Address::classify("query.g.a.b"),
-            Address::Query {
-                graph: "g",
-                name: "a.b"
-            }
-        );
-        assert_eq!(Address::classify("query.g"), Address::Unknown);
-        assert_eq!(Address::classify("other.x"), Address::Unknown);
     }
 
     fn digests() -> impl Strategy<Value = BTreeMap<String, String>> {

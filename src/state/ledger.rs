@@ -1,11 +1,17 @@
-//! `__cluster/state.json`: typed form, CAS-checked read, atomic CAS-checked write (§2.6, §4.2).
+//! `__cluster/state.json`: typed form, read, CAS-checked write (§2.6, §4.2).
+//!
+//! The type names are part of the output: serde puts them into parse errors
+//! (`expected struct AppliedRevisionState`), so they are the reference's.
 
 use super::StateObservations;
-use crate::diagnostic::Diagnostic;
+use crate::address::query_name_in;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
-use crate::fsx::{self, AtomicWriteError, Read};
-use crate::layout::{self, Layout, STATE_DIR, STATE_FILE_REL};
+use crate::fsx;
 use crate::runtime::Runtime;
+use crate::store::{
+    Fetch, STATE_DIR, STATE_FILE_REL, StateVersion, StateWriteError, Store, TempStep,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -16,9 +22,9 @@ pub struct ClusterState {
     pub version: u32,
     #[serde(default)]
     pub state_revision: u64,
-    pub applied_revision: AppliedRevision,
+    pub applied_revision: AppliedRevisionState,
     #[serde(default)]
-    pub resource_statuses: BTreeMap<String, StatusRecord>,
+    pub resource_statuses: BTreeMap<String, ResourceStatusRecord>,
     #[serde(default)]
     pub approval_records: BTreeMap<String, Value>,
     #[serde(default)]
@@ -29,16 +35,16 @@ pub struct ClusterState {
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct AppliedRevision {
+pub struct AppliedRevisionState {
     #[serde(default)]
     pub config_digest: Option<String>,
     #[serde(default)]
-    pub resources: BTreeMap<String, ResourceDigest>,
+    pub resources: BTreeMap<String, StateResource>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct ResourceDigest {
+pub struct StateResource {
     pub digest: String,
 }
 
@@ -57,7 +63,7 @@ pub enum ResourceStatus {
 /// A resource's status. `conditions` is written only when non-empty, `message` only when present.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct StatusRecord {
+pub struct ResourceStatusRecord {
     pub status: ResourceStatus,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<String>,
@@ -65,9 +71,9 @@ pub struct StatusRecord {
     pub message: Option<String>,
 }
 
-impl StatusRecord {
+impl ResourceStatusRecord {
     pub fn new(status: ResourceStatus, condition: Option<&str>, message: Option<&str>) -> Self {
-        StatusRecord {
+        ResourceStatusRecord {
             status,
             conditions: condition.map(|c| vec![c.to_string()]).unwrap_or_default(),
             message: message.map(str::to_string),
@@ -81,7 +87,7 @@ impl ClusterState {
         ClusterState {
             version: 1,
             state_revision: 0,
-            applied_revision: AppliedRevision {
+            applied_revision: AppliedRevisionState {
                 config_digest,
                 resources: BTreeMap::new(),
             },
@@ -104,7 +110,18 @@ impl ClusterState {
     pub fn set_digest(&mut self, address: &str, digest: String) {
         self.applied_revision
             .resources
-            .insert(address.to_string(), ResourceDigest { digest });
+            .insert(address.to_string(), StateResource { digest });
+    }
+
+    /// The query digests recorded for `graph`, keyed by the text after `query.«G».` (§5.2).
+    pub fn query_digests(&self, graph: &str) -> Vec<(&str, &str)> {
+        self.applied_revision
+            .resources
+            .iter()
+            .filter_map(|(address, r)| {
+                query_name_in(address, graph).map(|name| (name, r.digest.as_str()))
+            })
+            .collect()
     }
 
     /// The exact bytes written: two-space pretty JSON plus one newline.
@@ -115,31 +132,46 @@ impl ClusterState {
     }
 }
 
+/// A state read from the store, with the version its write must still find.
+pub struct LoadedState {
+    pub state: ClusterState,
+    pub version: StateVersion,
+}
+
 /// Result of reading the ledger.
 pub enum StateRead {
-    /// No state file: nothing recorded yet.
+    /// No state: nothing recorded yet.
     Missing,
-    /// Parsed, version 1, with the CAS of the bytes read.
-    Found { state: ClusterState, cas: String },
+    /// Parsed, version 1.
+    Found(Box<LoadedState>),
     /// A diagnostic was emitted.
     Failed,
 }
 
 /// Read state (§2.6.1), updating the observations and appending any diagnostic.
 pub fn read_state(
-    layout: &Layout,
+    store: &dyn Store,
     observations: &mut StateObservations,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> StateRead {
-    let text = match fsx::read_text(&layout.state_file(), fsx::MAX_STATE_BYTES) {
-        Read::Found(text) => text,
-        Read::NotFound => return StateRead::Missing,
-        Read::Failed(err) => {
-            diagnostics.push(Diagnostic::error(
-                "state_read_error",
-                STATE_FILE_REL,
-                format!("could not read state file: {err}"),
-            ));
+    let read_error = |err| {
+        Diagnostic::new(
+            Code::StateReadError,
+            STATE_FILE_REL,
+            format!("could not read state file: {err}"),
+        )
+    };
+    let (text, etag) = match store.read_state() {
+        Fetch::Found(stored) => match fsx::utf8(stored.bytes) {
+            Ok(text) => (text, stored.etag),
+            Err(err) => {
+                diagnostics.push(read_error(err));
+                return StateRead::Failed;
+            }
+        },
+        Fetch::NotFound => return StateRead::Missing,
+        Fetch::Failed(err) => {
+            diagnostics.push(read_error(err));
             return StateRead::Failed;
         }
     };
@@ -149,8 +181,8 @@ pub fn read_state(
     let state: ClusterState = match serde_json::from_str(&text) {
         Ok(state) => state,
         Err(err) => {
-            diagnostics.push(Diagnostic::error(
-                "invalid_state_json",
+            diagnostics.push(Diagnostic::new(
+                Code::InvalidStateJson,
                 STATE_FILE_REL,
                 format!("could not parse state JSON: {err}"),
             ));
@@ -158,8 +190,8 @@ pub fn read_state(
         }
     };
     if state.version != 1 {
-        diagnostics.push(Diagnostic::error(
-            "unsupported_state_version",
+        diagnostics.push(Diagnostic::new(
+            Code::UnsupportedStateVersion,
             "state.version",
             format!(
                 "unsupported cluster state version {}; this build supports version 1",
@@ -169,101 +201,85 @@ pub fn read_state(
         return StateRead::Failed;
     }
     observations.record_state(&state);
-    StateRead::Found { state, cas }
+    StateRead::Found(Box::new(LoadedState {
+        state,
+        version: StateVersion { cas, etag },
+    }))
 }
 
-/// Write state atomically if the file still has the expected CAS (§2.6.2). Returns whether the
-/// new state was published; on success the observations describe the file as written.
+/// Write state if the store still holds the `expected` version (§2.6.2). Returns whether the
+/// new state was published; on success the observations describe the state as written.
 pub fn write_state(
-    layout: &Layout,
+    store: &dyn Store,
     runtime: &Runtime,
     state: &ClusterState,
-    expected_cas: Option<&str>,
+    expected: Option<&StateVersion>,
     observations: &mut StateObservations,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
-    let state_dir = layout.state_dir();
-    if let Err(err) = std::fs::create_dir_all(&state_dir) {
-        diagnostics.push(Diagnostic::error(
-            "state_write_error",
-            STATE_DIR,
-            format!("could not create cluster state directory: {err}"),
-        ));
-        return false;
-    }
-    // Held to the end of the function: no other writer of ours can slip in between the CAS
-    // check and the rename.
-    let _writers = fsx::lock_dir(&state_dir);
-    let state_file = layout.state_file();
-    let current_cas = match fsx::read_bytes(&state_file, fsx::MAX_STATE_BYTES) {
-        Read::Found(bytes) => Some(digest::state_cas(&bytes)),
-        Read::NotFound => None,
-        Read::Failed(err) => {
-            diagnostics.push(Diagnostic::error(
-                "state_read_error",
-                STATE_FILE_REL,
-                format!("could not read state file for CAS check: {err}"),
-            ));
-            return false;
-        }
-    };
-    if current_cas.as_deref() != expected_cas {
-        diagnostics.push(Diagnostic::error(
-            "state_cas_mismatch",
-            STATE_FILE_REL,
-            "state.json changed while the command was running; re-run the command against the latest state",
-        ));
-        return false;
-    }
     let bytes = match state.to_bytes() {
         Ok(bytes) => bytes,
         Err(err) => {
-            diagnostics.push(Diagnostic::error(
-                "state_write_error",
+            diagnostics.push(Diagnostic::new(
+                Code::StateWriteError,
                 STATE_FILE_REL,
                 format!("could not encode state JSON: {err}"),
             ));
             return false;
         }
     };
-    let temp = state_dir.join(format!("state.json.tmp.{}", runtime.new_id()));
-    let temp_display = layout::display(&temp);
-    if let Err(err) = fsx::atomic_write("state", &temp, &state_file, &bytes) {
-        let (path, message) = match err {
-            AtomicWriteError::Create(e) => (
-                temp_display,
-                format!("could not create temporary state file: {e}"),
-            ),
-            AtomicWriteError::Write(e) => (
-                temp_display,
-                format!("could not write temporary state file: {e}"),
-            ),
-            AtomicWriteError::Sync(e) => (
-                temp_display,
-                format!("could not sync temporary state file: {e}"),
-            ),
-            AtomicWriteError::Rename(e) => (
-                STATE_FILE_REL.to_string(),
-                format!("could not replace state.json atomically: {e}"),
-            ),
-        };
-        diagnostics.push(Diagnostic::error("state_write_error", path, message));
-        return false;
-    }
-    let written = match fsx::read_text_bounded(&state_file, fsx::MAX_STATE_BYTES) {
-        Ok(text) => text,
-        Err(err) => {
-            diagnostics.push(Diagnostic::error(
-                "state_write_error",
-                STATE_FILE_REL,
-                format!("could not read state.json after write: {err}"),
-            ));
-            return false;
+    match store.write_state(&bytes, expected, &runtime.new_id()) {
+        Ok(written) => {
+            observations.record_state(state);
+            observations.state_cas = Some(digest::state_cas(&written));
+            true
         }
-    };
-    observations.record_state(state);
-    observations.state_cas = Some(digest::state_cas(written.as_bytes()));
-    true
+        Err(err) => {
+            diagnostics.push(write_error(err));
+            false
+        }
+    }
+}
+
+/// The diagnostic of each failed step of a state write (M-30, M-37, M-38).
+fn write_error(err: StateWriteError) -> Diagnostic {
+    let write =
+        |path: String, message: String| Diagnostic::new(Code::StateWriteError, path, message);
+    match err {
+        StateWriteError::CreateDir(e) => write(
+            STATE_DIR.into(),
+            format!("could not create cluster state directory: {e}"),
+        ),
+        StateWriteError::CasRead(e) => Diagnostic::new(
+            Code::StateReadError,
+            STATE_FILE_REL,
+            format!("could not read state file for CAS check: {e}"),
+        ),
+        StateWriteError::CasMismatch => Diagnostic::new(
+            Code::StateCasMismatch,
+            STATE_FILE_REL,
+            "state.json changed while the command was running; re-run the command against the latest state",
+        ),
+        StateWriteError::Temp { temp, step, error } => {
+            let verb = match step {
+                TempStep::Create => "create",
+                TempStep::Write => "write",
+                TempStep::Sync => "sync",
+            };
+            write(
+                temp,
+                format!("could not {verb} temporary state file: {error}"),
+            )
+        }
+        StateWriteError::Replace(e) => write(
+            STATE_FILE_REL.into(),
+            format!("could not replace state.json atomically: {e}"),
+        ),
+        StateWriteError::ReadBack(e) => write(
+            STATE_FILE_REL.into(),
+            format!("could not read state.json after write: {e}"),
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -276,7 +292,7 @@ mod tests {
         state.set_digest("graph.g", "abc".into());
         state.resource_statuses.insert(
             "graph.g".into(),
-            StatusRecord::new(ResourceStatus::Applied, None, None),
+            ResourceStatusRecord::new(ResourceStatus::Applied, None, None),
         );
         let text = String::from_utf8(state.to_bytes().expect("encode")).expect("utf8");
         assert_eq!(
@@ -316,6 +332,41 @@ mod tests {
             .cloned()
             .collect();
         assert_eq!(keys, ["f", "n"]);
+    }
+
+    fn parse_error(text: &str) -> String {
+        serde_json::from_str::<ClusterState>(text)
+            .expect_err("must fail")
+            .to_string()
+    }
+
+    /// serde names the expected type in parse errors, so every type of §4.2 carries the
+    /// reference's name; each is pinned by feeding a wrong type at its spot.
+    #[test]
+    fn parse_errors_name_the_reference_types() {
+        assert_eq!(
+            parse_error(r#""x""#),
+            "invalid type: string \"x\", expected struct ClusterState at line 1 column 3"
+        );
+        assert_eq!(
+            parse_error(r#"{"version":1,"applied_revision":"x"}"#),
+            "invalid type: string \"x\", expected struct AppliedRevisionState at line 1 column 35"
+        );
+        assert_eq!(
+            parse_error(r#"{"version":1,"applied_revision":{"resources":{"a":"x"}}}"#),
+            "invalid type: string \"x\", expected struct StateResource at line 1 column 53"
+        );
+        assert_eq!(
+            parse_error(r#"{"version":1,"applied_revision":{},"resource_statuses":{"a":"x"}}"#),
+            "invalid type: string \"x\", expected struct ResourceStatusRecord at line 1 column 63"
+        );
+        // serde_json never names a unit-only enum's type; its variants are what users read.
+        assert_eq!(
+            parse_error(
+                r#"{"version":1,"applied_revision":{},"resource_statuses":{"a":{"status":"x"}}}"#
+            ),
+            "unknown variant `x`, expected one of `pending`, `planned`, `applying`, `applied`, `drifted`, `blocked`, `error` at line 1 column 73"
+        );
     }
 
     #[test]

@@ -4,10 +4,15 @@
 pub mod ledger;
 pub mod lock;
 
-pub use ledger::{AppliedRevision, ClusterState, ResourceDigest, ResourceStatus, StatusRecord};
+pub use ledger::{
+    AppliedRevisionState, ClusterState, LoadedState, ResourceStatus, ResourceStatusRecord,
+    StateRead, StateResource,
+};
 
-use crate::layout::{self, Layout};
+use crate::store::Store;
 use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// What a command saw of the ledger and the lock (contract §2.4). Field order is the JSON order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,10 +43,10 @@ pub struct StateObservations {
 }
 
 impl StateObservations {
-    pub fn new(layout: &Layout) -> Self {
+    pub fn new(store: &dyn Store) -> Self {
         StateObservations {
-            state_path: layout::display(&layout.state_file()),
-            lock_path: layout::display(&layout.lock_file()),
+            state_path: store.state_path(),
+            lock_path: store.lock_path(),
             state_found: false,
             applied_config_digest: None,
             state_revision: 0,
@@ -64,5 +69,24 @@ impl StateObservations {
         self.applied_config_digest = state.applied_revision.config_digest.clone();
         self.state_revision = state.state_revision;
         self.resource_count = state.applied_revision.resources.len();
+    }
+}
+
+/// The three maps of a ledger that status, refresh and import show (§3.4, §3.5); empty when no
+/// state was read.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct LedgerView {
+    pub resource_digests: BTreeMap<String, String>,
+    pub resource_statuses: BTreeMap<String, ResourceStatusRecord>,
+    pub observations: BTreeMap<String, Value>,
+}
+
+impl From<ClusterState> for LedgerView {
+    fn from(state: ClusterState) -> Self {
+        LedgerView {
+            resource_digests: state.digests(),
+            resource_statuses: state.resource_statuses,
+            observations: state.observations,
+        }
     }
 }

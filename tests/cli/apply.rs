@@ -1,7 +1,6 @@
 //! §10.3 — apply (S44–S59). S58 (source changed mid-apply) is a unit test in `ops::apply`.
 
-use crate::common::*;
-use crate::snap;
+use cluster_test_support::*;
 use serde_json::json;
 
 #[test]

@@ -1,7 +1,6 @@
 //! §10.7 — end-to-end flows against real graph roots (S99–S103).
 
-use crate::common::*;
-use crate::snap;
+use cluster_test_support::*;
 use serde_json::json;
 
 #[test]

@@ -2,7 +2,7 @@
 //! files and files where directories belong all end in typed diagnostics (exit 0 or 1, nothing
 //! on stderr; a panic would exit 101 and print there).
 
-use crate::common::*;
+use cluster_test_support::*;
 use serde_json::Value;
 
 /// Deterministic pseudo-random bytes (xorshift), so failures reproduce.

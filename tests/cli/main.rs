@@ -3,7 +3,6 @@
 //! inspected. One test binary keeps build and link time down.
 
 mod apply;
-mod common;
 mod flows;
 mod hostile;
 mod plan;

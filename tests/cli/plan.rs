@@ -1,7 +1,6 @@
 //! §10.2 — plan (S30–S43).
 
-use crate::common::*;
-use crate::snap;
+use cluster_test_support::*;
 use serde_json::json;
 
 #[test]

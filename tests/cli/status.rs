@@ -1,7 +1,6 @@
 //! §10.4 — status (S60–S71).
 
-use crate::common::*;
-use crate::snap;
+use cluster_test_support::*;
 use serde_json::json;
 
 #[test]

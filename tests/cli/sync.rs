@@ -1,8 +1,7 @@
 //! §10.5 — refresh and import (S72–S88), observing the real graph roots in
 //! `tests/fixtures/graph-roots/` (see its README for their versions and digests).
 
-use crate::common::*;
-use crate::snap;
+use cluster_test_support::*;
 use serde_json::{Value, json};
 
 const OBSERVATION_KEYS: [&str; 10] = [

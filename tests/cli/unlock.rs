@@ -1,7 +1,6 @@
 //! §10.6 — force-unlock and the command line (S89–S98).
 
-use crate::common::*;
-use crate::snap;
+use cluster_test_support::*;
 use serde_json::json;
 
 #[test]

@@ -1,7 +1,6 @@
 //! §10.1 — configuration and validate (S01–S29).
 
-use crate::common::*;
-use crate::snap;
+use cluster_test_support::*;
 use serde_json::json;
 
 #[test]
@@ -128,7 +127,7 @@ fn s05_unknown_field() {
             "code": "invalid_cluster_yaml",
             "severity": "error",
             "path": "cluster.yaml",
-            "message": "could not parse cluster.yaml: unknown field `wat`, expected one of `version`, `metadata`, `state`, `graphs`, `policies` at line 3 column 1",
+            "message": "could not parse cluster.yaml: unknown field `wat`, expected one of `version`, `metadata`, `storage`, `state`, `graphs`, `policies` at line 3 column 1",
         }])
     );
 }

@@ -1,5 +1,9 @@
-//! Shared fixtures for the CLI tests: the contract's standard fixture F (§5.5) in a fresh temp
-//! folder, runners for the real binary, and redaction for insta snapshots.
+//! Shared fixtures for the integration tests (`tests/cli`, `tests/reliability.rs`, …): the
+//! contract's standard fixture F (§5.5) in a fresh temp folder, runners for the real binary, and
+//! redaction for insta snapshots. A crate of its own, so every test binary takes what it needs
+//! without `#[path]` includes or dead-code allowances.
+
+pub use insta;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -91,7 +95,6 @@ impl Folder {
         }
     }
 
-    #[allow(dead_code)] // used by tests/reliability.rs, which shares this module
     /// An empty folder on a RAM file system where there is one (`/dev/shm`), for tests that
     /// write thousands of fsynced files; elsewhere the usual temp dir.
     pub fn scratch() -> Folder {
@@ -137,7 +140,7 @@ impl Folder {
     /// Copy a real graph root from `tests/fixtures/graph-roots/` to `graphs/«graph».omni`.
     pub fn add_root(&self, graph: &str, fixture: &str) {
         let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/graph-roots")
+            .join("../fixtures/graph-roots")
             .join(fixture);
         copy_dir(&from, &self.path().join(format!("graphs/{graph}.omni")));
     }
@@ -267,7 +270,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 macro_rules! snap {
     ($folder:expr, $name:expr, $text:expr) => {{
         let redacted = $folder.redact(&$text);
-        insta::with_settings!({
+        $crate::insta::with_settings!({
             snapshot_path => "snapshots",
             prepend_module_to_snapshot => false,
             filters => vec![
@@ -278,7 +281,7 @@ macro_rules! snap {
                 (r"sha256:[0-9a-f]{64}", "sha256:[CAS]"),
             ],
         }, {
-            insta::assert_snapshot!($name, redacted);
+            $crate::insta::assert_snapshot!($name, redacted);
         });
     }};
 }

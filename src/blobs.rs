@@ -1,0 +1,218 @@
+//! The content-addressed blobs of applied payloads under `__cluster/resources/` (§2.7): which
+//! resources have one and where, publishing a batch from the payloads' sources, and
+//! verification. (Not to be confused with a schema's type catalog in `lang::schema`.)
+
+use crate::address::Address;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::digest;
+use crate::fsx;
+use crate::layout;
+use crate::store::{BlobKey, BlobMode, BlobOutcome, BlobWrite, BlobWriteError, Fetch, Store};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Where the blob of `address` at `digest` lives; `None` for kinds without payloads (graphs,
+/// schemas, unknown addresses): `query/«g»/«n»/«D».gq`, `policy/«p»/«D».yaml`.
+pub fn key(address: &str, digest: &str) -> Option<BlobKey> {
+    let parts: Vec<String> = match Address::parse(address)? {
+        Address::Query { graph, name } => vec![
+            "query".into(),
+            graph.into(),
+            name.into(),
+            format!("{digest}.gq"),
+        ],
+        Address::Policy(policy) => vec!["policy".into(), policy.into(), format!("{digest}.yaml")],
+        Address::Graph(_) | Address::Schema(_) => return None,
+    };
+    Some(BlobKey(parts))
+}
+
+/// One payload to publish: the resource, its digest and the source file it is copied from
+/// (`None` when the desired revision recorded no source, which is reported).
+pub struct Payload<'a> {
+    pub address: &'a str,
+    pub digest: &'a str,
+    pub source: Option<&'a Path>,
+}
+
+/// Publish the blob of every payload in one batch (§2.7.1), trusting blobs that exist by name.
+/// Returns the diagnostics in payload order; every blob written is durable on return.
+pub fn publish(
+    store: &dyn Store,
+    payloads: &[Payload<'_>],
+    new_id: &dyn Fn() -> String,
+) -> Vec<Diagnostic> {
+    // Payloads without a blob or a source never reach the store; keep their slot for ordering.
+    let mut writes = Vec::new();
+    let mut sources = Vec::new();
+    let mut problems: Vec<Option<Diagnostic>> = Vec::with_capacity(payloads.len());
+    for payload in payloads {
+        let Some(blob) = key(payload.address, payload.digest) else {
+            problems.push(None);
+            continue;
+        };
+        let Some(source) = payload.source else {
+            problems.push(Some(Diagnostic::new(
+                Code::ResourcePayloadWriteError,
+                payload.address,
+                "no source file recorded for resource",
+            )));
+            continue;
+        };
+        problems.push(None);
+        writes.push(BlobWrite {
+            key: blob,
+            mode: BlobMode::CreateOnly,
+            temp_id: new_id(),
+        });
+        sources.push((problems.len() - 1, payload, source));
+    }
+    let outcomes = store.put_blobs(&writes, &|index| {
+        let (_, payload, source) = sources[index];
+        read_source(payload.address, source, payload.digest)
+    });
+    for ((slot, payload, _), outcome) in sources.iter().zip(outcomes) {
+        problems[*slot] = match outcome {
+            BlobOutcome::Existed | BlobOutcome::Written => None,
+            BlobOutcome::SourceFailed(diagnostic) => Some(diagnostic),
+            BlobOutcome::Failed(err) => Some(write_error(payload.address, err)),
+        };
+    }
+    problems.into_iter().flatten().collect()
+}
+
+/// The bytes of a payload's source, which must still hash to the planned digest.
+fn read_source(address: &str, source: &Path, digest: &str) -> Result<Vec<u8>, Diagnostic> {
+    let shown = layout::display(source);
+    let bytes = fsx::read_bounded(source, fsx::MAX_SOURCE_BYTES).map_err(|err| {
+        Diagnostic::new(
+            Code::ResourcePayloadWriteError,
+            address,
+            format!("could not read resource source '{shown}': {err}"),
+        )
+    })?;
+    if digest::sha256_hex(&bytes) != digest {
+        return Err(Diagnostic::new(
+            Code::ResourceContentChanged,
+            address,
+            format!(
+                "resource source '{shown}' changed while apply was running; re-run `cluster apply`"
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn write_error(address: &str, err: BlobWriteError) -> Diagnostic {
+    let message = match err {
+        BlobWriteError::CreateDir(e) => format!("could not create payload directory: {e}"),
+        BlobWriteError::CreateTemp(e) => format!("could not create temporary payload file: {e}"),
+        BlobWriteError::Write(e) => format!("could not write payload file: {e}"),
+        BlobWriteError::Rename(e) => format!("could not move payload file into place: {e}"),
+    };
+    Diagnostic::new(Code::ResourcePayloadWriteError, address, message)
+}
+
+/// What verification found wrong with one blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    Missing,
+    Mismatch { actual: String },
+    ReadError(String),
+}
+
+impl Finding {
+    pub fn diagnostic(&self, address: &str) -> Diagnostic {
+        match self {
+            Finding::Missing => Diagnostic::new(
+                Code::CatalogPayloadMissing,
+                address,
+                "catalog payload blob is missing; re-run `cluster apply` to republish",
+            ),
+            Finding::Mismatch { actual } => Diagnostic::new(
+                Code::CatalogPayloadMismatch,
+                address,
+                format!(
+                    "catalog payload blob does not match the recorded digest (actual sha256:{actual}); re-run `cluster apply` to republish"
+                ),
+            ),
+            Finding::ReadError(text) => {
+                Diagnostic::new(Code::CatalogPayloadReadError, address, text.clone())
+            }
+        }
+    }
+}
+
+/// Check every recorded payload against its digest, in address order (§2.7.2). Read-only.
+pub fn verify(store: &dyn Store, resources: &BTreeMap<String, String>) -> Vec<(String, Finding)> {
+    let (addresses, keys): (Vec<&String>, Vec<BlobKey>) = resources
+        .iter()
+        .filter_map(|(address, recorded)| key(address, recorded).map(|k| (address, k)))
+        .unzip();
+    let digests = store.blob_digests(&keys);
+    addresses
+        .into_iter()
+        .zip(keys)
+        .zip(digests)
+        .filter_map(|((address, key), fetched)| {
+            let finding = match fetched {
+                Fetch::Found(actual) if actual == resources[address] => return None,
+                Fetch::Found(actual) => Finding::Mismatch { actual },
+                Fetch::NotFound => Finding::Missing,
+                Fetch::Failed(err) => Finding::ReadError(format!(
+                    "could not read catalog payload '{}': {err}",
+                    store.blob_uri(&key)
+                )),
+            };
+            Some((address.clone(), finding))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_per_class() {
+        let parts = |a: &str| key(a, "D").map(|k| k.0);
+        assert_eq!(
+            parts("query.g.a.b"),
+            Some(vec![
+                "query".into(),
+                "g".into(),
+                "a.b".into(),
+                "D.gq".into()
+            ])
+        );
+        assert_eq!(
+            parts("policy.p"),
+            Some(vec!["policy".into(), "p".into(), "D.yaml".into()])
+        );
+        assert_eq!(parts("graph.g"), None);
+        assert_eq!(parts("schema.g"), None);
+        assert_eq!(parts("query.g"), None);
+        assert_eq!(parts("other.x"), None);
+    }
+
+    /// M-46a: an applied query change whose desired resource records no source file.
+    #[test]
+    fn payload_without_source_is_reported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = crate::store::local::LocalStore::new(dir.path());
+        let payload = Payload {
+            address: "query.g.q",
+            digest: "d",
+            source: None,
+        };
+        let diagnostics = publish(&store, &[payload], &|| "ID".to_string());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, Code::ResourcePayloadWriteError);
+        assert_eq!(
+            diagnostics[0].message,
+            "no source file recorded for resource"
+        );
+        assert_eq!(diagnostics[0].path, "query.g.q");
+        assert!(!dir.path().join("__cluster").exists());
+    }
+}
