@@ -565,8 +565,8 @@ fn s1_syntax_report_layout() {
     let text = syntax_error_at("node { }", "1:6");
     assert_eq!(
         text,
-        "parse error:  --> 1:6\n  |\n1 | node { }\n  |      ^\n  |\n  = expected a type name \
-         (starting with an upper-case letter), found `{`"
+        "parse error:  --> 1:6\n  |\n1 | node { }\n  |      ^---\n  |\n  = expected a type name \
+         (starting with an uppercase letter), found `{`"
     );
     assert!(!text.ends_with('\n'));
 }
@@ -576,11 +576,11 @@ fn s1_wide_gutter_tabs_crlf_and_empty_last_line() {
     let src = format!("{}node Q {{ y: Foo }}", "node P { x: String }\n".repeat(9));
     let text = syntax_error_at(&src, "10:13");
     assert!(text.starts_with(
-        "parse error:   --> 10:13\n   |\n10 | node Q { y: Foo }\n   |             ^^^\n"
+        "parse error:   --> 10:13\n   |\n10 | node Q { y: Foo }\n   |             ^---\n"
     ));
 
     let text = syntax_error_at("node A {\n\tx: Foo\n}", "2:5");
-    assert!(text.contains("\n2 | \tx: Foo\n  | \t   ^^^\n"), "{text}");
+    assert!(text.contains("\n2 | \tx: Foo\n  | \t   ^---\n"), "{text}");
 
     let text = syntax_error_at("node A { x: String }\r\nnode B { y: Bar }\r\n", "2:13");
     assert!(text.contains("\n2 | node B { y: Bar }\n"), "{text}");
@@ -589,7 +589,7 @@ fn s1_wide_gutter_tabs_crlf_and_empty_last_line() {
         "node Person {\n    name: String @key\n    age: I32?\n",
         "4:1",
     );
-    assert!(text.contains("\n4 | \n  | ^\n"), "{text}");
+    assert!(text.contains("\n4 | \n  | ^---\n"), "{text}");
 
     // A lone CR is not a line break, but it is a column (and is not displayed).
     let text = syntax_error_at("node A {}\rnode B { y: Bar }", "1:23");
@@ -761,7 +761,7 @@ fn s1_positions_where_we_point_closer_than_the_reference() {
 #[test]
 fn s1_plain_words_for_each_expectation() {
     let cases: &[(&str, &str, &[&str])] = &[
-        ("node P { x: [Foo] }", "1:14", &["a list element type"]),
+        ("node P { x: [Foo] }", "1:14", &["a base type"]),
         ("node P { v: Vector(x) }", "1:20", &["an integer"]),
         (
             "node P { x: String @Foo }",
@@ -771,12 +771,12 @@ fn s1_plain_words_for_each_expectation() {
         (
             "node P { Name: String }",
             "1:10",
-            &["a property name (starting with a lower-case letter"],
+            &["a property name (starting with a lowercase letter"],
         ),
         (
             "node p {}",
             "1:6",
-            &["a type name (starting with an upper-case letter)"],
+            &["a type name (starting with an uppercase letter)"],
         ),
         ("node P { naïve: String }", "1:12", &["only ASCII letters"]),
         (

@@ -1,5 +1,5 @@
-//! Character-level scanning for the `.gq` grammar (query-language.md §1): trivia and the token
-//! rules (§2.2 rules 56–68).
+//! The token rules of the `.gq` grammar (query-language.md §1.3; §2.2 rules 56–68). Trivia,
+//! string literals and their escapes are the same in both languages and live in `lang::text`.
 //!
 //! There is no separate token stream: keywords have no word boundary (`limit10`, `asx`) and the
 //! grammar is a PEG, so the parser scans the source directly at the position it is trying. Every
@@ -8,61 +8,13 @@
 //! match outside strings and comments is ASCII, and UTF-8 continuation bytes never equal an ASCII
 //! byte.
 
-/// Skips a trivia run (§1.2): spaces, tabs, CR, LF, `// …` up to (not including) the next LF, and
-/// non-nesting `/* … */`. An unterminated `/*` is not trivia.
-pub(crate) fn skip_trivia(b: &[u8], mut pos: usize) -> usize {
-    loop {
-        match b.get(pos) {
-            Some(b' ' | b'\t' | b'\r' | b'\n') => pos += 1,
-            Some(b'/') => match b.get(pos + 1) {
-                Some(b'/') => {
-                    pos += 2;
-                    while let Some(&c) = b.get(pos) {
-                        if c == b'\n' {
-                            break;
-                        }
-                        pos += 1;
-                    }
-                }
-                Some(b'*') => match find_block_end(b, pos + 2) {
-                    Some(end) => pos = end,
-                    None => return pos,
-                },
-                _ => return pos,
-            },
-            _ => return pos,
-        }
-    }
-}
-
-/// Position just after the first `*/` at or after `from`.
-fn find_block_end(b: &[u8], from: usize) -> Option<usize> {
-    let rest = b.get(from..)?;
-    rest.windows(2)
-        .position(|w| w == b"*/")
-        .map(|i| from + i + 2)
-}
-
-fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_lowercase() || c == b'_'
-}
-
-fn is_ident_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
-}
-
-/// End of a run of `[A-Za-z0-9_]` starting at `pos`.
-fn ident_tail(b: &[u8], mut pos: usize) -> usize {
-    while b.get(pos).is_some_and(|&c| is_ident_char(c)) {
-        pos += 1;
-    }
-    pos
-}
+use crate::lang::text::word_end;
+pub(crate) use crate::lang::text::{decode_string, string_end as string_lit};
 
 /// `ident := [a-z_][A-Za-z0-9_]*`.
 pub(crate) fn ident(b: &[u8], pos: usize) -> Option<usize> {
     match b.get(pos) {
-        Some(&c) if is_ident_start(c) => Some(ident_tail(b, pos + 1)),
+        Some(&c) if c.is_ascii_lowercase() || c == b'_' => Some(word_end(b, pos + 1)),
         _ => None,
     }
 }
@@ -70,7 +22,7 @@ pub(crate) fn ident(b: &[u8], pos: usize) -> Option<usize> {
 /// `type_name := [A-Z][A-Za-z0-9_]*`.
 pub(crate) fn type_name(b: &[u8], pos: usize) -> Option<usize> {
     match b.get(pos) {
-        Some(c) if c.is_ascii_uppercase() => Some(ident_tail(b, pos + 1)),
+        Some(c) if c.is_ascii_uppercase() => Some(word_end(b, pos + 1)),
         _ => None,
     }
 }
@@ -111,42 +63,9 @@ pub(crate) fn float_lit(b: &[u8], pos: usize) -> Option<usize> {
     integer(b, dot + 1)
 }
 
-/// `string_lit := "\"" (non-quote-non-backslash / "\\" ANY)* "\""`. Escapes are only paired here;
-/// decoding (and rejecting unknown escapes) is [`decode_string`]'s job.
-pub(crate) fn string_lit(b: &[u8], pos: usize) -> Option<usize> {
-    if b.get(pos) != Some(&b'"') {
-        return None;
-    }
-    let mut i = pos + 1;
-    loop {
-        match b.get(i)? {
-            b'"' => return Some(i + 1),
-            // `\` pairs with the next character; a continuation byte of a multi-byte character
-            // left behind is then consumed as an ordinary character, which is equivalent.
-            b'\\' => {
-                b.get(i + 1)?;
-                i += 2;
-            }
-            _ => i += 1,
-        }
-    }
-}
-
-/// String escapes are the same in both languages; the decoder lives in `lang::escapes`.
-pub(crate) use crate::lang::escapes::decode as decode_string;
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn trivia_runs() {
-        let s = b"  // c?\r\n /* a /* b */ x";
-        assert_eq!(skip_trivia(s, 0), s.len() - 1);
-        assert_eq!(skip_trivia(b"/* open", 0), 0);
-        assert_eq!(skip_trivia(b"// end", 0), 6);
-        assert_eq!(skip_trivia(b"/x", 0), 0);
-    }
 
     #[test]
     fn edge_ident_excludes_standalone_not() {
@@ -159,24 +78,14 @@ mod tests {
     }
 
     #[test]
-    fn numbers_and_strings() {
+    fn names_and_numbers() {
+        assert_eq!(ident(b"_a1 ", 0), Some(3));
+        assert_eq!(ident(b"A", 0), None);
+        assert_eq!(type_name(b"Person{", 0), Some(6));
+        assert_eq!(variable(b"$_x", 0), Some(3));
+        assert_eq!(variable(b"$X", 0), None);
         assert_eq!(float_lit(b"1.5x", 0), Some(3));
         assert_eq!(float_lit(b"1.", 0), None);
         assert_eq!(integer(b"007", 0), Some(3));
-        assert_eq!(string_lit(br#""a\"b" "#, 0), Some(6));
-        assert_eq!(string_lit(br#""abc"#, 0), None);
-        assert_eq!(string_lit(b"\"a\\", 0), None);
-        assert_eq!(
-            decode_string(r#"a\"\\\n\r\t"#).as_deref(),
-            Ok("a\"\\\n\r\t")
-        );
-        assert_eq!(
-            decode_string(r"\u00e9"),
-            Err("unsupported escape sequence: \\u".to_owned())
-        );
-        assert_eq!(
-            decode_string("\\\n"),
-            Err("unsupported escape sequence: \\\n".to_owned())
-        );
     }
 }

@@ -16,6 +16,7 @@
 
 use super::ast::*;
 use super::lexer;
+use crate::lang::text;
 
 /// Grammar rules that can appear in a syntax error, in declaration order (§2.2); the order sorts
 /// the expected set. Hidden rules and `ident_chars`/`string_char` are never reported and so absent.
@@ -132,6 +133,8 @@ pub(crate) struct Parser<'a> {
     src: &'a str,
     b: &'a [u8],
     pos: usize,
+    /// `text::last_block_close` of the source.
+    last_close: Option<usize>,
     /// Attempt tracking (§4.1.2).
     attempt_pos: usize,
     expected: Vec<Rule>,
@@ -184,6 +187,7 @@ impl<'a> Parser<'a> {
             src,
             b: src.as_bytes(),
             pos: 0,
+            last_close: text::last_block_close(src),
             attempt_pos: 0,
             expected: if track {
                 Vec::with_capacity(16)
@@ -213,7 +217,7 @@ impl<'a> Parser<'a> {
     }
 
     fn skip(&mut self) {
-        self.pos = lexer::skip_trivia(self.b, self.pos);
+        self.pos = text::skip_trivia(self.b, self.pos, self.last_close);
     }
 
     /// A fixed string (keyword or punctuation): untracked, no word boundary.
@@ -721,11 +725,8 @@ impl<'a> Parser<'a> {
 
     /// `base_type`: prefix-matched keywords, `DateTime` before `Date`.
     fn base_type(&mut self) -> Option<&'static str> {
-        const BASE: [&str; 11] = [
-            "String", "Blob", "Bool", "I32", "I64", "U32", "U64", "F32", "F64", "DateTime", "Date",
-        ];
         self.guarded(Rule::BaseType, starts::upper, |p| {
-            let t = BASE.into_iter().find(|t| p.peek_lit(t))?;
+            let t = text::BASE_TYPES.into_iter().find(|t| p.peek_lit(t))?;
             p.pos += t.len();
             Some(t)
         })

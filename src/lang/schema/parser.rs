@@ -22,13 +22,9 @@ use super::ast::{
 };
 use super::catalog::{Cardinality, PropType, ScalarType};
 use super::convert::{self, Arg};
-use super::error::{Expect, Tracker, clip, glued_split};
+use super::error::{Expect, Tracker, glued_split};
 use super::scanner::Scanner;
-
-/// Fixed base type names in the grammar's order (`DateTime` before `Date`).
-const BASE_TYPES: [&str; 11] = [
-    "String", "Blob", "Bool", "I32", "I64", "U32", "U64", "F32", "F64", "DateTime", "Date",
-];
+use crate::lang::text::{BASE_TYPES, clip};
 
 const CONSTRAINT_NAMES: [&str; 5] = ["key", "unique", "index", "range", "check"];
 

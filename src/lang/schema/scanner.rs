@@ -5,20 +5,17 @@
 //! `*/` or LF. Token functions either consume a whole token and return its text, or consume
 //! nothing.
 
+use crate::lang::text::{is_word, last_block_close, skip_trivia, string_end};
+
 pub(crate) struct Scanner<'a> {
     pub src: &'a str,
     bytes: &'a [u8],
     pub pos: usize,
-    /// Start of the last `*/` in the file: a `/*` at `p` is a comment iff this is `>= p + 2`.
-    /// Knowing it up front keeps an unterminated `/*` from being scanned to the end repeatedly.
+    /// `text::last_block_close` of the source.
     last_block_close: Option<usize>,
     /// Last SKIP run (from, to): the grammar retries alternatives at the same position, and
     /// this keeps long comment runs from being rescanned each time.
     skip_cache: (usize, usize),
-}
-
-pub(crate) fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 impl<'a> Scanner<'a> {
@@ -27,7 +24,7 @@ impl<'a> Scanner<'a> {
             src,
             bytes: src.as_bytes(),
             pos: 0,
-            last_block_close: src.rfind("*/"),
+            last_block_close: last_block_close(src),
             skip_cache: (usize::MAX, 0),
         }
     }
@@ -47,37 +44,11 @@ impl<'a> Scanner<'a> {
     /// SKIP (§2.2): whitespace*, then (comment whitespace*)*. Stops in front of a `/*` that has no
     /// later `*/` — that is not a comment.
     pub fn skip(&mut self) {
-        if self.pos == self.skip_cache.0 {
-            self.pos = self.skip_cache.1;
-            return;
+        if self.pos != self.skip_cache.0 {
+            let to = skip_trivia(self.bytes, self.pos, self.last_block_close);
+            self.skip_cache = (self.pos, to);
         }
-        let from = self.pos;
-        let bytes = self.bytes;
-        loop {
-            while let Some(b' ' | b'\t' | b'\r' | b'\n') = bytes.get(self.pos) {
-                self.pos += 1;
-            }
-            if bytes[self.pos..].starts_with(b"//") {
-                self.pos = match bytes[self.pos..].iter().position(|&b| b == b'\n') {
-                    Some(offset) => self.pos + offset,
-                    None => bytes.len(),
-                };
-                continue;
-            }
-            if bytes[self.pos..].starts_with(b"/*")
-                && self
-                    .last_block_close
-                    .is_some_and(|close| close >= self.pos + 2)
-            {
-                let body = self.pos + 2;
-                if let Some(offset) = self.src[body..].find("*/") {
-                    self.pos = body + offset + 2;
-                    continue;
-                }
-            }
-            break;
-        }
-        self.skip_cache = (from, self.pos);
+        self.pos = self.skip_cache.1;
     }
 
     /// Match a fixed string as a prefix (no word boundary, §2.5).
@@ -183,26 +154,5 @@ impl<'a> Scanner<'a> {
             return None;
         }
         Some(self.text(start, self.pos))
-    }
-}
-
-/// End offset (after the closing quote) of the string literal starting at `start`, if it is one
-/// and it is terminated.
-pub(crate) fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    if bytes.get(start) != Some(&b'"') {
-        return None;
-    }
-    let mut i = start + 1;
-    loop {
-        match bytes.get(i)? {
-            b'"' => return Some(i + 1),
-            // The escaped character is one *character*; its continuation bytes (if any) are then
-            // read as ordinary string characters, which they are.
-            b'\\' => {
-                bytes.get(i + 1)?;
-                i += 2;
-            }
-            _ => i += 1,
-        }
     }
 }

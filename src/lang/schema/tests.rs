@@ -1,18 +1,8 @@
 //! Unit tests of the module's internals; the language itself is tested through the public API in
 //! `tests/schema_lang.rs`.
 
-use super::error::locate;
 use super::scanner::Scanner;
 use super::*;
-
-#[test]
-fn locate_counts_lf_and_crlf_once_and_lone_cr_as_a_column() {
-    assert_eq!(locate("ab\ncd", 4), (2, 2, "cd".into()));
-    assert_eq!(locate("ab\r\ncd", 5), (2, 2, "cd".into()));
-    assert_eq!(locate("a\rb", 2), (1, 3, "ab".into()));
-    assert_eq!(locate("x\n", 2), (2, 1, String::new()));
-    assert_eq!(locate("é x", 3), (1, 3, "é x".into()));
-}
 
 #[test]
 fn display_names_follow_the_spec() {
