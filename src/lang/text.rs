@@ -55,6 +55,38 @@ pub(crate) fn word_at(src: &str, pos: usize) -> &str {
         .unwrap_or_default()
 }
 
+/// `ident := [a-z_][A-Za-z0-9_]*` (both grammars): the end of the one starting at `pos`.
+pub(crate) fn ident(bytes: &[u8], pos: usize) -> Option<usize> {
+    match bytes.get(pos) {
+        Some(&b) if b.is_ascii_lowercase() || b == b'_' => Some(word_end(bytes, pos + 1)),
+        _ => None,
+    }
+}
+
+/// `type_name := [A-Z][A-Za-z0-9_]*` (both grammars).
+pub(crate) fn type_name(bytes: &[u8], pos: usize) -> Option<usize> {
+    match bytes.get(pos) {
+        Some(b) if b.is_ascii_uppercase() => Some(word_end(bytes, pos + 1)),
+        _ => None,
+    }
+}
+
+/// `integer := [0-9]+` (both grammars; no sign, leading zeros allowed).
+pub(crate) fn integer(bytes: &[u8], pos: usize) -> Option<usize> {
+    let tail = bytes.get(pos..).unwrap_or_default();
+    let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+    (digits > 0).then_some(pos + digits)
+}
+
+/// `float_lit := [0-9]+ "." [0-9]+` (both grammars; no sign, no exponent).
+pub(crate) fn float_lit(bytes: &[u8], pos: usize) -> Option<usize> {
+    let dot = integer(bytes, pos)?;
+    if bytes.get(dot) != Some(&b'.') {
+        return None;
+    }
+    integer(bytes, dot + 1)
+}
+
 /// Start of the last `*/` in a source: a `/*` at `p` opens a comment iff this is `>= p + 2`.
 /// Computed once per parse, it keeps an unterminated `/*` from being scanned to the end each
 /// time the parser skips trivia in front of it.
@@ -351,6 +383,21 @@ mod tests {
         assert_eq!(word_at("ab", 2), "");
         assert_eq!(word_at("ab", 9), "");
         assert_eq!(word_end(b"-x", 0), 0);
+    }
+
+    #[test]
+    fn names_and_numbers_are_greedy_and_all_or_nothing() {
+        assert_eq!(ident(b"_a1 ", 0), Some(3));
+        assert_eq!(ident(b"x", 1), None);
+        assert_eq!(ident(b"A", 0), None);
+        assert_eq!(type_name(b"Person{", 0), Some(6));
+        assert_eq!(type_name(b"person", 0), None);
+        assert_eq!(integer(b"007", 0), Some(3));
+        assert_eq!(integer(b"x", 0), None);
+        assert_eq!(float_lit(b"1.5x", 0), Some(3));
+        assert_eq!(float_lit(b"12.x", 0), None);
+        assert_eq!(float_lit(b"1.", 0), None);
+        assert_eq!(float_lit(b".5", 0), None);
     }
 
     #[test]
