@@ -3,6 +3,7 @@
 //! `query::parse_query` → `query::typecheck_query_decl(&Catalog, &QueryDecl)`. What the two front
 //! ends share — trivia, string literals, base type names, the syntax-error report — is `text`.
 
+mod peg;
 pub mod query;
 pub mod schema;
 mod text;

@@ -2,10 +2,10 @@
 //!
 //! Each grammar rule of §2.2 is one method here, in the same order, with the same ordered choices,
 //! so the accepted language — including every ordered-choice effect of §2.3 — is the reference's.
-//! A handful of combinators carry the PEG: [`Parser::lit`] (trivia, then a fixed string),
-//! [`Parser::choose`] (the first of several fixed strings), [`Parser::keyword`] (a rule opening
-//! with a fixed string), [`Parser::group`] (`( … )?`), [`Parser::many0`]/[`Parser::many1`]
-//! (`x*`/`x+`), [`Parser::sep_by1`] (`x ("," x)*`), [`Parser::parens`]/[`Parser::braces`]; an
+//! The shared PEG combinators (`lang::peg`: `token` — trivia, then a fixed string — `attempt`,
+//! `many0`/`many1`, `sep_by1`, `parens`, `braces`) and a few of this parser's own ([`Parser::rule`]
+//! and [`Parser::keyword`] for tracked rules, [`Parser::scan`] for token rules, [`Parser::choose`]
+//! for the first of several fixed strings, [`Parser::group`] for `( … )?`) carry the grammar; an
 //! ordered choice is an `or_else` chain. Every element skips the trivia in front of it (which,
 //! since rules start after trivia, is the reference's trivia *between* elements); token rules
 //! (`lexer`) are contiguous.
@@ -21,6 +21,7 @@
 
 use super::ast::*;
 use super::lexer;
+use crate::lang::peg::Peg;
 use crate::lang::text;
 
 /// Grammar rules that can appear in a syntax error, in declaration order (§2.2); the order sorts
@@ -230,6 +231,25 @@ impl Starts {
     }
 }
 
+impl Peg for Parser<'_> {
+    /// Trivia, then a fixed string (keyword or punctuation): untracked, no word boundary.
+    fn token(&mut self, text: &'static str) -> Option<()> {
+        self.skip();
+        let found = self.rest().starts_with(text.as_bytes());
+        found.then(|| self.pos += text.len())
+    }
+
+    /// All or nothing, post-parse rejections included.
+    fn attempt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let start = self.save();
+        let result = f(self);
+        if result.is_none() {
+            self.restore(start);
+        }
+        result
+    }
+}
+
 impl<'a> Parser<'a> {
     fn new(src: &'a str, track: bool) -> Parser<'a> {
         Parser {
@@ -274,13 +294,6 @@ impl<'a> Parser<'a> {
 
     fn rest(&self) -> &'a [u8] {
         self.b.get(self.pos..).unwrap_or_default()
-    }
-
-    /// Trivia, then a fixed string (keyword or punctuation): untracked, no word boundary.
-    fn lit(&mut self, s: &str) -> Option<()> {
-        self.skip();
-        let found = self.rest().starts_with(s.as_bytes());
-        found.then(|| self.pos += s.len())
     }
 
     /// Trivia, then the first of `options` (fixed strings, in order) that stands here.
@@ -397,13 +410,13 @@ impl<'a> Parser<'a> {
     ) -> Option<T> {
         let first = Starts::of(keyword.as_bytes().get(..1).unwrap_or_default());
         self.rule(rule, first, |p| {
-            p.lit(keyword)?;
+            p.token(keyword)?;
             f(p)
         })
     }
 
     /// A token rule scanned by `lexer`; returns its text.
-    fn token(
+    fn scan(
         &mut self,
         rule: Rule,
         starts: Starts,
@@ -421,59 +434,7 @@ impl<'a> Parser<'a> {
     /// An untracked group after trivia (`( … )?`): all or nothing.
     fn group<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         self.skip();
-        let start = self.save();
-        let result = f(self);
-        if result.is_none() {
-            self.restore(start);
-        }
-        result
-    }
-
-    /// `x*`: each repetition all or nothing; a failed one gives back the trivia before it too.
-    fn many0<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Vec<T> {
-        let mut out = Vec::new();
-        loop {
-            let s = self.save();
-            match f(self) {
-                Some(x) => out.push(x),
-                None => {
-                    self.restore(s);
-                    return out;
-                }
-            }
-        }
-    }
-
-    /// `x+`.
-    fn many1<T>(&mut self, f: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let out = self.many0(f);
-        (!out.is_empty()).then_some(out)
-    }
-
-    /// `x ("," x)*`.
-    fn sep_by1<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let mut items = vec![f(self)?];
-        items.extend(self.many0(|p| {
-            p.lit(",")?;
-            f(p)
-        }));
-        Some(items)
-    }
-
-    /// `"(" x ")"`.
-    fn parens<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
-        self.lit("(")?;
-        let inner = f(self)?;
-        self.lit(")")?;
-        Some(inner)
-    }
-
-    /// `"{" x "}"`.
-    fn braces<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
-        self.lit("{")?;
-        let inner = f(self)?;
-        self.lit("}")?;
-        Some(inner)
+        self.attempt(f)
     }
 
     fn text_since(&self, start: usize) -> &'a str {
@@ -621,7 +582,7 @@ impl<'a> Parser<'a> {
     fn update_stmt(&mut self) -> Option<Mutation> {
         self.keyword(Rule::UpdateStmt, "update", |p| {
             let type_name = p.type_name()?;
-            p.lit("set")?;
+            p.token("set")?;
             let assignments = p.assignments()?;
             let predicate = p.where_predicate()?;
             Some(Mutation::Update(Update {
@@ -653,9 +614,9 @@ impl<'a> Parser<'a> {
     fn mutation_assignment(&mut self) -> Option<Assignment> {
         self.rule(Rule::MutationAssignment, Starts::IDENT, |p| {
             let property = p.ident()?;
-            p.lit(":")?;
+            p.token(":")?;
             let value = p.match_value()?;
-            let _ = p.lit(",");
+            let _ = p.token(",");
             Some(Assignment {
                 property: property.to_owned(),
                 value,
@@ -665,7 +626,7 @@ impl<'a> Parser<'a> {
 
     /// `"where" mutation_predicate`, where `mutation_predicate := ident comp_op match_value`.
     fn where_predicate(&mut self) -> Option<Predicate> {
-        self.lit("where")?;
+        self.token("where")?;
         self.rule(Rule::MutationPredicate, Starts::IDENT, |p| {
             let property = p.ident()?;
             let op = p.comp_op()?;
@@ -690,7 +651,7 @@ impl<'a> Parser<'a> {
     fn param(&mut self) -> Option<Param> {
         self.rule(Rule::Param, Starts::DOLLAR, |p| {
             let name = p.variable()?;
-            p.lit(":")?;
+            p.token(":")?;
             let (type_name, nullable) = p.type_ref()?;
             Some(Param {
                 name: name.to_owned(),
@@ -711,7 +672,7 @@ impl<'a> Parser<'a> {
                 .list_type()
                 .or_else(|| p.base_type().map(str::to_owned))
                 .or_else(|| p.vector_type())?;
-            let _ = p.lit("?");
+            let _ = p.token("?");
             let nullable = p.text_since(start).trim_end().ends_with('?');
             Some((type_name, nullable))
         })
@@ -721,7 +682,7 @@ impl<'a> Parser<'a> {
     fn list_type(&mut self) -> Option<String> {
         self.keyword(Rule::ListType, "[", |p| {
             let base = p.base_type()?;
-            p.lit("]")?;
+            p.token("]")?;
             Some(format!("[{base}]"))
         })
     }
@@ -783,7 +744,7 @@ impl<'a> Parser<'a> {
     fn binding(&mut self) -> Option<Clause> {
         self.rule(Rule::Binding, Starts::DOLLAR, |p| {
             let variable = p.variable()?;
-            p.lit(":")?;
+            p.token(":")?;
             let type_name = p.type_name()?;
             let prop_matches = p
                 .group(|p| p.braces(Self::prop_match_list))
@@ -800,7 +761,7 @@ impl<'a> Parser<'a> {
     fn prop_match_list(&mut self) -> Option<Vec<PropMatch>> {
         self.rule(Rule::PropMatchList, Starts::ANY, |p| {
             let list = p.sep_by1(Self::prop_match)?;
-            let _ = p.lit(",");
+            let _ = p.token(",");
             Some(list)
         })
     }
@@ -809,7 +770,7 @@ impl<'a> Parser<'a> {
     fn prop_match(&mut self) -> Option<PropMatch> {
         self.rule(Rule::PropMatch, Starts::IDENT, |p| {
             let prop_name = p.ident()?;
-            p.lit(":")?;
+            p.token(":")?;
             let value = p.match_value()?;
             Some(PropMatch {
                 prop_name: prop_name.to_owned(),
@@ -833,7 +794,7 @@ impl<'a> Parser<'a> {
     fn traversal(&mut self) -> Option<Clause> {
         self.rule(Rule::Traversal, Starts::DOLLAR, |p| {
             let src = p.variable()?;
-            let edge_name = p.token(Rule::EdgeIdent, Starts::IDENT, lexer::edge_ident)?;
+            let edge_name = p.scan(Rule::EdgeIdent, Starts::IDENT, lexer::edge_ident)?;
             let (min_hops, max_hops) = p.traversal_bounds().unwrap_or((1, Some(1)));
             let dst = p.variable()?;
             Some(Clause::Traversal(Traversal {
@@ -850,9 +811,9 @@ impl<'a> Parser<'a> {
     fn traversal_bounds(&mut self) -> Option<(u32, Option<u32>)> {
         self.keyword(Rule::TraversalBounds, "{", |p| {
             let min = p.integer()?;
-            p.lit(",")?;
+            p.token(",")?;
             let max = p.integer();
-            p.lit("}")?;
+            p.token("}")?;
             let min = p.number(min, "traversal min bound");
             let max = max.map(|max| p.number(max, "traversal max bound"));
             Some((min, max))
@@ -890,10 +851,10 @@ impl<'a> Parser<'a> {
         self.rule(Rule::Projection, Starts::EXPR, |p| {
             let expr = p.expr()?;
             let alias = p.group(|p| {
-                p.lit("as")?;
+                p.token("as")?;
                 p.ident()
             });
-            let _ = p.lit(",");
+            let _ = p.token(",");
             Some(Projection {
                 expr,
                 alias: alias.map(str::to_owned),
@@ -932,7 +893,7 @@ impl<'a> Parser<'a> {
         self.keyword(Rule::NearestOrdering, "nearest", |p| {
             p.parens(|p| {
                 let (variable, property) = p.prop_access()?;
-                p.lit(",")?;
+                p.token(",")?;
                 let query = Box::new(p.expr()?);
                 Some(Expr::Nearest {
                     variable,
@@ -1019,7 +980,7 @@ impl<'a> Parser<'a> {
         self.keyword(rule, name, |p| {
             p.parens(|p| {
                 let field = Box::new(p.expr()?);
-                p.lit(",")?;
+                p.token(",")?;
                 let query = Box::new(p.expr()?);
                 Some(make(field, query))
             })
@@ -1058,11 +1019,11 @@ impl<'a> Parser<'a> {
         let first_errors = self.errors.len();
         let (first, second, third_errors, third) = self.parens(|p| {
             let first = Box::new(arg(p)?);
-            p.lit(",")?;
+            p.token(",")?;
             let second = Box::new(arg(p)?);
             let third_errors = p.errors.len();
             let third = p.group(|p| {
-                p.lit(",")?;
+                p.token(",")?;
                 p.expr()
             });
             Some((first, second, third_errors, third))
@@ -1094,7 +1055,7 @@ impl<'a> Parser<'a> {
     fn prop_access(&mut self) -> Option<(String, String)> {
         self.rule(Rule::PropAccess, Starts::DOLLAR, |p| {
             let variable = p.variable()?;
-            p.lit(".")?;
+            p.token(".")?;
             let property = p.ident()?;
             Some((variable.to_owned(), property.to_owned()))
         })
@@ -1147,25 +1108,25 @@ impl<'a> Parser<'a> {
 
     /// `variable` → the name without `$`.
     fn variable(&mut self) -> Option<&'a str> {
-        self.token(Rule::Variable, Starts::DOLLAR, lexer::variable)
+        self.scan(Rule::Variable, Starts::DOLLAR, lexer::variable)
             .map(|text| &text[1..])
     }
 
     fn ident(&mut self) -> Option<&'a str> {
-        self.token(Rule::Ident, Starts::IDENT, lexer::ident)
+        self.scan(Rule::Ident, Starts::IDENT, lexer::ident)
     }
 
     fn type_name(&mut self) -> Option<&'a str> {
-        self.token(Rule::TypeName, Starts::UPPER, lexer::type_name)
+        self.scan(Rule::TypeName, Starts::UPPER, lexer::type_name)
     }
 
     fn integer(&mut self) -> Option<&'a str> {
-        self.token(Rule::Integer, Starts::DIGIT, lexer::integer)
+        self.scan(Rule::Integer, Starts::DIGIT, lexer::integer)
     }
 
     /// `string_lit` → decoded contents (an undecodable escape is recorded as a rejection).
     fn string_lit(&mut self) -> Option<String> {
-        let raw = self.token(Rule::StringLit, Starts::of(b"\""), lexer::string_lit)?;
+        let raw = self.scan(Rule::StringLit, Starts::of(b"\""), lexer::string_lit)?;
         let inner = &raw[1..raw.len() - 1];
         Some(self.or_reject(lexer::decode_string(inner)))
     }
@@ -1188,7 +1149,7 @@ impl<'a> Parser<'a> {
                 })
                 .or_else(|| p.string_lit().map(Literal::String))
                 .or_else(|| {
-                    let text = p.token(Rule::FloatLit, Starts::DIGIT, lexer::float_lit)?;
+                    let text = p.scan(Rule::FloatLit, Starts::DIGIT, lexer::float_lit)?;
                     // Digits only: parsing cannot fail (very long inputs round, possibly to
                     // infinity).
                     Some(Literal::Float(text.parse().unwrap_or(f64::INFINITY)))
@@ -1210,7 +1171,7 @@ impl<'a> Parser<'a> {
     fn list_lit(&mut self) -> Option<Literal> {
         self.keyword(Rule::ListLit, "[", |p| {
             let items = p.sep_by1(Self::literal).unwrap_or_default();
-            p.lit("]")?;
+            p.token("]")?;
             Some(Literal::List(items))
         })
     }

@@ -4,9 +4,10 @@
 //! repetition, the `annotation` negative look-ahead, SKIP between items — so the accepted language
 //! is the reference's. A method either succeeds or returns `None` with the position restored and
 //! its expectations recorded in the `Tracker` (which turns into the syntax report). A few helpers
-//! carry the grammar's recurring shapes: `token`/`fixed` (SKIP, then a fixed string), `scan`
-//! (SKIP, then a token rule), `many` (`x*`), `list` (`x ("," x)*`), `parens` (`"(" x ")"`),
-//! `attempt` (all or nothing); an ordered choice is an `or_else` chain.
+//! carry the grammar's recurring shapes: the shared PEG combinators (`lang::peg`: `token` — SKIP,
+//! then a fixed string — `attempt`, `many0`, `sep_by1`, `parens`), `fixed` (a fixed string with
+//! its own expectation) and `scan` (SKIP, then a token rule); an ordered choice is an `or_else`
+//! chain. Every element begins with SKIP, so SKIP falls between items as the grammar has it.
 //!
 //! AST construction (phase 2) happens as each construct completes. Its first error is kept aside
 //! and reported only if the whole text turns out to be syntactically valid, because every syntax
@@ -27,6 +28,7 @@ use super::catalog::{Cardinality, PropType, ScalarType};
 use super::convert::{self, Arg};
 use super::error::{Expect, Tracker, glued_split};
 use super::scanner::{Scanner, enum_value, signed_float, signed_integer};
+use crate::lang::peg::Peg;
 use crate::lang::text::{BASE_TYPES, clip, float_lit, ident, integer, string_end, type_name};
 
 const CONSTRAINT_NAMES: [&str; 5] = ["key", "unique", "index", "range", "check"];
@@ -69,16 +71,13 @@ struct Parser<'a> {
     first_error: Option<String>,
 }
 
-impl<'a> Parser<'a> {
-    // ---- plumbing ----------------------------------------------------------------------------
-
-    /// Record that `what` was expected here; always `None`, for `?` chaining.
-    fn expected<T>(&mut self, what: Expect) -> Option<T> {
-        self.t.expect(self.s.pos, what);
-        None
+impl Peg for Parser<'_> {
+    /// SKIP, then a fixed token; else the token was expected here.
+    fn token(&mut self, token: &'static str) -> Option<()> {
+        self.fixed(token, Expect::Token(token))
     }
 
-    /// Run `rule`; on failure restore the position (PEG sequence semantics).
+    /// On failure, restore the position (PEG sequence semantics).
     fn attempt<T>(&mut self, rule: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         let start = self.s.pos;
         let result = rule(self);
@@ -86,6 +85,16 @@ impl<'a> Parser<'a> {
             self.s.pos = start;
         }
         result
+    }
+}
+
+impl<'a> Parser<'a> {
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    /// Record that `what` was expected here; always `None`, for `?` chaining.
+    fn expected<T>(&mut self, what: Expect) -> Option<T> {
+        self.t.expect(self.s.pos, what);
+        None
     }
 
     /// SKIP, then the fixed string `text`; else `what` was expected here.
@@ -98,47 +107,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// SKIP, then a fixed token.
-    fn token(&mut self, token: &'static str) -> Option<()> {
-        self.fixed(token, Expect::Token(token))
-    }
-
     /// SKIP, then the token rule `scan`; else `what` was expected here.
     fn scan(&mut self, what: Expect, scan: fn(&[u8], usize) -> Option<usize>) -> Option<&'a str> {
         self.s.skip();
         self.s.token(scan).or_else(|| self.expected(what))
-    }
-
-    /// `x*`: SKIP before each repetition, each one all or nothing.
-    fn many<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Vec<T> {
-        let mut items = Vec::new();
-        loop {
-            self.s.skip();
-            match self.attempt(&mut item) {
-                Some(x) => items.push(x),
-                None => return items,
-            }
-        }
-    }
-
-    /// `x ("," x)*`, for an `item` that begins with SKIP.
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let mut items = vec![item(self)?];
-        while let Some(x) = self.attempt(|p| {
-            p.token(",")?;
-            item(p)
-        }) {
-            items.push(x);
-        }
-        Some(items)
-    }
-
-    /// `"(" x ")"`.
-    fn parens<T>(&mut self, inner: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
-        self.token("(")?;
-        let x = inner(self)?;
-        self.token(")")?;
-        Some(x)
     }
 
     /// Keep the first AST-construction error; carry on with a placeholder so parsing (and so
@@ -161,7 +133,7 @@ impl<'a> Parser<'a> {
 
     /// `schema_file ::= START schema_decl* EOI`
     fn schema_file(&mut self) -> Option<SchemaFile> {
-        let declarations = self.many(Self::schema_decl);
+        let declarations = self.many0(Self::schema_decl);
         self.s.skip();
         if !self.s.at_end() {
             return self.expected(Expect::EndOfInput);
@@ -172,6 +144,7 @@ impl<'a> Parser<'a> {
     /// `schema_decl ::= interface_decl / node_decl / edge_decl` — the three keywords start with
     /// different letters, so at most one alternative can get past its first token.
     fn schema_decl(&mut self) -> Option<Declaration> {
+        self.s.skip();
         if self.s.eat("interface") {
             self.interface_decl().map(Declaration::Interface)
         } else if self.s.eat("node") {
@@ -187,7 +160,7 @@ impl<'a> Parser<'a> {
     fn interface_decl(&mut self) -> Option<InterfaceDecl> {
         let name = self.type_name()?;
         self.token("{")?;
-        let properties = self.many(Self::prop_decl);
+        let properties = self.many0(Self::prop_decl);
         self.token("}")?;
         Some(InterfaceDecl { name, properties })
     }
@@ -200,7 +173,7 @@ impl<'a> Parser<'a> {
         let implements = self
             .attempt(|p| {
                 p.token("implements")?;
-                p.list(Self::type_name)
+                p.sep_by1(Self::type_name)
             })
             .unwrap_or_default();
         self.token("{")?;
@@ -246,7 +219,7 @@ impl<'a> Parser<'a> {
     fn body_items(&mut self) -> Option<(Vec<Property>, Vec<Constraint>)> {
         let mut properties = Vec::new();
         let mut constraints = Vec::new();
-        self.many(|p| {
+        self.many0(|p| {
             match p.attempt(Self::prop_decl) {
                 Some(property) => properties.push(property),
                 None => constraints.push(p.attempt(Self::body_constraint)?),
@@ -333,7 +306,7 @@ impl<'a> Parser<'a> {
     /// `"enum" "(" enum_value ("," enum_value)* ")"`
     fn enum_type(&mut self) -> Option<Result<PropType, String>> {
         self.s.eat("enum").then_some(())?;
-        let values = self.parens(|p| p.list(|p| p.scan(Expect::EnumValue, enum_value)))?;
+        let values = self.parens(|p| p.sep_by1(|p| p.scan(Expect::EnumValue, enum_value)))?;
         Some(convert::enumeration(&values))
     }
 
@@ -356,7 +329,7 @@ impl<'a> Parser<'a> {
 
     /// `annotation*`, each preceded by SKIP.
     fn annotations(&mut self) -> Vec<Annotation> {
-        self.many(Self::annotation)
+        self.many0(Self::annotation)
     }
 
     /// `"@" !(constraint_name "(") ident ("(" annotation_arg ")")?`
@@ -440,7 +413,7 @@ impl<'a> Parser<'a> {
         self.s.skip();
         let name = self.constraint_name()?;
         let args = self.parens(|p| {
-            p.list(|p| {
+            p.sep_by1(|p| {
                 p.s.skip();
                 p.constraint_arg()
             })
