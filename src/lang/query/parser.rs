@@ -120,16 +120,6 @@ struct Save {
     errors: usize,
 }
 
-enum Body {
-    Read {
-        match_clause: Vec<Clause>,
-        return_clause: Vec<Projection>,
-        order_clause: Vec<Ordering>,
-        limit: Option<u64>,
-    },
-    Mutations(Vec<Mutation>),
-}
-
 pub(crate) struct Parser<'a> {
     src: &'a str,
     b: &'a [u8],
@@ -152,10 +142,7 @@ pub(crate) struct Parser<'a> {
 pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
     let mut fast = Parser::new(src, false);
     if let (Some(file), None) = (fast.query_file(), fast.too_deep) {
-        return match fast.errors.into_iter().next() {
-            Some(msg) => Err(ParseFailure::PostParse(msg)),
-            None => Ok(file),
-        };
+        return fast.finish(file);
     }
     let mut p = Parser::new(src, true);
     let parsed = p.query_file();
@@ -163,10 +150,7 @@ pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
         return Err(ParseFailure::Syntax(SyntaxFailure::TooDeep { pos }));
     }
     match parsed {
-        Some(file) => match p.errors.into_iter().next() {
-            Some(msg) => Err(ParseFailure::PostParse(msg)),
-            None => Ok(file),
-        },
+        Some(file) => p.finish(file),
         None => {
             let mut rules = p.expected;
             rules.sort_unstable();
@@ -267,6 +251,14 @@ impl<'a> Parser<'a> {
             depth: 0,
             too_deep: None,
             track,
+        }
+    }
+
+    /// A file that matched the grammar: its first post-parse rejection, if any.
+    fn finish(self, file: QueryFile) -> Result<QueryFile, ParseFailure> {
+        match self.errors.into_iter().next() {
+            Some(msg) => Err(ParseFailure::PostParse(msg)),
+            None => Ok(file),
         }
     }
 
@@ -476,28 +468,14 @@ impl<'a> Parser<'a> {
                 }
                 Some(())
             });
-            let mut decl = QueryDecl {
+            let body = p.braces(Self::query_body)?;
+            Some(QueryDecl {
                 name: name.to_owned(),
+                description,
+                instruction,
                 params,
-                ..QueryDecl::default()
-            };
-            match p.braces(Self::query_body)? {
-                Body::Read {
-                    match_clause,
-                    return_clause,
-                    order_clause,
-                    limit,
-                } => {
-                    decl.match_clause = match_clause;
-                    decl.return_clause = return_clause;
-                    decl.order_clause = order_clause;
-                    decl.limit = limit;
-                }
-                Body::Mutations(mutations) => decl.mutations = mutations,
-            }
-            decl.description = description;
-            decl.instruction = instruction;
-            Some(decl)
+                ..body
+            })
         })
     }
 
@@ -526,11 +504,17 @@ impl<'a> Parser<'a> {
         self.parens(Self::string_lit)
     }
 
-    /// `query_body := read_query_body / mutation_body`.
-    fn query_body(&mut self) -> Option<Body> {
+    /// `query_body := read_query_body / mutation_body`, as a declaration without name, parameters
+    /// and annotations.
+    fn query_body(&mut self) -> Option<QueryDecl> {
         self.rule(Rule::QueryBody, Starts::ANY, |p| {
-            p.read_query_body()
-                .or_else(|| p.mutation_body().map(Body::Mutations))
+            p.read_query_body().or_else(|| {
+                let mutations = p.mutation_body()?;
+                Some(QueryDecl {
+                    mutations,
+                    ..QueryDecl::default()
+                })
+            })
         })
     }
 
@@ -542,13 +526,14 @@ impl<'a> Parser<'a> {
     }
 
     /// `read_query_body := match_clause return_clause order_clause? limit_clause?`.
-    fn read_query_body(&mut self) -> Option<Body> {
+    fn read_query_body(&mut self) -> Option<QueryDecl> {
         self.rule(Rule::ReadQueryBody, Starts::ANY, |p| {
-            Some(Body::Read {
+            Some(QueryDecl {
                 match_clause: p.match_clause()?,
                 return_clause: p.return_clause()?,
                 order_clause: p.order_clause().unwrap_or_default(),
                 limit: p.limit_clause(),
+                ..QueryDecl::default()
             })
         })
     }
