@@ -112,3 +112,29 @@ fn describe(rule: Rule) -> &'static str {
         Rule::BoolLit => "`true` or `false`",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_sharing_their_words_are_named_once() {
+        let words = describe_all(&[Rule::QueryFile, Rule::QueryDecl, Rule::Eoi]);
+        assert_eq!(words, [describe(Rule::QueryDecl), text::END_OF_INPUT]);
+    }
+
+    #[test]
+    fn words_both_languages_use_come_from_lang_text() {
+        assert_eq!(describe(Rule::BaseType), text::BASE_TYPE);
+        assert_eq!(describe(Rule::TypeName), text::TYPE_NAME);
+        assert_eq!(describe(Rule::Integer), text::INTEGER);
+    }
+
+    #[test]
+    fn too_deep_is_reported_at_its_position() {
+        let text = render("query q() {\n  [[[", &SyntaxFailure::TooDeep { pos: 15 });
+        assert!(text.starts_with(" --> 2:4\n"), "{text}");
+        assert!(text.contains("\n  |    ^---\n"), "{text}");
+        assert!(text.ends_with("nest at most about 128 levels)"), "{text}");
+    }
+}

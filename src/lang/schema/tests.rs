@@ -1,5 +1,5 @@
 //! Unit tests of the module's internals; the language itself is tested through the public API in
-//! `tests/schema_lang.rs`.
+//! `tests/schema_lang/`.
 
 use super::scanner::Scanner;
 use super::*;
