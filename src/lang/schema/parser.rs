@@ -110,7 +110,7 @@ impl<'a> Parser<'a> {
     /// SKIP, then the token rule `scan`; else `what` was expected here.
     fn scan(&mut self, what: Expect, scan: fn(&[u8], usize) -> Option<usize>) -> Option<&'a str> {
         self.s.skip();
-        self.s.token(scan).or_else(|| self.expected(what))
+        self.s.scan(scan).or_else(|| self.expected(what))
     }
 
     /// Keep the first AST-construction error; carry on with a placeholder so parsing (and so
@@ -391,15 +391,15 @@ impl<'a> Parser<'a> {
     /// `literal / ident`
     fn annotation_arg(&mut self) -> Option<AnnotationArg<'a>> {
         self.s
-            .token(string_end)
+            .scan(string_end)
             .map(AnnotationArg::Quoted)
             .or_else(|| {
                 let text = self
                     .s
-                    .token(float_lit)
-                    .or_else(|| self.s.token(integer))
+                    .scan(float_lit)
+                    .or_else(|| self.s.scan(integer))
                     .or_else(|| self.s.eat_first(&BOOLEANS))
-                    .or_else(|| self.s.token(ident))?;
+                    .or_else(|| self.s.scan(ident))?;
                 Some(AnnotationArg::Text(text))
             })
             .or_else(|| self.expected(Expect::AnnotationArg))
@@ -429,22 +429,22 @@ impl<'a> Parser<'a> {
     /// `range_bound / literal / ident`
     fn constraint_arg(&mut self) -> Option<Arg<'a>> {
         self.attempt(Self::range_bound)
-            .or_else(|| self.s.token(string_end).map(Arg::Str))
+            .or_else(|| self.s.scan(string_end).map(Arg::Str))
             .or_else(|| {
-                let other = self.s.token(float_lit).is_some()
-                    || self.s.token(integer).is_some()
+                let other = self.s.scan(float_lit).is_some()
+                    || self.s.scan(integer).is_some()
                     || self.s.eat_first(&BOOLEANS).is_some();
                 other.then_some(Arg::OtherLiteral)
             })
-            .or_else(|| self.s.token(ident).map(Arg::Ident))
+            .or_else(|| self.s.scan(ident).map(Arg::Ident))
             .or_else(|| self.expected(Expect::ConstraintArg))
     }
 
     /// `signed_float / signed_integer`
     fn signed_number(&mut self) -> Option<&'a str> {
         self.s
-            .token(signed_float)
-            .or_else(|| self.s.token(signed_integer))
+            .scan(signed_float)
+            .or_else(|| self.s.scan(signed_integer))
     }
 
     /// `(num ".." num?) / (".." num)`

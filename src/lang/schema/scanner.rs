@@ -63,7 +63,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A token rule: `scan` gives the end of the token starting here, if there is one.
-    pub fn token(&mut self, scan: fn(&[u8], usize) -> Option<usize>) -> Option<&'a str> {
+    pub fn scan(&mut self, scan: fn(&[u8], usize) -> Option<usize>) -> Option<&'a str> {
         let end = scan(self.bytes, self.pos)?;
         let text = self.src.get(self.pos..end)?;
         self.pos = end;
