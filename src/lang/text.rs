@@ -243,37 +243,30 @@ pub(crate) fn found(src: &str, pos: usize) -> String {
     format!("`{}`", clip(token))
 }
 
-/// Where a byte offset is, as a report shows it.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Location {
-    /// 1-based; LF and CR LF each end a line, a lone CR does not.
-    pub line: usize,
-    /// 1-based, in characters (a tab is one).
-    pub column: usize,
-    /// The source line without its line break and CRs — unless the offset is at a CR or LF, which
-    /// are then shown as `␍`/`␊` (this is how the reference renders them; neither grammar
-    /// reports an error there).
-    pub shown: String,
+/// Line and column of byte offset `pos`, both 1-based: LF and CR LF each end a line, a lone CR
+/// does not; columns count characters (a tab is one).
+fn line_and_column(src: &str, pos: usize) -> (usize, usize) {
+    let before = &src[..floor_char_boundary(src, pos)];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = 1 + before.bytes().filter(|&b| b == b'\n').count();
+    (line, 1 + before[line_start..].chars().count())
 }
 
-pub(crate) fn locate(src: &str, pos: usize) -> Location {
+/// The characters of the source line shown for byte offset `pos`: the line without its line
+/// break and CRs — unless the offset is at a CR or LF, which are then shown as `␍`/`␊` (this is
+/// how the reference renders them; neither grammar reports an error there). An iterator, not a
+/// string: a hostile file may be one line of many megabytes.
+fn shown_line(src: &str, pos: usize) -> impl Iterator<Item = char> + Clone + '_ {
     let pos = floor_char_boundary(src, pos);
-    let before = &src[..pos];
-    let line = 1 + before.bytes().filter(|&b| b == b'\n').count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = 1 + before[line_start..].chars().count();
-    let line_end = src[pos..].find('\n').map_or(src.len(), |i| pos + i + 1);
-    let raw = &src[line_start..line_end];
-    let shown = if matches!(src[pos..].chars().next(), Some('\n' | '\r')) {
-        raw.replace('\r', "\u{240D}").replace('\n', "\u{240A}")
-    } else {
-        raw.chars().filter(|&c| c != '\r' && c != '\n').collect()
-    };
-    Location {
-        line,
-        column,
-        shown,
-    }
+    let start = src[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let end = src[pos..].find('\n').map_or(src.len(), |i| pos + i + 1);
+    let visible = matches!(src[pos..].chars().next(), Some('\n' | '\r'));
+    src[start..end].chars().filter_map(move |c| match c {
+        '\r' | '\n' if !visible => None,
+        '\r' => Some('\u{240D}'),
+        '\n' => Some('\u{240A}'),
+        c => Some(c),
+    })
 }
 
 /// The report of a syntax error at byte offset `pos` (without the `parse error: ` prefix the
@@ -292,19 +285,14 @@ pub(crate) fn locate(src: &str, pos: usize) -> Location {
 /// underline so it lines up. A line longer than [`MAX_SHOWN`] characters is shown as a window
 /// around the caret, with `…` where it was cut.
 pub(crate) fn render(src: &str, pos: usize, message: &str, notes: &[String]) -> String {
-    let Location {
-        line,
-        column,
-        shown,
-    } = locate(src, pos);
-    let chars: Vec<char> = shown.chars().collect();
+    let (line, column) = line_and_column(src, pos);
     let caret = column - 1;
-    let (start, end) = if chars.len() <= MAX_SHOWN {
-        (0, chars.len())
+    let chars = shown_line(src, pos);
+    let len = chars.clone().count();
+    let (start, end) = if len <= MAX_SHOWN {
+        (0, len)
     } else {
-        let start = caret
-            .saturating_sub(MAX_SHOWN / 2)
-            .min(chars.len() - MAX_SHOWN);
+        let start = caret.saturating_sub(MAX_SHOWN / 2).min(len - MAX_SHOWN);
         (start, start + MAX_SHOWN)
     };
     let mut display = String::new();
@@ -313,15 +301,12 @@ pub(crate) fn render(src: &str, pos: usize, message: &str, notes: &[String]) -> 
         display.push('…');
         padding.push(' ');
     }
-    display.extend(&chars[start..end]);
-    if end < chars.len() {
+    display.extend(chars.clone().skip(start).take(end - start));
+    if end < len {
         display.push('…');
     }
-    padding.extend(
-        chars[start..caret.clamp(start, end)]
-            .iter()
-            .map(|&c| if c == '\t' { '\t' } else { ' ' }),
-    );
+    let under = chars.skip(start).take(caret.clamp(start, end) - start);
+    padding.extend(under.map(|c| if c == '\t' { '\t' } else { ' ' }));
     let gutter = " ".repeat(line.to_string().len());
     let mut out = format!(
         "{gutter}--> {line}:{column}\n{gutter} |\n{line} | {display}\n{gutter} | {padding}^---\n\
@@ -486,8 +471,8 @@ mod tests {
     #[test]
     fn locate_counts_lf_and_crlf_once_and_lone_cr_as_a_column() {
         let at = |src: &str, pos: usize| {
-            let l = locate(src, pos);
-            (l.line, l.column, l.shown)
+            let (line, column) = line_and_column(src, pos);
+            (line, column, shown_line(src, pos).collect::<String>())
         };
         assert_eq!(at("ab\ncd", 4), (2, 2, "cd".into()));
         assert_eq!(at("ab\r\ncd", 5), (2, 2, "cd".into()));
