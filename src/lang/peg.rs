@@ -29,10 +29,12 @@ pub(crate) trait Peg: Sized {
     /// `x ("," x)*`.
     fn sep_by1<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         let mut items = vec![f(self)?];
-        items.extend(self.many0(|p| {
+        while let Some(item) = self.attempt(|p| {
             p.token(",")?;
             f(p)
-        }));
+        }) {
+            items.push(item);
+        }
         Some(items)
     }
 

@@ -11,6 +11,8 @@
 //! Everything works on bytes where it can: every token and punctuation of both grammars is
 //! ASCII, and UTF-8 continuation bytes never equal an ASCII byte.
 
+use std::cell::OnceCell;
+
 // ---- names and words ----------------------------------------------------------------------------
 
 /// The base type names in the grammars' order of ordered choice (`DateTime` before `Date`).
@@ -87,24 +89,27 @@ pub(crate) fn float_lit(bytes: &[u8], pos: usize) -> Option<usize> {
     integer(bytes, dot + 1)
 }
 
-/// Start of the last `*/` in a source: a `/*` at `p` opens a comment iff this is `>= p + 2`.
-/// Computed once per parse, it keeps an unterminated `/*` from being scanned to the end each
-/// time the parser skips trivia in front of it.
-pub(crate) fn last_block_close(src: &str) -> Option<usize> {
-    src.rfind("*/")
-}
+/// Start of the last `*/` in a source: a `/*` at `p` opens a comment iff it is `>= p + 2`.
+/// [`skip_trivia`] looks it up the first time it meets a `/*` and keeps it in the parser's cell,
+/// so an unterminated `/*` is recognised without scanning to the end each time trivia is
+/// skipped in front of it.
+pub(crate) type LastBlockClose = OnceCell<Option<usize>>;
 
 /// Skips a trivia run from `pos`: spaces, tabs, CR and LF; `//` up to (not including) the next LF;
 /// `/* … */` ending at the first `*/` (no nesting). A `/*` with no later `*/` is not a comment:
-/// the run stops in front of it. `last_close` is [`last_block_close`] of the same source.
-pub(crate) fn skip_trivia(bytes: &[u8], mut pos: usize, last_close: Option<usize>) -> usize {
+/// the run stops in front of it. `last_close` belongs to this source (see [`LastBlockClose`]).
+pub(crate) fn skip_trivia(bytes: &[u8], mut pos: usize, last_close: &LastBlockClose) -> usize {
     loop {
         match bytes.get(pos..).unwrap_or_default() {
             [b' ' | b'\t' | b'\r' | b'\n', ..] => pos += 1,
             [b'/', b'/', rest @ ..] => {
                 pos += 2 + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
             }
-            [b'/', b'*', ..] if last_close.is_some_and(|close| close >= pos + 2) => {
+            [b'/', b'*', ..] => {
+                let last = last_close.get_or_init(|| bytes.windows(2).rposition(|w| w == b"*/"));
+                if !last.is_some_and(|last| last >= pos + 2) {
+                    return pos;
+                }
                 match find_block_close(bytes, pos + 2) {
                     Some(close) => pos = close + 2,
                     None => return pos,
@@ -342,7 +347,7 @@ mod tests {
 
     #[test]
     fn trivia_runs() {
-        let skip = |s: &str| skip_trivia(s.as_bytes(), 0, last_block_close(s));
+        let skip = |s: &str| skip_trivia(s.as_bytes(), 0, &LastBlockClose::new());
         assert_eq!(skip(" \t\r\n x"), 5);
         assert_eq!(skip("// a\n//b"), 8);
         assert_eq!(skip("  // c?\r\n /* a /* b */ x"), 23);
@@ -357,8 +362,14 @@ mod tests {
         assert_eq!(skip("\u{c}"), 0);
         assert_eq!(skip("\u{a0}"), 0);
         // A stale hint never makes a comment of an unterminated `/*`.
-        assert_eq!(skip_trivia(b"/* x", 0, Some(10)), 0);
-        assert_eq!(skip_trivia(b"", 3, None), 3);
+        assert_eq!(skip_trivia(b"/* x", 0, &OnceCell::from(Some(10))), 0);
+        assert_eq!(skip_trivia(b"", 3, &LastBlockClose::new()), 3);
+        // The hint is looked up once, at the first `/*`, and then reused.
+        let hint = LastBlockClose::new();
+        assert_eq!(skip_trivia(b"  x /**/", 0, &hint), 2);
+        assert_eq!(hint.get(), None);
+        assert_eq!(skip_trivia(b"  x /**/", 4, &hint), 8);
+        assert_eq!(hint.get(), Some(&Some(6)));
     }
 
     #[test]

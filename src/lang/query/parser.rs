@@ -124,8 +124,7 @@ pub(crate) struct Parser<'a> {
     src: &'a str,
     b: &'a [u8],
     pos: usize,
-    /// `text::last_block_close` of the source.
-    last_close: Option<usize>,
+    last_close: text::LastBlockClose,
     /// Attempt tracking (§4.1.2).
     attempt_pos: usize,
     expected: Vec<Rule>,
@@ -240,7 +239,7 @@ impl<'a> Parser<'a> {
             src,
             b: src.as_bytes(),
             pos: 0,
-            last_close: text::last_block_close(src),
+            last_close: text::LastBlockClose::new(),
             attempt_pos: 0,
             expected: if track {
                 Vec::with_capacity(16)
@@ -281,7 +280,13 @@ impl<'a> Parser<'a> {
     }
 
     fn skip(&mut self) {
-        self.pos = text::skip_trivia(self.b, self.pos, self.last_close);
+        // Most elements start right at a token: check that before calling out.
+        if matches!(
+            self.rest().first(),
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'/')
+        ) {
+            self.pos = text::skip_trivia(self.b, self.pos, &self.last_close);
+        }
     }
 
     fn rest(&self) -> &'a [u8] {

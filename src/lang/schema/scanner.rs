@@ -6,14 +6,13 @@
 //! inside a string literal or a comment. A token either consumes a whole token and returns its
 //! text, or consumes nothing.
 
-use crate::lang::text::{float_lit, integer, is_word, last_block_close, skip_trivia};
+use crate::lang::text::{LastBlockClose, float_lit, integer, is_word, skip_trivia};
 
 pub(crate) struct Scanner<'a> {
     pub src: &'a str,
     bytes: &'a [u8],
     pub pos: usize,
-    /// `text::last_block_close` of the source.
-    last_block_close: Option<usize>,
+    last_block_close: LastBlockClose,
     /// Last SKIP run (from, to): the grammar retries alternatives at the same position, and
     /// this keeps long comment runs from being rescanned each time.
     skip_cache: (usize, usize),
@@ -25,7 +24,7 @@ impl<'a> Scanner<'a> {
             src,
             bytes: src.as_bytes(),
             pos: 0,
-            last_block_close: last_block_close(src),
+            last_block_close: LastBlockClose::new(),
             skip_cache: (usize::MAX, 0),
         }
     }
@@ -42,7 +41,7 @@ impl<'a> Scanner<'a> {
     /// later `*/` — that is not a comment.
     pub fn skip(&mut self) {
         if self.pos != self.skip_cache.0 {
-            let to = skip_trivia(self.bytes, self.pos, self.last_block_close);
+            let to = skip_trivia(self.bytes, self.pos, &self.last_block_close);
             self.skip_cache = (self.pos, to);
         }
         self.pos = self.skip_cache.1;
