@@ -647,7 +647,7 @@ fn e13_e15_rank_functions_placement() {
     let src = "query similar($q: Vector(3)) {\nmatch { $d: Doc }\nreturn { $d.id }\norder { nearest($d.embedding, $q) desc }\nlimit 5\n}\n";
     assert_eq!(
         parse_err(src),
-        "parse error:  --> 4:31\n  |\n4 | order { nearest($d.embedding, $q) desc }\n  |                               ^---\n  |\n  = expected `nearest(...)`, `now()`, `search(...)`, `fuzzy(...)`, `match_text(...)`, `bm25(...)`, `rrf(...)`, a property access (`$var.property`), or an aggregate (`count`, `sum`, `avg`, `min` or `max`), found `$q`"
+        "parse error:  --> 4:31\n  |\n4 | order { nearest($d.embedding, $q) desc }\n  |                               ^---\n  |\n  = expected `nearest(…)`, `now()`, `search(…)`, `fuzzy(…)`, `match_text(…)`, `bm25(…)`, `rrf(…)`, a property access (`$var.property`), or an aggregate (`count`, `sum`, `avg`, `min` or `max`), found `$q`"
     );
     assert!(
         parse_query(&with_return(
@@ -789,11 +789,11 @@ fn e27_e28_unterminated_comment_and_bom() {
     let src = format!("query q() {{ {M} {R} }} /* unterminated");
     assert_eq!(
         parse_err(&src),
-        "parse error:  --> 1:50\n  |\n1 | query q() { match { $p: Person } return { $p } } /* unterminated\n  |                                                  ^---\n  |\n  = expected end of input or a query declaration (`query name(...) { ... }`), found `/`"
+        "parse error:  --> 1:50\n  |\n1 | query q() { match { $p: Person } return { $p } } /* unterminated\n  |                                                  ^---\n  |\n  = expected end of input or a query declaration (`query name(…) { … }`), found `/*`, an unterminated block comment (no closing `*/`)"
     );
     assert_eq!(
         parse_err("\u{FEFF}query q() { match { $p: Person } return { $p } }"),
-        "parse error:  --> 1:1\n  |\n1 | \u{FEFF}query q() { match { $p: Person } return { $p } }\n  | ^---\n  |\n  = expected a query declaration (`query name(...) { ... }`), found a byte-order mark (U+FEFF)"
+        "parse error:  --> 1:1\n  |\n1 | \u{FEFF}query q() { match { $p: Person } return { $p } }\n  | ^---\n  |\n  = expected a query declaration (`query name(…) { … }`), found a byte order mark (U+FEFF), which is not allowed"
     );
 }
 
@@ -1065,15 +1065,15 @@ fn post_parse_order() {
 fn syntax_report_layout() {
     assert_eq!(
         parse_err("query q() {\nmatch {\n    $p: Person\n}\nreturn { $p.name\n}\n"),
-        "parse error:  --> 7:1\n  |\n7 | \n  | ^---\n  |\n  = expected an `order { ... }` block or a `limit N` clause, found end of input"
+        "parse error:  --> 7:1\n  |\n7 | \n  | ^---\n  |\n  = expected an `order { … }` block or a `limit N` clause, found end of input"
     );
     assert_eq!(
         parse_err("query q() { match { $p: Person } return { $p }"),
-        "parse error:  --> 1:47\n  |\n1 | query q() { match { $p: Person } return { $p }\n  |                                               ^---\n  |\n  = expected an `order { ... }` block or a `limit N` clause, found end of input"
+        "parse error:  --> 1:47\n  |\n1 | query q() { match { $p: Person } return { $p }\n  |                                               ^---\n  |\n  = expected an `order { … }` block or a `limit N` clause, found end of input"
     );
     assert_eq!(
         parse_err("QUERY q() { match { $p: Person } return { $p } }"),
-        "parse error:  --> 1:1\n  |\n1 | QUERY q() { match { $p: Person } return { $p } }\n  | ^---\n  |\n  = expected a query declaration (`query name(...) { ... }`), found `QUERY`"
+        "parse error:  --> 1:1\n  |\n1 | QUERY q() { match { $p: Person } return { $p } }\n  | ^---\n  |\n  = expected a query declaration (`query name(…) { … }`), found `QUERY`"
     );
     assert_eq!(
         parse_err("query drop_person($tag: String) {\ndelete Person where tags contains $tag\n}\n"),
@@ -1084,7 +1084,7 @@ fn syntax_report_layout() {
             "{}query q() {{ match {{ $p: Person }} retrun {{ $p }} }}",
             "\n".repeat(11)
         )),
-        "parse error:   --> 12:34\n   |\n12 | query q() { match { $p: Person } retrun { $p } }\n   |                                  ^---\n   |\n   = expected a `return { ... }` block, found `retrun`"
+        "parse error:   --> 12:34\n   |\n12 | query q() { match { $p: Person } retrun { $p } }\n   |                                  ^---\n   |\n   = expected a `return { … }` block, found `retrun`"
     );
     assert_eq!(
         parse_err("query q() { match { $p: Person\n\t$p.age >\t} return { $p } }"),
@@ -1101,11 +1101,11 @@ fn syntax_report_words() {
     let msg = |src: &str| syntax(src).1;
     assert_eq!(
         msg(&with_match("")),
-        "expected a match clause (binding, traversal, filter, `not { ... }` or text search), found `}`"
+        "expected a match clause (binding, traversal, filter, `not { … }` or text search), found `}`"
     );
     assert_eq!(
         msg("query q() { }"),
-        "expected a query body (`match { ... } return { ... }`, or `insert`/`update`/`delete` statements), found `}`"
+        "expected a query body (`match { … } return { … }`, or `insert`/`update`/`delete` statements), found `}`"
     );
     assert_eq!(
         msg("query Q() { }"),
@@ -1141,26 +1141,26 @@ fn syntax_report_words() {
     );
     assert_eq!(
         msg(&format!("query q() @foo(\"x\") {{ {M} {R} }}")),
-        "expected an annotation (`@description(\"...\")` or `@instruction(\"...\")`), found `@`"
+        "expected an annotation (`@description(\"…\")` or `@instruction(\"…\")`), found `@`"
     );
     assert_eq!(
         msg(&with_return("rrf(bm25($p.a, $x), search($p.a, $x))", "")),
-        "expected a rank expression (`nearest(...)` or `bm25(...)`), found `search`"
+        "expected a rank expression (`nearest(…)` or `bm25(…)`), found `search`"
     );
     assert_eq!(
         msg(&with_match("$p.name = \"abc")),
-        "expected an expression, found a string literal"
+        "expected an expression, found an unterminated string literal (no closing `\"`)"
     );
     assert_eq!(
         msg(&with_match("$p.name = é")),
-        "expected an expression, found the character U+00E9"
+        "expected an expression, found `é` (only ASCII letters, digits and `_` may appear in names)"
     );
     // Long words are cut.
     assert_eq!(
-        msg(&format!("query q() {{ {M} {R} }} {}", "x".repeat(40))),
+        msg(&format!("query q() {{ {M} {R} }} {}", "x".repeat(60))),
         format!(
-            "expected end of input or a query declaration (`query name(...) {{ ... }}`), found `{}…`",
-            "x".repeat(24)
+            "expected end of input or a query declaration (`query name(…) {{ … }}`), found `{}…`",
+            "x".repeat(40)
         )
     );
 }
@@ -1408,7 +1408,7 @@ mod cli {
         let message = |q: &str| diags[&format!("graphs.g.queries.{q}")].2.clone();
         assert_eq!(
             message("broken"),
-            "parse error:  --> 1:26\n  |\n1 | query broken() { match { } return { $p } }\n  |                          ^---\n  |\n  = expected a match clause (binding, traversal, filter, `not { ... }` or text search), found `}`"
+            "parse error:  --> 1:26\n  |\n1 | query broken() { match { } return { $p } }\n  |                          ^---\n  |\n  = expected a match clause (binding, traversal, filter, `not { … }` or text search), found `}`"
         );
         assert_eq!(
             message("renamed"),

@@ -3,19 +3,22 @@
 //! nothing about clusters.
 //!
 //! Layout:
-//! * `lexer` — trivia and token rules, scanned directly on the source bytes;
+//! * `lexer` — the token rules, scanned directly on the source bytes (trivia, names, numbers and
+//!   strings are `lang::text`'s, shared with the schema language);
 //! * `parser` — a recursive-descent PEG with the reference's ordered choices, building the `ast`
 //!   and collecting post-parse rejections. A file is first parsed without attempt tracking
 //!   (alternatives that cannot start with the byte at hand are skipped); only if that fails is it
 //!   parsed again with the reference's attempt tracking, to locate the syntax error exactly;
-//! * `report` — syntax-error rendering (`line:column`, source line, caret, plain words);
+//! * `report` — the plain words for what a syntax error expected; the report's layout and the
+//!   words for what was found are `lang::text`'s, so both languages read alike;
 //! * `types` — property/literal/parameter types, display names, compatibility;
 //! * `typecheck` — the rules of §8, first error wins.
 //!
 //! Deliberate differences from the reference, all allowed by the spec:
 //! * Syntax errors keep the reference's position, layout and `parse error: ` prefix, but the last
 //!   line says in plain words what was expected and what was found instead of listing grammar
-//!   rule names.
+//!   rule names, and a source line longer than 160 characters is shown as a window around the
+//!   caret.
 //! * Nesting (lists, calls, `not { }`) is bounded (about 120 levels); deeper input is a syntax
 //!   error instead of a stack overflow (§10.6).
 //! * When an insert misses several non-nullable properties (M-08/M-09/M-13), the reference names a

@@ -2,7 +2,12 @@
 //!
 //! Each grammar rule of §2.2 is one method here, in the same order, with the same ordered choices,
 //! so the accepted language — including every ordered-choice effect of §2.3 — is the reference's.
-//! Trivia is skipped before every element of a structural rule after the first; token rules
+//! The shared PEG combinators (`lang::peg`: `token` — trivia, then a fixed string — `attempt`,
+//! `many0`/`many1`, `sep_by1`, `parens`, `braces`) and a few of this parser's own ([`Parser::rule`]
+//! and [`Parser::keyword`] for tracked rules, [`Parser::scan`] for token rules, [`Parser::choose`]
+//! for the first of several fixed strings, [`Parser::group`] for `( … )?`) carry the grammar; an
+//! ordered choice is an `or_else` chain. Every element skips the trivia in front of it (which,
+//! since rules start after trivia, is the reference's trivia *between* elements); token rules
 //! (`lexer`) are contiguous.
 //!
 //! Syntax errors: every tracked rule invocation goes through [`Parser::rule`], which does the
@@ -16,6 +21,8 @@
 
 use super::ast::*;
 use super::lexer;
+use crate::lang::peg::Peg;
+use crate::lang::text;
 
 /// Grammar rules that can appear in a syntax error, in declaration order (§2.2); the order sorts
 /// the expected set. Hidden rules and `ident_chars`/`string_char` are never reported and so absent.
@@ -113,25 +120,11 @@ struct Save {
     errors: usize,
 }
 
-enum Body {
-    Read {
-        match_clause: Vec<Clause>,
-        return_clause: Vec<Projection>,
-        order_clause: Vec<Ordering>,
-        limit: Option<u64>,
-    },
-    Mutations(Vec<Mutation>),
-}
-
-enum Annotation {
-    Description(String),
-    Instruction(String),
-}
-
 pub(crate) struct Parser<'a> {
     src: &'a str,
     b: &'a [u8],
     pos: usize,
+    last_close: text::LastBlockClose,
     /// Attempt tracking (§4.1.2).
     attempt_pos: usize,
     expected: Vec<Rule>,
@@ -148,10 +141,7 @@ pub(crate) struct Parser<'a> {
 pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
     let mut fast = Parser::new(src, false);
     if let (Some(file), None) = (fast.query_file(), fast.too_deep) {
-        return match fast.errors.into_iter().next() {
-            Some(msg) => Err(ParseFailure::PostParse(msg)),
-            None => Ok(file),
-        };
+        return fast.finish(file);
     }
     let mut p = Parser::new(src, true);
     let parsed = p.query_file();
@@ -159,10 +149,7 @@ pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
         return Err(ParseFailure::Syntax(SyntaxFailure::TooDeep { pos }));
     }
     match parsed {
-        Some(file) => match p.errors.into_iter().next() {
-            Some(msg) => Err(ParseFailure::PostParse(msg)),
-            None => Ok(file),
-        },
+        Some(file) => p.finish(file),
         None => {
             let mut rules = p.expected;
             rules.sort_unstable();
@@ -178,12 +165,81 @@ pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
 /// The arguments of `fuzzy(field, query, max_edits?)` and `rrf(primary, secondary, k?)`.
 type TwoArgsAndAnOption = (Box<Expr>, Box<Expr>, Option<Box<Expr>>);
 
+/// The bytes a rule can start with (all ASCII; no rule of this grammar matches the empty string,
+/// except `EOI`). Only the untracked pass uses them, to skip alternatives that cannot start with
+/// the byte at hand; a set may be larger than needed, never smaller.
+#[derive(Clone, Copy)]
+struct Starts(u128);
+
+impl Starts {
+    /// Any position, end of input included.
+    const ANY: Starts = Starts(u128::MAX);
+    const DOLLAR: Starts = Starts::of(b"$");
+    const DIGIT: Starts = Starts::range(b'0', b'9');
+    const UPPER: Starts = Starts::range(b'A', b'Z');
+    const IDENT: Starts = Starts::range(b'a', b'z').or(Starts::of(b"_"));
+    const COMP_OP: Starts = Starts::of(b"><!=");
+    const LITERAL: Starts = Starts::of(b"[d\"tf").or(Starts::DIGIT);
+    /// Every alternative of `expr` starts with `$`, a literal's first byte or an identifier's.
+    const EXPR: Starts = Starts::DOLLAR.or(Starts::LITERAL).or(Starts::IDENT);
+
+    const fn of(bytes: &[u8]) -> Starts {
+        let mut set = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] < 128 {
+                set |= 1 << bytes[i];
+            }
+            i += 1;
+        }
+        Starts(set)
+    }
+
+    const fn range(from: u8, to: u8) -> Starts {
+        let mut set = 0;
+        let mut b = from;
+        while b <= to && b < 128 {
+            set |= 1 << b;
+            b += 1;
+        }
+        Starts(set)
+    }
+
+    const fn or(self, other: Starts) -> Starts {
+        Starts(self.0 | other.0)
+    }
+
+    fn admits(self, byte: Option<u8>) -> bool {
+        self.0 == u128::MAX || byte.is_some_and(|b| b < 128 && (self.0 >> b) & 1 == 1)
+    }
+}
+
+impl Peg for Parser<'_> {
+    /// Trivia, then a fixed string (keyword or punctuation): untracked, no word boundary.
+    fn token(&mut self, text: &'static str) -> Option<()> {
+        self.skip();
+        let found = self.rest().starts_with(text.as_bytes());
+        found.then(|| self.pos += text.len())
+    }
+
+    /// All or nothing, post-parse rejections included.
+    fn attempt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let start = self.save();
+        let result = f(self);
+        if result.is_none() {
+            self.restore(start);
+        }
+        result
+    }
+}
+
 impl<'a> Parser<'a> {
     fn new(src: &'a str, track: bool) -> Parser<'a> {
         Parser {
             src,
             b: src.as_bytes(),
             pos: 0,
+            last_close: text::LastBlockClose::new(),
             attempt_pos: 0,
             expected: if track {
                 Vec::with_capacity(16)
@@ -197,8 +253,19 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A file that matched the grammar: its first post-parse rejection, if any.
+    fn finish(self, file: QueryFile) -> Result<QueryFile, ParseFailure> {
+        match self.errors.into_iter().next() {
+            Some(msg) => Err(ParseFailure::PostParse(msg)),
+            None => Ok(file),
+        }
+    }
+
     // ----------------------------------------------------------------------------------------
-    // Machinery
+    // Machinery. Every element of a structural rule skips the trivia in front of it: a rule
+    // always starts after trivia (its caller skipped), so this is the reference's "trivia between
+    // elements", and a trailing optional element that matches nothing still consumes the trivia
+    // before it (§1.2, span quirk).
 
     fn save(&self) -> Save {
         Save {
@@ -213,21 +280,28 @@ impl<'a> Parser<'a> {
     }
 
     fn skip(&mut self) {
-        self.pos = lexer::skip_trivia(self.b, self.pos);
-    }
-
-    /// A fixed string (keyword or punctuation): untracked, no word boundary.
-    fn lit(&mut self, s: &str) -> Option<()> {
-        if self.b[self.pos..].starts_with(s.as_bytes()) {
-            self.pos += s.len();
-            Some(())
-        } else {
-            None
+        // Most elements start right at a token: check that before calling out.
+        if matches!(
+            self.rest().first(),
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'/')
+        ) {
+            self.pos = text::skip_trivia(self.b, self.pos, &self.last_close);
         }
     }
 
-    fn peek_lit(&self, s: &str) -> bool {
-        self.b[self.pos..].starts_with(s.as_bytes())
+    fn rest(&self) -> &'a [u8] {
+        self.b.get(self.pos..).unwrap_or_default()
+    }
+
+    /// Trivia, then the first of `options` (fixed strings, in order) that stands here.
+    fn choose<T>(&mut self, options: impl IntoIterator<Item = (&'static str, T)>) -> Option<T> {
+        self.skip();
+        let rest = self.rest();
+        let (s, value) = options
+            .into_iter()
+            .find(|(s, _)| rest.starts_with(s.as_bytes()))?;
+        self.pos += s.len();
+        Some(value)
     }
 
     /// Records a post-parse rejection at the current point of the conversion order.
@@ -235,66 +309,42 @@ impl<'a> Parser<'a> {
         self.errors.push(msg);
     }
 
-    /// A tracked rule invocation (§4.1.2): runs `f`, restores the state if it fails and updates
-    /// the attempt bookkeeping exactly as the reference's parser generator does.
-    fn rule<T>(&mut self, rule: Rule, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
-        if self.too_deep.is_some() {
-            return None;
-        }
-        if self.depth >= MAX_RULE_DEPTH {
-            self.too_deep = Some(self.pos);
-            return None;
-        }
-        let start = self.save();
-        if !self.track {
-            self.depth += 1;
-            let result = f(self);
-            self.depth -= 1;
-            if result.is_none() {
-                self.restore(start);
-            }
-            return result;
-        }
-        let p = start.pos;
-        let mark = if self.attempt_pos == p {
-            self.expected.len()
-        } else {
-            0
-        };
-        self.depth += 1;
-        let result = f(self);
-        self.depth -= 1;
-        if result.is_none() {
-            self.restore(start);
-            let now = if self.attempt_pos == p {
-                self.expected.len()
-            } else {
-                0
-            };
-            // Exactly one sub-rule failed here: it stays as the representative of the failure.
-            if now != mark + 1 {
-                if p == self.attempt_pos {
-                    self.expected.truncate(mark);
-                } else if p > self.attempt_pos {
-                    self.expected.clear();
-                    self.attempt_pos = p;
-                }
-                if p == self.attempt_pos {
-                    self.expected.push(rule);
-                }
-            }
-        }
-        result
+    /// The value, or — recording the error as a post-parse rejection — a placeholder.
+    fn or_reject<T: Default>(&mut self, result: Result<T, String>) -> T {
+        result.unwrap_or_else(|msg| {
+            self.reject(msg);
+            T::default()
+        })
     }
 
-    /// [`Parser::rule`] for a rule that can only start with a byte accepted by `first`. In the
-    /// untracked pass a rule that cannot start here fails without being entered; the tracked pass
-    /// always enters it, so its bookkeeping is exact. The depth check comes first so that both
-    /// passes hit the nesting bound at the same place.
-    fn guarded<T>(
+    /// Digits as a number, or the post-parse rejection `invalid WHAT: number too large …`.
+    fn number<N: std::str::FromStr + Default>(&mut self, digits: &str, what: &str) -> N {
+        let parsed = digits
+            .parse()
+            .map_err(|_| format!("invalid {what}: number too large to fit in target type"));
+        self.or_reject(parsed)
+    }
+
+    /// A tracked rule invocation (§4.1.2), after trivia: runs `f`, restores the state if it fails
+    /// and updates the attempt bookkeeping exactly as the reference's parser generator does.
+    fn rule<T>(
         &mut self,
         rule: Rule,
-        first: fn(u8) -> bool,
+        starts: Starts,
+        f: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
+        self.skip();
+        self.enter(rule, starts, f)
+    }
+
+    /// [`Parser::rule`] without the trivia (only `query_file` starts before it). The nesting bound
+    /// is checked first so that both passes hit it at the same place; then, in the untracked
+    /// pass, a rule that cannot start with the byte at hand fails without being entered (the
+    /// tracked pass always enters it, so its bookkeeping is exact).
+    fn enter<T>(
+        &mut self,
+        rule: Rule,
+        starts: Starts,
         f: impl FnOnce(&mut Self) -> Option<T>,
     ) -> Option<T> {
         if self.too_deep.is_some() {
@@ -304,64 +354,84 @@ impl<'a> Parser<'a> {
             self.too_deep = Some(self.pos);
             return None;
         }
-        if !self.track && !self.b.get(self.pos).is_some_and(|&c| first(c)) {
+        if !self.track && !starts.admits(self.rest().first().copied()) {
             return None;
         }
-        self.rule(rule, f)
-    }
-
-    /// An untracked group (`( … )?` or one iteration of `( … )*`): all or nothing.
-    fn group<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         let start = self.save();
+        let mark = self.attempts_at(start.pos);
+        self.depth += 1;
         let result = f(self);
+        self.depth -= 1;
         if result.is_none() {
             self.restore(start);
+            if self.track {
+                self.failed(rule, start.pos, mark);
+            }
         }
         result
     }
 
-    /// `x*` inside a structural rule: trivia is skipped before every repetition after the first;
-    /// a failed iteration gives back its trivia too.
-    fn many0<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Vec<T> {
-        let mut out = Vec::new();
-        let Some(first) = f(self) else {
-            return out;
-        };
-        out.push(first);
-        loop {
-            let s = self.save();
-            self.skip();
-            match f(self) {
-                Some(x) => out.push(x),
-                None => {
-                    self.restore(s);
-                    return out;
-                }
-            }
+    /// How many expected rules are recorded at `p` (0 unless `p` is the attempt position).
+    fn attempts_at(&self, p: usize) -> usize {
+        if self.attempt_pos == p {
+            self.expected.len()
+        } else {
+            0
         }
     }
 
-    /// `x+`.
-    fn many1<T>(&mut self, f: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let out = self.many0(f);
-        (!out.is_empty()).then_some(out)
+    /// The bookkeeping of a failed `rule` that started at `p`, when `mark` rules were recorded
+    /// there before it ran.
+    fn failed(&mut self, rule: Rule, p: usize, mark: usize) {
+        // Exactly one sub-rule failed here: it stays as the representative of the failure.
+        if self.attempts_at(p) == mark + 1 {
+            return;
+        }
+        if p == self.attempt_pos {
+            self.expected.truncate(mark);
+        } else if p > self.attempt_pos {
+            self.expected.clear();
+            self.attempt_pos = p;
+        }
+        if p == self.attempt_pos {
+            self.expected.push(rule);
+        }
+    }
+
+    /// A rule whose first element is the fixed string `keyword`.
+    fn keyword<T>(
+        &mut self,
+        rule: Rule,
+        keyword: &'static str,
+        f: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
+        let first = Starts::of(keyword.as_bytes().get(..1).unwrap_or_default());
+        self.rule(rule, first, |p| {
+            p.token(keyword)?;
+            f(p)
+        })
     }
 
     /// A token rule scanned by `lexer`; returns its text.
-    fn token(
+    fn scan(
         &mut self,
         rule: Rule,
-        first: fn(u8) -> bool,
+        starts: Starts,
         scan: fn(&[u8], usize) -> Option<usize>,
     ) -> Option<&'a str> {
-        let b = self.b;
-        let src = self.src;
-        self.guarded(rule, first, |p| {
+        let (b, src) = (self.b, self.src);
+        self.rule(rule, starts, |p| {
             let end = scan(b, p.pos)?;
-            let text = &src[p.pos..end];
+            let text = src.get(p.pos..end)?;
             p.pos = end;
             Some(text)
         })
+    }
+
+    /// An untracked group after trivia (`( … )?`): all or nothing.
+    fn group<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        self.skip();
+        self.attempt(f)
     }
 
     fn text_since(&self, start: usize) -> &'a str {
@@ -373,139 +443,102 @@ impl<'a> Parser<'a> {
 
     /// `query_file := SOI query_decl* EOI`.
     fn query_file(&mut self) -> Option<QueryFile> {
-        self.rule(Rule::QueryFile, |p| {
-            p.skip();
+        self.enter(Rule::QueryFile, Starts::ANY, |p| {
             let queries = p.many0(Self::query_decl);
-            p.skip();
-            p.rule(Rule::Eoi, |p| (p.pos == p.b.len()).then_some(()))?;
+            p.rule(Rule::Eoi, Starts::ANY, |p| {
+                p.rest().is_empty().then_some(())
+            })?;
             Some(QueryFile { queries })
         })
     }
 
     /// `query_decl := "query" ident "(" param_list? ")" query_annotation* "{" query_body "}"`.
     fn query_decl(&mut self) -> Option<QueryDecl> {
-        self.guarded(Rule::QueryDecl, starts::q, |p| {
-            p.lit("query")?;
-            p.skip();
+        self.keyword(Rule::QueryDecl, "query", |p| {
             let name = p.ident()?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            let params = p.param_list().unwrap_or_default();
-            p.skip();
-            p.lit(")")?;
-            p.skip();
+            let params = p.parens(|p| Some(p.param_list().unwrap_or_default()))?;
             let mut description = None;
             let mut instruction = None;
             // Each annotation's string is decoded (inside the rule) before its duplicate check.
             p.many0(|p| {
-                let annotation = p.query_annotation()?;
-                match annotation {
-                    Annotation::Description(text) => {
-                        if description.is_some() {
-                            p.reject(format!(
-                                "query `{name}` cannot include duplicate @description annotations"
-                            ));
-                        }
-                        description = Some(text);
-                    }
-                    Annotation::Instruction(text) => {
-                        if instruction.is_some() {
-                            p.reject(format!(
-                                "query `{name}` cannot include duplicate @instruction annotations"
-                            ));
-                        }
-                        instruction = Some(text);
-                    }
+                let (kind, text) = p.query_annotation()?;
+                let slot = match kind {
+                    "description" => &mut description,
+                    _ => &mut instruction,
+                };
+                if slot.replace(text).is_some() {
+                    p.reject(format!(
+                        "query `{name}` cannot include duplicate @{kind} annotations"
+                    ));
                 }
                 Some(())
             });
-            p.skip();
-            p.lit("{")?;
-            p.skip();
-            let body = p.query_body()?;
-            p.skip();
-            p.lit("}")?;
-            let mut decl = QueryDecl {
+            let body = p.braces(Self::query_body)?;
+            Some(QueryDecl {
                 name: name.to_owned(),
                 description,
                 instruction,
                 params,
-                ..QueryDecl::default()
-            };
-            match body {
-                Body::Read {
-                    match_clause,
-                    return_clause,
-                    order_clause,
-                    limit,
-                } => {
-                    decl.match_clause = match_clause;
-                    decl.return_clause = return_clause;
-                    decl.order_clause = order_clause;
-                    decl.limit = limit;
-                }
-                Body::Mutations(mutations) => decl.mutations = mutations,
-            }
-            Some(decl)
+                ..body
+            })
         })
     }
 
-    /// `query_annotation := description_annotation / instruction_annotation`.
-    fn query_annotation(&mut self) -> Option<Annotation> {
-        self.guarded(Rule::QueryAnnotation, starts::at, |p| {
-            if let Some(text) = p.annotation(Rule::DescriptionAnnotation, "@description") {
-                return Some(Annotation::Description(text));
-            }
-            p.annotation(Rule::InstructionAnnotation, "@instruction")
-                .map(Annotation::Instruction)
+    /// `query_annotation := description_annotation / instruction_annotation` → (kind, text).
+    fn query_annotation(&mut self) -> Option<(&'static str, String)> {
+        self.rule(Rule::QueryAnnotation, Starts::of(b"@"), |p| {
+            p.keyword(
+                Rule::DescriptionAnnotation,
+                "@description",
+                Self::string_arg,
+            )
+            .map(|text| ("description", text))
+            .or_else(|| {
+                p.keyword(
+                    Rule::InstructionAnnotation,
+                    "@instruction",
+                    Self::string_arg,
+                )
+                .map(|text| ("instruction", text))
+            })
         })
     }
 
-    /// `description_annotation` / `instruction_annotation := KEYWORD "(" string_lit ")"`.
-    fn annotation(&mut self, rule: Rule, keyword: &str) -> Option<String> {
-        self.guarded(rule, starts::at, |p| {
-            p.lit(keyword)?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            let text = p.string_lit()?;
-            p.skip();
-            p.lit(")")?;
-            Some(text)
-        })
+    /// `"(" string_lit ")"`, the argument of the annotations and of `date`/`datetime`.
+    fn string_arg(&mut self) -> Option<String> {
+        self.parens(Self::string_lit)
     }
 
-    /// `query_body := read_query_body / mutation_body`.
-    fn query_body(&mut self) -> Option<Body> {
-        self.rule(Rule::QueryBody, |p| {
-            if let Some(body) = p.read_query_body() {
-                return Some(body);
-            }
-            p.mutation_body().map(Body::Mutations)
+    /// `query_body := read_query_body / mutation_body`, as a declaration without name, parameters
+    /// and annotations.
+    fn query_body(&mut self) -> Option<QueryDecl> {
+        self.rule(Rule::QueryBody, Starts::ANY, |p| {
+            p.read_query_body().or_else(|| {
+                let mutations = p.mutation_body()?;
+                Some(QueryDecl {
+                    mutations,
+                    ..QueryDecl::default()
+                })
+            })
         })
     }
 
     /// `mutation_body := mutation_stmt+`.
     fn mutation_body(&mut self) -> Option<Vec<Mutation>> {
-        self.rule(Rule::MutationBody, |p| p.many1(Self::mutation_stmt))
+        self.rule(Rule::MutationBody, Starts::ANY, |p| {
+            p.many1(Self::mutation_stmt)
+        })
     }
 
     /// `read_query_body := match_clause return_clause order_clause? limit_clause?`.
-    fn read_query_body(&mut self) -> Option<Body> {
-        self.rule(Rule::ReadQueryBody, |p| {
-            let match_clause = p.match_clause()?;
-            p.skip();
-            let return_clause = p.return_clause()?;
-            p.skip();
-            let order_clause = p.order_clause().unwrap_or_default();
-            p.skip();
-            let limit = p.limit_clause();
-            Some(Body::Read {
-                match_clause,
-                return_clause,
-                order_clause,
-                limit,
+    fn read_query_body(&mut self) -> Option<QueryDecl> {
+        self.rule(Rule::ReadQueryBody, Starts::ANY, |p| {
+            Some(QueryDecl {
+                match_clause: p.match_clause()?,
+                return_clause: p.return_clause()?,
+                order_clause: p.order_clause().unwrap_or_default(),
+                limit: p.limit_clause(),
+                ..QueryDecl::default()
             })
         })
     }
@@ -515,29 +548,18 @@ impl<'a> Parser<'a> {
 
     /// `mutation_stmt := insert_stmt / update_stmt / delete_stmt`.
     fn mutation_stmt(&mut self) -> Option<Mutation> {
-        self.guarded(Rule::MutationStmt, starts::mutation, |p| {
-            if let Some(m) = p.insert_stmt() {
-                return Some(m);
-            }
-            if let Some(m) = p.update_stmt() {
-                return Some(m);
-            }
-            p.delete_stmt()
+        self.rule(Rule::MutationStmt, Starts::of(b"iud"), |p| {
+            p.insert_stmt()
+                .or_else(|| p.update_stmt())
+                .or_else(|| p.delete_stmt())
         })
     }
 
     /// `insert_stmt := "insert" type_name "{" mutation_assignment+ "}"`.
     fn insert_stmt(&mut self) -> Option<Mutation> {
-        self.guarded(Rule::InsertStmt, starts::i, |p| {
-            p.lit("insert")?;
-            p.skip();
+        self.keyword(Rule::InsertStmt, "insert", |p| {
             let type_name = p.type_name()?;
-            p.skip();
-            p.lit("{")?;
-            p.skip();
-            let assignments = p.many1(Self::mutation_assignment)?;
-            p.skip();
-            p.lit("}")?;
+            let assignments = p.assignments()?;
             Some(Mutation::Insert(Insert {
                 type_name: type_name.to_owned(),
                 assignments,
@@ -548,22 +570,11 @@ impl<'a> Parser<'a> {
     /// `update_stmt := "update" type_name "set" "{" mutation_assignment+ "}" "where"
     /// mutation_predicate`.
     fn update_stmt(&mut self) -> Option<Mutation> {
-        self.guarded(Rule::UpdateStmt, starts::u, |p| {
-            p.lit("update")?;
-            p.skip();
+        self.keyword(Rule::UpdateStmt, "update", |p| {
             let type_name = p.type_name()?;
-            p.skip();
-            p.lit("set")?;
-            p.skip();
-            p.lit("{")?;
-            p.skip();
-            let assignments = p.many1(Self::mutation_assignment)?;
-            p.skip();
-            p.lit("}")?;
-            p.skip();
-            p.lit("where")?;
-            p.skip();
-            let predicate = p.mutation_predicate()?;
+            p.token("set")?;
+            let assignments = p.assignments()?;
+            let predicate = p.where_predicate()?;
             Some(Mutation::Update(Update {
                 type_name: type_name.to_owned(),
                 assignments,
@@ -574,14 +585,9 @@ impl<'a> Parser<'a> {
 
     /// `delete_stmt := "delete" type_name "where" mutation_predicate`.
     fn delete_stmt(&mut self) -> Option<Mutation> {
-        self.guarded(Rule::DeleteStmt, starts::d, |p| {
-            p.lit("delete")?;
-            p.skip();
+        self.keyword(Rule::DeleteStmt, "delete", |p| {
             let type_name = p.type_name()?;
-            p.skip();
-            p.lit("where")?;
-            p.skip();
-            let predicate = p.mutation_predicate()?;
+            let predicate = p.where_predicate()?;
             Some(Mutation::Delete(Delete {
                 type_name: type_name.to_owned(),
                 predicate,
@@ -589,16 +595,18 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// `"{" mutation_assignment+ "}"`.
+    fn assignments(&mut self) -> Option<Vec<Assignment>> {
+        self.braces(|p| p.many1(Self::mutation_assignment))
+    }
+
     /// `mutation_assignment := ident ":" match_value ","?`.
     fn mutation_assignment(&mut self) -> Option<Assignment> {
-        self.guarded(Rule::MutationAssignment, starts::ident, |p| {
+        self.rule(Rule::MutationAssignment, Starts::IDENT, |p| {
             let property = p.ident()?;
-            p.skip();
-            p.lit(":")?;
-            p.skip();
+            p.token(":")?;
             let value = p.match_value()?;
-            p.skip();
-            let _ = p.lit(",");
+            let _ = p.token(",");
             Some(Assignment {
                 property: property.to_owned(),
                 value,
@@ -606,13 +614,12 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `mutation_predicate := ident comp_op match_value`.
-    fn mutation_predicate(&mut self) -> Option<Predicate> {
-        self.guarded(Rule::MutationPredicate, starts::ident, |p| {
+    /// `"where" mutation_predicate`, where `mutation_predicate := ident comp_op match_value`.
+    fn where_predicate(&mut self) -> Option<Predicate> {
+        self.token("where")?;
+        self.rule(Rule::MutationPredicate, Starts::IDENT, |p| {
             let property = p.ident()?;
-            p.skip();
             let op = p.comp_op()?;
-            p.skip();
             let value = p.match_value()?;
             Some(Predicate {
                 property: property.to_owned(),
@@ -627,42 +634,14 @@ impl<'a> Parser<'a> {
 
     /// `param_list := param ("," param)*`.
     fn param_list(&mut self) -> Option<Vec<Param>> {
-        self.rule(Rule::ParamList, |p| {
-            let first = p.param()?;
-            let mut params = vec![first];
-            params.extend(p.many0_after_first(|p| {
-                p.lit(",")?;
-                p.skip();
-                p.param()
-            }));
-            Some(params)
-        })
-    }
-
-    /// The `(sep x)*` tail of a list whose first element was already matched: trivia before each
-    /// iteration, each iteration all-or-nothing.
-    fn many0_after_first<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Vec<T> {
-        let mut out = Vec::new();
-        loop {
-            let s = self.save();
-            self.skip();
-            match self.group(&mut f) {
-                Some(x) => out.push(x),
-                None => {
-                    self.restore(s);
-                    return out;
-                }
-            }
-        }
+        self.rule(Rule::ParamList, Starts::ANY, |p| p.sep_by1(Self::param))
     }
 
     /// `param := variable ":" type_ref`.
     fn param(&mut self) -> Option<Param> {
-        self.guarded(Rule::Param, starts::dollar, |p| {
+        self.rule(Rule::Param, Starts::DOLLAR, |p| {
             let name = p.variable()?;
-            p.skip();
-            p.lit(":")?;
-            p.skip();
+            p.token(":")?;
             let (type_name, nullable) = p.type_ref()?;
             Some(Param {
                 name: name.to_owned(),
@@ -677,17 +656,13 @@ impl<'a> Parser<'a> {
     /// Nullability is read from the raw text the reference's rule spans (§3.3): when no `?`
     /// follows, that text includes the trivia after the type, so a comment ending in `?` counts.
     fn type_ref(&mut self) -> Option<(String, bool)> {
-        self.rule(Rule::TypeRef, |p| {
+        self.rule(Rule::TypeRef, Starts::ANY, |p| {
             let start = p.pos;
-            let type_name = if let Some(t) = p.list_type() {
-                t
-            } else if let Some(t) = p.base_type() {
-                t.to_owned()
-            } else {
-                p.vector_type()?
-            };
-            p.skip();
-            let _ = p.lit("?");
+            let type_name = p
+                .list_type()
+                .or_else(|| p.base_type().map(str::to_owned))
+                .or_else(|| p.vector_type())?;
+            let _ = p.token("?");
             let nullable = p.text_since(start).trim_end().ends_with('?');
             Some((type_name, nullable))
         })
@@ -695,39 +670,23 @@ impl<'a> Parser<'a> {
 
     /// `list_type := "[" base_type "]"` → canonical `[Base]`.
     fn list_type(&mut self) -> Option<String> {
-        self.guarded(Rule::ListType, starts::bracket, |p| {
-            p.lit("[")?;
-            p.skip();
+        self.keyword(Rule::ListType, "[", |p| {
             let base = p.base_type()?;
-            p.skip();
-            p.lit("]")?;
+            p.token("]")?;
             Some(format!("[{base}]"))
         })
     }
 
     /// `vector_type := "Vector" "(" integer ")"` → `Vector(digits as written)`.
     fn vector_type(&mut self) -> Option<String> {
-        self.guarded(Rule::VectorType, starts::upper, |p| {
-            p.lit("Vector")?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            let digits = p.integer()?;
-            p.skip();
-            p.lit(")")?;
-            Some(format!("Vector({digits})"))
-        })
+        let digits = self.keyword(Rule::VectorType, "Vector", |p| p.parens(Self::integer))?;
+        Some(format!("Vector({digits})"))
     }
 
     /// `base_type`: prefix-matched keywords, `DateTime` before `Date`.
     fn base_type(&mut self) -> Option<&'static str> {
-        const BASE: [&str; 11] = [
-            "String", "Blob", "Bool", "I32", "I64", "U32", "U64", "F32", "F64", "DateTime", "Date",
-        ];
-        self.guarded(Rule::BaseType, starts::upper, |p| {
-            let t = BASE.into_iter().find(|t| p.peek_lit(t))?;
-            p.pos += t.len();
-            Some(t)
+        self.rule(Rule::BaseType, Starts::UPPER, |p| {
+            p.choose(text::BASE_TYPES.map(|t| (t, t)))
         })
     }
 
@@ -736,48 +695,33 @@ impl<'a> Parser<'a> {
 
     /// `match_clause := "match" "{" clause+ "}"`.
     fn match_clause(&mut self) -> Option<Vec<Clause>> {
-        self.guarded(Rule::MatchClause, starts::m, |p| {
-            p.lit("match")?;
-            p.skip();
-            p.lit("{")?;
-            p.skip();
-            let clauses = p.many1(Self::clause)?;
-            p.skip();
-            p.lit("}")?;
-            Some(clauses)
-        })
+        self.keyword(Rule::MatchClause, "match", Self::clauses)
+    }
+
+    /// `"{" clause+ "}"`.
+    fn clauses(&mut self) -> Option<Vec<Clause>> {
+        self.braces(|p| p.many1(Self::clause))
     }
 
     /// `clause := negation / binding / traversal / filter / text_search_clause`.
     fn clause(&mut self) -> Option<Clause> {
-        self.rule(Rule::Clause, |p| {
-            if let Some(c) = p.negation() {
-                return Some(c);
-            }
-            if let Some(c) = p.binding() {
-                return Some(c);
-            }
-            if let Some(c) = p.traversal() {
-                return Some(c);
-            }
-            if let Some(c) = p.filter() {
-                return Some(c);
-            }
-            p.text_search_clause()
+        self.rule(Rule::Clause, Starts::ANY, |p| {
+            p.negation()
+                .or_else(|| p.binding())
+                .or_else(|| p.traversal())
+                .or_else(|| p.filter())
+                .or_else(|| p.text_search_clause())
         })
     }
 
     /// `text_search_clause := search_call / fuzzy_call / match_text_call`, desugared to
     /// `call = true`.
     fn text_search_clause(&mut self) -> Option<Clause> {
-        self.guarded(Rule::TextSearchClause, starts::text_search, |p| {
-            let call = if let Some(e) = p.search_like(Rule::SearchCall, "search") {
-                e
-            } else if let Some(e) = p.fuzzy_call() {
-                e
-            } else {
-                p.search_like(Rule::MatchTextCall, "match_text")?
-            };
+        self.rule(Rule::TextSearchClause, Starts::of(b"sfm"), |p| {
+            let call = p
+                .search_call()
+                .or_else(|| p.fuzzy_call())
+                .or_else(|| p.match_text_call())?;
             Some(Clause::Filter(Filter {
                 left: call,
                 op: CompOp::Eq,
@@ -788,22 +732,12 @@ impl<'a> Parser<'a> {
 
     /// `binding := variable ":" type_name ("{" prop_match_list "}")?`.
     fn binding(&mut self) -> Option<Clause> {
-        self.guarded(Rule::Binding, starts::dollar, |p| {
+        self.rule(Rule::Binding, Starts::DOLLAR, |p| {
             let variable = p.variable()?;
-            p.skip();
-            p.lit(":")?;
-            p.skip();
+            p.token(":")?;
             let type_name = p.type_name()?;
-            p.skip();
             let prop_matches = p
-                .group(|p| {
-                    p.lit("{")?;
-                    p.skip();
-                    let list = p.prop_match_list()?;
-                    p.skip();
-                    p.lit("}")?;
-                    Some(list)
-                })
+                .group(|p| p.braces(Self::prop_match_list))
                 .unwrap_or_default();
             Some(Clause::Binding(Binding {
                 variable: variable.to_owned(),
@@ -815,27 +749,18 @@ impl<'a> Parser<'a> {
 
     /// `prop_match_list := prop_match ("," prop_match)* ","?`.
     fn prop_match_list(&mut self) -> Option<Vec<PropMatch>> {
-        self.rule(Rule::PropMatchList, |p| {
-            let first = p.prop_match()?;
-            let mut list = vec![first];
-            list.extend(p.many0_after_first(|p| {
-                p.lit(",")?;
-                p.skip();
-                p.prop_match()
-            }));
-            p.skip();
-            let _ = p.lit(",");
+        self.rule(Rule::PropMatchList, Starts::ANY, |p| {
+            let list = p.sep_by1(Self::prop_match)?;
+            let _ = p.token(",");
             Some(list)
         })
     }
 
     /// `prop_match := ident ":" match_value`.
     fn prop_match(&mut self) -> Option<PropMatch> {
-        self.guarded(Rule::PropMatch, starts::ident, |p| {
+        self.rule(Rule::PropMatch, Starts::IDENT, |p| {
             let prop_name = p.ident()?;
-            p.skip();
-            p.lit(":")?;
-            p.skip();
+            p.token(":")?;
             let value = p.match_value()?;
             Some(PropMatch {
                 prop_name: prop_name.to_owned(),
@@ -846,26 +771,21 @@ impl<'a> Parser<'a> {
 
     /// `match_value := literal / variable / now_call`.
     fn match_value(&mut self) -> Option<MatchValue> {
-        self.guarded(Rule::MatchValue, starts::match_value, |p| {
-            if let Some(l) = p.literal() {
-                return Some(MatchValue::Literal(l));
-            }
-            if let Some(v) = p.variable() {
-                return Some(MatchValue::Variable(v.to_owned()));
-            }
-            p.now_call().map(|()| MatchValue::Now)
+        let starts = Starts::LITERAL.or(Starts::of(b"$n"));
+        self.rule(Rule::MatchValue, starts, |p| {
+            p.literal()
+                .map(MatchValue::Literal)
+                .or_else(|| p.variable().map(|v| MatchValue::Variable(v.to_owned())))
+                .or_else(|| p.now_call().map(|()| MatchValue::Now))
         })
     }
 
     /// `traversal := variable edge_ident traversal_bounds? variable`.
     fn traversal(&mut self) -> Option<Clause> {
-        self.guarded(Rule::Traversal, starts::dollar, |p| {
+        self.rule(Rule::Traversal, Starts::DOLLAR, |p| {
             let src = p.variable()?;
-            p.skip();
-            let edge_name = p.token(Rule::EdgeIdent, starts::ident, lexer::edge_ident)?;
-            p.skip();
+            let edge_name = p.scan(Rule::EdgeIdent, Starts::IDENT, lexer::edge_ident)?;
             let (min_hops, max_hops) = p.traversal_bounds().unwrap_or((1, Some(1)));
-            p.skip();
             let dst = p.variable()?;
             Some(Clause::Traversal(Traversal {
                 src: src.to_owned(),
@@ -879,38 +799,22 @@ impl<'a> Parser<'a> {
 
     /// `traversal_bounds := "{" integer "," integer? "}"`.
     fn traversal_bounds(&mut self) -> Option<(u32, Option<u32>)> {
-        self.guarded(Rule::TraversalBounds, starts::brace, |p| {
-            p.lit("{")?;
-            p.skip();
+        self.keyword(Rule::TraversalBounds, "{", |p| {
             let min = p.integer()?;
-            p.skip();
-            p.lit(",")?;
-            p.skip();
+            p.token(",")?;
             let max = p.integer();
-            p.skip();
-            p.lit("}")?;
-            let min = p.bound(min, "min");
-            let max = max.map(|m| p.bound(m, "max"));
+            p.token("}")?;
+            let min = p.number(min, "traversal min bound");
+            let max = max.map(|max| p.number(max, "traversal max bound"));
             Some((min, max))
-        })
-    }
-
-    fn bound(&mut self, digits: &str, which: &str) -> u32 {
-        digits.parse().unwrap_or_else(|_| {
-            self.reject(format!(
-                "invalid traversal {which} bound: number too large to fit in target type"
-            ));
-            0
         })
     }
 
     /// `filter := expr filter_op expr`.
     fn filter(&mut self) -> Option<Clause> {
-        self.guarded(Rule::Filter, starts::expr, |p| {
+        self.rule(Rule::Filter, Starts::EXPR, |p| {
             let left = p.expr()?;
-            p.skip();
             let op = p.filter_op()?;
-            p.skip();
             let right = p.expr()?;
             Some(Clause::Filter(Filter { left, op, right }))
         })
@@ -918,16 +822,8 @@ impl<'a> Parser<'a> {
 
     /// `negation := "not" "{" clause+ "}"`.
     fn negation(&mut self) -> Option<Clause> {
-        self.guarded(Rule::Negation, starts::n, |p| {
-            p.lit("not")?;
-            p.skip();
-            p.lit("{")?;
-            p.skip();
-            let clauses = p.many1(Self::clause)?;
-            p.skip();
-            p.lit("}")?;
-            Some(Clause::Negation(clauses))
-        })
+        self.keyword(Rule::Negation, "not", Self::clauses)
+            .map(Clause::Negation)
     }
 
     // ----------------------------------------------------------------------------------------
@@ -935,115 +831,81 @@ impl<'a> Parser<'a> {
 
     /// `return_clause := "return" "{" projection+ "}"`.
     fn return_clause(&mut self) -> Option<Vec<Projection>> {
-        self.guarded(Rule::ReturnClause, starts::r, |p| {
-            p.lit("return")?;
-            p.skip();
-            p.lit("{")?;
-            p.skip();
-            let projections = p.many1(Self::projection)?;
-            p.skip();
-            p.lit("}")?;
-            Some(projections)
+        self.keyword(Rule::ReturnClause, "return", |p| {
+            p.braces(|p| p.many1(Self::projection))
         })
     }
 
     /// `projection := expr ("as" ident)? ","?`.
     fn projection(&mut self) -> Option<Projection> {
-        self.guarded(Rule::Projection, starts::expr, |p| {
+        self.rule(Rule::Projection, Starts::EXPR, |p| {
             let expr = p.expr()?;
-            p.skip();
             let alias = p.group(|p| {
-                p.lit("as")?;
-                p.skip();
-                Some(p.ident()?.to_owned())
+                p.token("as")?;
+                p.ident()
             });
-            p.skip();
-            let _ = p.lit(",");
-            Some(Projection { expr, alias })
+            let _ = p.token(",");
+            Some(Projection {
+                expr,
+                alias: alias.map(str::to_owned),
+            })
         })
     }
 
     /// `order_clause := "order" "{" ordering ("," ordering)* "}"`.
     fn order_clause(&mut self) -> Option<Vec<Ordering>> {
-        self.guarded(Rule::OrderClause, starts::o, |p| {
-            p.lit("order")?;
-            p.skip();
-            p.lit("{")?;
-            p.skip();
-            let first = p.ordering()?;
-            let mut orderings = vec![first];
-            orderings.extend(p.many0_after_first(|p| {
-                p.lit(",")?;
-                p.skip();
-                p.ordering()
-            }));
-            p.skip();
-            p.lit("}")?;
-            Some(orderings)
+        self.keyword(Rule::OrderClause, "order", |p| {
+            p.braces(|p| p.sep_by1(Self::ordering))
         })
     }
 
     /// `ordering := nearest_ordering / (expr order_dir?)`. A `nearest(…)` is taken by the first
     /// alternative, which admits no direction (§2.3 item 4).
     fn ordering(&mut self) -> Option<Ordering> {
-        self.rule(Rule::Ordering, |p| {
-            if let Some(expr) = p.nearest_ordering() {
-                return Some(Ordering {
+        self.rule(Rule::Ordering, Starts::ANY, |p| {
+            p.nearest_ordering()
+                .map(|expr| Ordering {
                     expr,
                     descending: false,
-                });
-            }
-            p.group(|p| {
-                let expr = p.expr()?;
-                p.skip();
-                let descending = p.order_dir().unwrap_or(false);
-                Some(Ordering { expr, descending })
-            })
+                })
+                .or_else(|| {
+                    p.group(|p| {
+                        let expr = p.expr()?;
+                        let descending = p.order_dir().unwrap_or(false);
+                        Some(Ordering { expr, descending })
+                    })
+                })
         })
     }
 
     /// `nearest_ordering := "nearest" "(" prop_access "," expr ")"`.
     fn nearest_ordering(&mut self) -> Option<Expr> {
-        self.guarded(Rule::NearestOrdering, starts::n, |p| {
-            p.lit("nearest")?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            let (variable, property) = p.prop_access()?;
-            p.skip();
-            p.lit(",")?;
-            p.skip();
-            let query = p.expr()?;
-            p.skip();
-            p.lit(")")?;
-            Some(Expr::Nearest {
-                variable,
-                property,
-                query: Box::new(query),
+        self.keyword(Rule::NearestOrdering, "nearest", |p| {
+            p.parens(|p| {
+                let (variable, property) = p.prop_access()?;
+                p.token(",")?;
+                let query = Box::new(p.expr()?);
+                Some(Expr::Nearest {
+                    variable,
+                    property,
+                    query,
+                })
             })
         })
     }
 
     /// `order_dir := "asc" / "desc"` → descending?
     fn order_dir(&mut self) -> Option<bool> {
-        self.guarded(Rule::OrderDir, starts::order_dir, |p| {
-            if p.lit("asc").is_some() {
-                return Some(false);
-            }
-            p.lit("desc").map(|()| true)
+        self.rule(Rule::OrderDir, Starts::of(b"ad"), |p| {
+            p.choose([("asc", false), ("desc", true)])
         })
     }
 
     /// `limit_clause := "limit" integer`.
     fn limit_clause(&mut self) -> Option<u64> {
-        self.guarded(Rule::LimitClause, starts::l, |p| {
-            p.lit("limit")?;
-            p.skip();
+        self.keyword(Rule::LimitClause, "limit", |p| {
             let digits = p.integer()?;
-            Some(digits.parse().unwrap_or_else(|_| {
-                p.reject("invalid limit: number too large to fit in target type".to_owned());
-                0
-            }))
+            Some(p.number(digits, "limit"))
         })
     }
 
@@ -1053,87 +915,72 @@ impl<'a> Parser<'a> {
     /// `expr := now_call / nearest_ordering / search_call / fuzzy_call / match_text_call /
     /// bm25_call / rrf_call / agg_call / prop_access / variable / literal / ident`.
     fn expr(&mut self) -> Option<Expr> {
-        self.guarded(Rule::Expr, starts::expr, |p| {
-            if p.now_call().is_some() {
-                return Some(Expr::Now);
-            }
-            if let Some(e) = p.nearest_ordering() {
-                return Some(e);
-            }
-            if let Some(e) = p.search_like(Rule::SearchCall, "search") {
-                return Some(e);
-            }
-            if let Some(e) = p.fuzzy_call() {
-                return Some(e);
-            }
-            if let Some(e) = p.search_like(Rule::MatchTextCall, "match_text") {
-                return Some(e);
-            }
-            if let Some(e) = p.search_like(Rule::Bm25Call, "bm25") {
-                return Some(e);
-            }
-            if let Some(e) = p.rrf_call() {
-                return Some(e);
-            }
-            if let Some(e) = p.agg_call() {
-                return Some(e);
-            }
-            if let Some((variable, property)) = p.prop_access() {
-                return Some(Expr::PropAccess { variable, property });
-            }
-            if let Some(v) = p.variable() {
-                return Some(Expr::Variable(v.to_owned()));
-            }
-            if let Some(l) = p.literal() {
-                return Some(Expr::Literal(l));
-            }
-            p.ident().map(|name| Expr::AliasRef(name.to_owned()))
+        self.rule(Rule::Expr, Starts::EXPR, |p| {
+            p.now_call()
+                .map(|()| Expr::Now)
+                .or_else(|| p.nearest_ordering())
+                .or_else(|| p.search_call())
+                .or_else(|| p.fuzzy_call())
+                .or_else(|| p.match_text_call())
+                .or_else(|| p.bm25_call())
+                .or_else(|| p.rrf_call())
+                .or_else(|| p.agg_call())
+                .or_else(|| {
+                    let (variable, property) = p.prop_access()?;
+                    Some(Expr::PropAccess { variable, property })
+                })
+                .or_else(|| p.variable().map(|v| Expr::Variable(v.to_owned())))
+                .or_else(|| p.literal().map(Expr::Literal))
+                .or_else(|| p.ident().map(|name| Expr::AliasRef(name.to_owned())))
         })
     }
 
     /// `now_call := "now" "(" ")"`.
     fn now_call(&mut self) -> Option<()> {
-        self.guarded(Rule::NowCall, starts::n, |p| {
-            p.lit("now")?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            p.lit(")")
+        self.keyword(Rule::NowCall, "now", |p| p.parens(|_| Some(())))
+    }
+
+    fn search_call(&mut self) -> Option<Expr> {
+        self.two_arg_call(Rule::SearchCall, "search", |field, query| Expr::Search {
+            field,
+            query,
         })
     }
 
-    /// The two-argument calls `search_call`, `match_text_call`, `bm25_call`:
-    /// `NAME "(" expr "," expr ")"`.
-    fn search_like(&mut self, rule: Rule, name: &str) -> Option<Expr> {
-        let first = match rule {
-            Rule::SearchCall => starts::s,
-            Rule::MatchTextCall => starts::m,
-            _ => starts::b,
-        };
-        self.guarded(rule, first, |p| {
-            p.lit(name)?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            let field = Box::new(p.expr()?);
-            p.skip();
-            p.lit(",")?;
-            p.skip();
-            let query = Box::new(p.expr()?);
-            p.skip();
-            p.lit(")")?;
-            Some(match rule {
-                Rule::SearchCall => Expr::Search { field, query },
-                Rule::MatchTextCall => Expr::MatchText { field, query },
-                _ => Expr::Bm25 { field, query },
+    fn match_text_call(&mut self) -> Option<Expr> {
+        self.two_arg_call(Rule::MatchTextCall, "match_text", |field, query| {
+            Expr::MatchText { field, query }
+        })
+    }
+
+    fn bm25_call(&mut self) -> Option<Expr> {
+        self.two_arg_call(Rule::Bm25Call, "bm25", |field, query| Expr::Bm25 {
+            field,
+            query,
+        })
+    }
+
+    /// `search_call`, `match_text_call`, `bm25_call`: `NAME "(" expr "," expr ")"`.
+    fn two_arg_call(
+        &mut self,
+        rule: Rule,
+        name: &'static str,
+        make: fn(Box<Expr>, Box<Expr>) -> Expr,
+    ) -> Option<Expr> {
+        self.keyword(rule, name, |p| {
+            p.parens(|p| {
+                let field = Box::new(p.expr()?);
+                p.token(",")?;
+                let query = Box::new(p.expr()?);
+                Some(make(field, query))
             })
         })
     }
 
     /// `fuzzy_call := "fuzzy" "(" expr "," expr ("," expr)? ")"`.
     fn fuzzy_call(&mut self) -> Option<Expr> {
-        self.guarded(Rule::FuzzyCall, starts::f, |p| {
-            let (field, query, max_edits) = p.two_args_and_an_option("fuzzy", Self::expr)?;
+        self.keyword(Rule::FuzzyCall, "fuzzy", |p| {
+            let (field, query, max_edits) = p.two_args_and_an_option(Self::expr)?;
             Some(Expr::Fuzzy {
                 field,
                 query,
@@ -1142,31 +989,35 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `name "(" arg "," arg ("," expr)? ")"`, the shape `fuzzy` and `rrf` share.
+    /// `rrf_call := "rrf" "(" rank_expr "," rank_expr ("," expr)? ")"`.
+    fn rrf_call(&mut self) -> Option<Expr> {
+        self.keyword(Rule::RrfCall, "rrf", |p| {
+            let (primary, secondary, k) = p.two_args_and_an_option(Self::rank_expr)?;
+            Some(Expr::Rrf {
+                primary,
+                secondary,
+                k,
+            })
+        })
+    }
+
+    /// `"(" arg "," arg ("," expr)? ")"`, the arguments `fuzzy` and `rrf` share.
     fn two_args_and_an_option(
         &mut self,
-        name: &str,
         arg: fn(&mut Self) -> Option<Expr>,
     ) -> Option<TwoArgsAndAnOption> {
-        self.lit(name)?;
-        self.skip();
-        self.lit("(")?;
-        self.skip();
         let first_errors = self.errors.len();
-        let first = Box::new(arg(self)?);
-        self.skip();
-        self.lit(",")?;
-        self.skip();
-        let second = Box::new(arg(self)?);
-        self.skip();
-        let third_errors = self.errors.len();
-        let third = self.group(|p| {
-            p.lit(",")?;
-            p.skip();
-            p.expr()
-        });
-        self.skip();
-        self.lit(")")?;
+        let (first, second, third_errors, third) = self.parens(|p| {
+            let first = Box::new(arg(p)?);
+            p.token(",")?;
+            let second = Box::new(arg(p)?);
+            let third_errors = p.errors.len();
+            let third = p.group(|p| {
+                p.token(",")?;
+                p.expr()
+            });
+            Some((first, second, third_errors, third))
+        })?;
         self.third_argument_first(first_errors, third_errors);
         Some((first, second, third.map(Box::new)))
     }
@@ -1185,92 +1036,60 @@ impl<'a> Parser<'a> {
 
     /// `rank_expr := nearest_ordering / bm25_call`.
     fn rank_expr(&mut self) -> Option<Expr> {
-        self.guarded(Rule::RankExpr, starts::rank, |p| {
-            if let Some(e) = p.nearest_ordering() {
-                return Some(e);
-            }
-            p.search_like(Rule::Bm25Call, "bm25")
-        })
-    }
-
-    /// `rrf_call := "rrf" "(" rank_expr "," rank_expr ("," expr)? ")"`.
-    fn rrf_call(&mut self) -> Option<Expr> {
-        self.guarded(Rule::RrfCall, starts::r, |p| {
-            let (primary, secondary, k) = p.two_args_and_an_option("rrf", Self::rank_expr)?;
-            Some(Expr::Rrf {
-                primary,
-                secondary,
-                k,
-            })
+        self.rule(Rule::RankExpr, Starts::of(b"nb"), |p| {
+            p.nearest_ordering().or_else(|| p.bm25_call())
         })
     }
 
     /// `prop_access := variable "." ident` → (variable, property).
     fn prop_access(&mut self) -> Option<(String, String)> {
-        self.guarded(Rule::PropAccess, starts::dollar, |p| {
+        self.rule(Rule::PropAccess, Starts::DOLLAR, |p| {
             let variable = p.variable()?;
-            p.skip();
-            p.lit(".")?;
-            p.skip();
+            p.token(".")?;
             let property = p.ident()?;
             Some((variable.to_owned(), property.to_owned()))
         })
     }
 
-    /// `agg_call := agg_func "(" expr ")"`.
+    /// `agg_call := agg_func "(" expr ")"`, where `agg_func := "count" / "sum" / "avg" / "min" /
+    /// "max"`.
     fn agg_call(&mut self) -> Option<Expr> {
-        self.guarded(Rule::AggCall, starts::agg, |p| {
-            let func = p.agg_func()?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            let arg = Box::new(p.expr()?);
-            p.skip();
-            p.lit(")")?;
-            Some(Expr::Aggregate { func, arg })
-        })
-    }
-
-    /// `agg_func := "count" / "sum" / "avg" / "min" / "max"`.
-    fn agg_func(&mut self) -> Option<AggFunc> {
-        const FUNCS: [(&str, AggFunc); 5] = [
-            ("count", AggFunc::Count),
-            ("sum", AggFunc::Sum),
-            ("avg", AggFunc::Avg),
-            ("min", AggFunc::Min),
-            ("max", AggFunc::Max),
+        const FUNCS: [AggFunc; 5] = [
+            AggFunc::Count,
+            AggFunc::Sum,
+            AggFunc::Avg,
+            AggFunc::Min,
+            AggFunc::Max,
         ];
-        self.guarded(Rule::AggFunc, starts::agg, |p| {
-            let (name, func) = FUNCS.into_iter().find(|(name, _)| p.peek_lit(name))?;
-            p.pos += name.len();
-            Some(func)
+        let starts = Starts::of(b"csam");
+        self.rule(Rule::AggCall, starts, |p| {
+            let func = p.rule(Rule::AggFunc, starts, |p| {
+                p.choose(FUNCS.map(|f| (f.name(), f)))
+            })?;
+            let arg = Box::new(p.parens(Self::expr)?);
+            Some(Expr::Aggregate { func, arg })
         })
     }
 
     /// `comp_op := ">=" / "<=" / "!=" / ">" / "<" / "="` (two-character operators first).
     fn comp_op(&mut self) -> Option<CompOp> {
-        const OPS: [(&str, CompOp); 6] = [
-            (">=", CompOp::Ge),
-            ("<=", CompOp::Le),
-            ("!=", CompOp::Ne),
-            (">", CompOp::Gt),
-            ("<", CompOp::Lt),
-            ("=", CompOp::Eq),
-        ];
-        self.guarded(Rule::CompOp, starts::comp_op, |p| {
-            let (text, op) = OPS.into_iter().find(|(text, _)| p.peek_lit(text))?;
-            p.pos += text.len();
-            Some(op)
+        self.rule(Rule::CompOp, Starts::COMP_OP, |p| {
+            p.choose([
+                (">=", CompOp::Ge),
+                ("<=", CompOp::Le),
+                ("!=", CompOp::Ne),
+                (">", CompOp::Gt),
+                ("<", CompOp::Lt),
+                ("=", CompOp::Eq),
+            ])
         })
     }
 
     /// `filter_op := "contains" / comp_op`.
     fn filter_op(&mut self) -> Option<CompOp> {
-        self.guarded(Rule::FilterOp, starts::filter_op, |p| {
-            if p.lit("contains").is_some() {
-                return Some(CompOp::Contains);
-            }
-            p.comp_op()
+        self.rule(Rule::FilterOp, Starts::of(b"c").or(Starts::COMP_OP), |p| {
+            p.choose([("contains", CompOp::Contains)])
+                .or_else(|| p.comp_op())
         })
     }
 
@@ -1279,30 +1098,27 @@ impl<'a> Parser<'a> {
 
     /// `variable` → the name without `$`.
     fn variable(&mut self) -> Option<&'a str> {
-        self.token(Rule::Variable, starts::dollar, lexer::variable)
+        self.scan(Rule::Variable, Starts::DOLLAR, lexer::variable)
             .map(|text| &text[1..])
     }
 
     fn ident(&mut self) -> Option<&'a str> {
-        self.token(Rule::Ident, starts::ident, lexer::ident)
+        self.scan(Rule::Ident, Starts::IDENT, lexer::ident)
     }
 
     fn type_name(&mut self) -> Option<&'a str> {
-        self.token(Rule::TypeName, starts::upper, lexer::type_name)
+        self.scan(Rule::TypeName, Starts::UPPER, lexer::type_name)
     }
 
     fn integer(&mut self) -> Option<&'a str> {
-        self.token(Rule::Integer, starts::digit, lexer::integer)
+        self.scan(Rule::Integer, Starts::DIGIT, lexer::integer)
     }
 
     /// `string_lit` → decoded contents (an undecodable escape is recorded as a rejection).
     fn string_lit(&mut self) -> Option<String> {
-        let raw = self.token(Rule::StringLit, starts::quote, lexer::string_lit)?;
+        let raw = self.scan(Rule::StringLit, Starts::of(b"\""), lexer::string_lit)?;
         let inner = &raw[1..raw.len() - 1];
-        Some(lexer::decode_string(inner).unwrap_or_else(|msg| {
-            self.reject(msg);
-            String::new()
-        }))
+        Some(self.or_reject(lexer::decode_string(inner)))
     }
 
     // ----------------------------------------------------------------------------------------
@@ -1311,175 +1127,43 @@ impl<'a> Parser<'a> {
     /// `literal := list_lit / datetime_lit / date_lit / string_lit / float_lit / integer /
     /// bool_lit`.
     fn literal(&mut self) -> Option<Literal> {
-        self.guarded(Rule::Literal, starts::literal, |p| {
-            if let Some(l) = p.list_lit() {
-                return Some(l);
-            }
-            if let Some(text) = p.dated(Rule::DatetimeLit, "datetime") {
-                return Some(Literal::DateTime(text));
-            }
-            if let Some(text) = p.dated(Rule::DateLit, "date") {
-                return Some(Literal::Date(text));
-            }
-            if let Some(text) = p.string_lit() {
-                return Some(Literal::String(text));
-            }
-            if let Some(text) = p.token(Rule::FloatLit, starts::digit, lexer::float_lit) {
-                // Digits only: parsing cannot fail (very long inputs round, possibly to infinity).
-                return Some(Literal::Float(text.parse().unwrap_or(f64::INFINITY)));
-            }
-            if let Some(digits) = p.integer() {
-                return Some(Literal::Integer(digits.parse().unwrap_or_else(|_| {
-                    p.reject("invalid integer: number too large to fit in target type".to_owned());
-                    0
-                })));
-            }
-            p.bool_lit().map(Literal::Bool)
-        })
-    }
-
-    /// `date_lit` / `datetime_lit := KEYWORD "(" string_lit ")"`.
-    fn dated(&mut self, rule: Rule, keyword: &str) -> Option<String> {
-        self.guarded(rule, starts::d, |p| {
-            p.lit(keyword)?;
-            p.skip();
-            p.lit("(")?;
-            p.skip();
-            let text = p.string_lit()?;
-            p.skip();
-            p.lit(")")?;
-            Some(text)
+        self.rule(Rule::Literal, Starts::LITERAL, |p| {
+            p.list_lit()
+                .or_else(|| {
+                    p.keyword(Rule::DatetimeLit, "datetime", Self::string_arg)
+                        .map(Literal::DateTime)
+                })
+                .or_else(|| {
+                    p.keyword(Rule::DateLit, "date", Self::string_arg)
+                        .map(Literal::Date)
+                })
+                .or_else(|| p.string_lit().map(Literal::String))
+                .or_else(|| {
+                    let text = p.scan(Rule::FloatLit, Starts::DIGIT, lexer::float_lit)?;
+                    // Digits only: parsing cannot fail (very long inputs round, possibly to
+                    // infinity).
+                    Some(Literal::Float(text.parse().unwrap_or(f64::INFINITY)))
+                })
+                .or_else(|| {
+                    let digits = p.integer()?;
+                    Some(Literal::Integer(p.number(digits, "integer")))
+                })
+                .or_else(|| {
+                    p.rule(Rule::BoolLit, Starts::of(b"tf"), |p| {
+                        p.choose([("true", true), ("false", false)])
+                    })
+                    .map(Literal::Bool)
+                })
         })
     }
 
     /// `list_lit := "[" (literal ("," literal)*)? "]"`.
     fn list_lit(&mut self) -> Option<Literal> {
-        self.guarded(Rule::ListLit, starts::bracket, |p| {
-            p.lit("[")?;
-            p.skip();
-            let mut items = Vec::new();
-            if let Some(first) = p.literal() {
-                items.push(first);
-                items.extend(p.many0_after_first(|p| {
-                    p.lit(",")?;
-                    p.skip();
-                    p.literal()
-                }));
-            }
-            p.skip();
-            p.lit("]")?;
+        self.keyword(Rule::ListLit, "[", |p| {
+            let items = p.sep_by1(Self::literal).unwrap_or_default();
+            p.token("]")?;
             Some(Literal::List(items))
         })
-    }
-
-    /// `bool_lit := "true" / "false"`.
-    fn bool_lit(&mut self) -> Option<bool> {
-        self.guarded(Rule::BoolLit, starts::bool, |p| {
-            if p.lit("true").is_some() {
-                return Some(true);
-            }
-            p.lit("false").map(|()| false)
-        })
-    }
-}
-
-/// First-byte sets of the rules, used only by the untracked pass to skip alternatives that cannot
-/// start here (no rule of this grammar matches the empty string, except `EOI`). Each set may be
-/// larger than needed, never smaller.
-mod starts {
-    pub(super) fn q(c: u8) -> bool {
-        c == b'q'
-    }
-    pub(super) fn at(c: u8) -> bool {
-        c == b'@'
-    }
-    pub(super) fn i(c: u8) -> bool {
-        c == b'i'
-    }
-    pub(super) fn u(c: u8) -> bool {
-        c == b'u'
-    }
-    pub(super) fn d(c: u8) -> bool {
-        c == b'd'
-    }
-    pub(super) fn m(c: u8) -> bool {
-        c == b'm'
-    }
-    pub(super) fn n(c: u8) -> bool {
-        c == b'n'
-    }
-    pub(super) fn r(c: u8) -> bool {
-        c == b'r'
-    }
-    pub(super) fn o(c: u8) -> bool {
-        c == b'o'
-    }
-    pub(super) fn l(c: u8) -> bool {
-        c == b'l'
-    }
-    pub(super) fn s(c: u8) -> bool {
-        c == b's'
-    }
-    pub(super) fn f(c: u8) -> bool {
-        c == b'f'
-    }
-    pub(super) fn b(c: u8) -> bool {
-        c == b'b'
-    }
-    pub(super) fn mutation(c: u8) -> bool {
-        matches!(c, b'i' | b'u' | b'd')
-    }
-    pub(super) fn dollar(c: u8) -> bool {
-        c == b'$'
-    }
-    pub(super) fn bracket(c: u8) -> bool {
-        c == b'['
-    }
-    pub(super) fn brace(c: u8) -> bool {
-        c == b'{'
-    }
-    pub(super) fn quote(c: u8) -> bool {
-        c == b'"'
-    }
-    pub(super) fn digit(c: u8) -> bool {
-        c.is_ascii_digit()
-    }
-    pub(super) fn upper(c: u8) -> bool {
-        c.is_ascii_uppercase()
-    }
-    pub(super) fn ident(c: u8) -> bool {
-        c.is_ascii_lowercase() || c == b'_'
-    }
-    pub(super) fn text_search(c: u8) -> bool {
-        matches!(c, b's' | b'f' | b'm')
-    }
-    pub(super) fn rank(c: u8) -> bool {
-        matches!(c, b'n' | b'b')
-    }
-    pub(super) fn agg(c: u8) -> bool {
-        matches!(c, b'c' | b's' | b'a' | b'm')
-    }
-    pub(super) fn order_dir(c: u8) -> bool {
-        matches!(c, b'a' | b'd')
-    }
-    pub(super) fn bool(c: u8) -> bool {
-        matches!(c, b't' | b'f')
-    }
-    pub(super) fn comp_op(c: u8) -> bool {
-        matches!(c, b'>' | b'<' | b'!' | b'=')
-    }
-    pub(super) fn filter_op(c: u8) -> bool {
-        c == b'c' || comp_op(c)
-    }
-    pub(super) fn literal(c: u8) -> bool {
-        matches!(c, b'[' | b'd' | b'"' | b't' | b'f') || c.is_ascii_digit()
-    }
-    pub(super) fn match_value(c: u8) -> bool {
-        literal(c) || c == b'$' || c == b'n'
-    }
-    /// Every alternative of `expr` starts with `$`, a literal's first byte or an identifier's.
-    pub(super) fn expr(c: u8) -> bool {
-        c == b'$' || literal(c) || ident(c)
     }
 }
 

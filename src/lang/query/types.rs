@@ -5,6 +5,7 @@ use super::ast::{Literal, Param};
 use crate::lang::schema::PropType;
 /// The catalog's scalar type, under the short name the checker uses.
 pub(crate) use crate::lang::schema::ScalarType as Scalar;
+use crate::lang::schema::catalog::display_type;
 
 /// A property-shaped type (§6.1); enum values are borrowed from the catalog.
 #[derive(Debug, Clone, Copy)]
@@ -49,22 +50,14 @@ impl<'a> Ty<'a> {
 
     /// `display(t)` of §6.2.
     pub(crate) fn display(self) -> String {
-        let base = match self.enums {
-            Some(values) => {
-                // The catalog keeps values sorted and unique; sort defensively for the message.
-                let mut values: Vec<&str> = values.iter().map(String::as_str).collect();
-                values.sort_unstable();
-                values.dedup();
-                format!("enum({})", values.join(", "))
-            }
-            None => self.scalar.display_name(),
-        };
-        let base = if self.list { format!("[{base}]") } else { base };
-        if self.nullable {
-            format!("{base}?")
-        } else {
-            base
-        }
+        // The catalog keeps enum values sorted and unique; sort defensively for the message.
+        let values = self.enums.map(|values| {
+            let mut values = values.to_vec();
+            values.sort_unstable();
+            values.dedup();
+            values
+        });
+        display_type(self.scalar, values.as_deref(), self.list, self.nullable)
     }
 }
 

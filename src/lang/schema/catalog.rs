@@ -101,17 +101,30 @@ impl PropType {
     /// The type as messages print it (schema-language.md §5.3): `String`, `I32?`, `[String]?`,
     /// `enum(a, b)`, `Vector(768)?`. It is also valid `.pg` syntax for the type.
     pub fn display_name(&self) -> String {
-        let base = match &self.enum_values {
-            Some(values) => format!("enum({})", values.join(", ")),
-            None => self.scalar.display_name(),
-        };
-        let base = if self.list { format!("[{base}]") } else { base };
-        if self.nullable {
-            format!("{base}?")
-        } else {
-            base
-        }
+        display_type(
+            self.scalar,
+            self.enum_values.as_deref(),
+            self.list,
+            self.nullable,
+        )
     }
+}
+
+/// `String`, `I32?`, `[String]?`, `enum(a, b)`, `Vector(768)?`: how both languages' messages
+/// print a property-shaped type (schema-language.md §5.3, query-language.md §6.2). Enum values
+/// are printed in the order given.
+pub(crate) fn display_type(
+    scalar: ScalarType,
+    enum_values: Option<&[String]>,
+    list: bool,
+    nullable: bool,
+) -> String {
+    let base = match enum_values {
+        Some(values) => format!("enum({})", values.join(", ")),
+        None => scalar.display_name(),
+    };
+    let base = if list { format!("[{base}]") } else { base };
+    if nullable { format!("{base}?") } else { base }
 }
 
 /// Numeric bound of a `@range` constraint.

@@ -1,7 +1,8 @@
 //! The `.pg` schema language: source text → AST (`parse_schema`) → `Catalog` (`build_catalog`).
 //! Specified by `shared/spec/schema-language.md`; the phases of its §1.3 map onto modules:
 //!
-//! 1. syntax — `scanner` (SKIP and tokens) + `parser` (the grammar), errors rendered by `error`;
+//! 1. syntax — `scanner` (SKIP and tokens) + `parser` (the grammar), errors tracked by `error`
+//!    and rendered, like the query language's, by `lang::text`;
 //! 2. AST construction — `convert`, called by the parser as each construct completes;
 //! 3. interface resolution — `resolve`;
 //! 4. annotation validation and 5. constraint validation — `validate`;

@@ -3,7 +3,11 @@
 //! Each grammar rule is one method that mirrors the PEG rule exactly — ordered choice, greedy
 //! repetition, the `annotation` negative look-ahead, SKIP between items — so the accepted language
 //! is the reference's. A method either succeeds or returns `None` with the position restored and
-//! its expectations recorded in the `Tracker` (which turns into the syntax report).
+//! its expectations recorded in the `Tracker` (which turns into the syntax report). A few helpers
+//! carry the grammar's recurring shapes: the shared PEG combinators (`lang::peg`: `token` — SKIP,
+//! then a fixed string — `attempt`, `many0`, `sep_by1`, `parens`), `fixed` (a fixed string with
+//! its own expectation) and `scan` (SKIP, then a token rule); an ordered choice is an `or_else`
+//! chain. Every element begins with SKIP, so SKIP falls between items as the grammar has it.
 //!
 //! AST construction (phase 2) happens as each construct completes. Its first error is kept aside
 //! and reported only if the whole text turns out to be syntactically valid, because every syntax
@@ -22,15 +26,13 @@ use super::ast::{
 };
 use super::catalog::{Cardinality, PropType, ScalarType};
 use super::convert::{self, Arg};
-use super::error::{Expect, Tracker, clip, glued_split};
-use super::scanner::Scanner;
-
-/// Fixed base type names in the grammar's order (`DateTime` before `Date`).
-const BASE_TYPES: [&str; 11] = [
-    "String", "Blob", "Bool", "I32", "I64", "U32", "U64", "F32", "F64", "DateTime", "Date",
-];
+use super::error::{Expect, Tracker, glued_split};
+use super::scanner::{Scanner, enum_value, signed_float, signed_integer};
+use crate::lang::peg::Peg;
+use crate::lang::text::{BASE_TYPES, clip, float_lit, ident, integer, string_end, type_name};
 
 const CONSTRAINT_NAMES: [&str; 5] = ["key", "unique", "index", "range", "check"];
+const BOOLEANS: [&str; 2] = ["true", "false"];
 
 /// Outcome of phases 1–2.
 pub(crate) enum Parsed {
@@ -63,16 +65,27 @@ enum AnnotationArg<'a> {
     Quoted(&'a str),
 }
 
-/// A node or edge body item.
-enum BodyItem {
-    Property(Property),
-    Constraint(Constraint),
-}
-
 struct Parser<'a> {
     s: Scanner<'a>,
     t: Tracker,
     first_error: Option<String>,
+}
+
+impl Peg for Parser<'_> {
+    /// SKIP, then a fixed token; else the token was expected here.
+    fn token(&mut self, token: &'static str) -> Option<()> {
+        self.fixed(token, Expect::Token(token))
+    }
+
+    /// On failure, restore the position (PEG sequence semantics).
+    fn attempt<T>(&mut self, rule: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let start = self.s.pos;
+        let result = rule(self);
+        if result.is_none() {
+            self.s.pos = start;
+        }
+        result
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -84,24 +97,20 @@ impl<'a> Parser<'a> {
         None
     }
 
-    /// Run `rule`; on failure restore the position (PEG sequence semantics).
-    fn attempt<T>(&mut self, rule: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
-        let start = self.s.pos;
-        let result = rule(self);
-        if result.is_none() {
-            self.s.pos = start;
-        }
-        result
-    }
-
-    /// SKIP, then a fixed token.
-    fn token(&mut self, token: &'static str) -> Option<()> {
+    /// SKIP, then the fixed string `text`; else `what` was expected here.
+    fn fixed(&mut self, text: &'static str, what: Expect) -> Option<()> {
         self.s.skip();
-        if self.s.eat(token) {
+        if self.s.eat(text) {
             Some(())
         } else {
-            self.expected(Expect::Token(token))
+            self.expected(what)
         }
+    }
+
+    /// SKIP, then the token rule `scan`; else `what` was expected here.
+    fn scan(&mut self, what: Expect, scan: fn(&[u8], usize) -> Option<usize>) -> Option<&'a str> {
+        self.s.skip();
+        self.s.scan(scan).or_else(|| self.expected(what))
     }
 
     /// Keep the first AST-construction error; carry on with a placeholder so parsing (and so
@@ -116,27 +125,15 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// SKIP, then `type_name`.
     fn type_name(&mut self) -> Option<String> {
-        self.s.skip();
-        match self.s.type_name() {
-            Some(name) => Some(name.to_string()),
-            None => self.expected(Expect::TypeName),
-        }
+        self.scan(Expect::TypeName, type_name).map(str::to_owned)
     }
 
     // ---- declarations ------------------------------------------------------------------------
 
     /// `schema_file ::= START schema_decl* EOI`
     fn schema_file(&mut self) -> Option<SchemaFile> {
-        let mut declarations = Vec::new();
-        loop {
-            self.s.skip();
-            match self.attempt(Self::schema_decl) {
-                Some(decl) => declarations.push(decl),
-                None => break,
-            }
-        }
+        let declarations = self.many0(Self::schema_decl);
         self.s.skip();
         if !self.s.at_end() {
             return self.expected(Expect::EndOfInput);
@@ -147,6 +144,7 @@ impl<'a> Parser<'a> {
     /// `schema_decl ::= interface_decl / node_decl / edge_decl` — the three keywords start with
     /// different letters, so at most one alternative can get past its first token.
     fn schema_decl(&mut self) -> Option<Declaration> {
+        self.s.skip();
         if self.s.eat("interface") {
             self.interface_decl().map(Declaration::Interface)
         } else if self.s.eat("node") {
@@ -162,14 +160,7 @@ impl<'a> Parser<'a> {
     fn interface_decl(&mut self) -> Option<InterfaceDecl> {
         let name = self.type_name()?;
         self.token("{")?;
-        let mut properties = Vec::new();
-        loop {
-            self.s.skip();
-            match self.attempt(Self::prop_decl) {
-                Some(property) => properties.push(property),
-                None => break,
-            }
-        }
+        let properties = self.many0(Self::prop_decl);
         self.token("}")?;
         Some(InterfaceDecl { name, properties })
     }
@@ -178,8 +169,13 @@ impl<'a> Parser<'a> {
     fn node_decl(&mut self) -> Option<NodeDecl> {
         let name = self.type_name()?;
         let annotations = self.annotations();
-        self.s.skip();
-        let implements = self.attempt(Self::implements_clause).unwrap_or_default();
+        // `implements_clause ::= "implements" type_name ("," type_name)*`
+        let implements = self
+            .attempt(|p| {
+                p.token("implements")?;
+                p.sep_by1(Self::type_name)
+            })
+            .unwrap_or_default();
         self.token("{")?;
         let (properties, constraints) = self.body_items()?;
         Some(NodeDecl {
@@ -191,21 +187,6 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `"implements" type_name ("," type_name)*`
-    fn implements_clause(&mut self) -> Option<Vec<String>> {
-        if !self.s.eat("implements") {
-            return self.expected(Expect::Token("implements"));
-        }
-        let mut names = vec![self.type_name()?];
-        while let Some(name) = self.attempt(|p| {
-            p.token(",")?;
-            p.type_name()
-        }) {
-            names.push(name);
-        }
-        Some(names)
-    }
-
     /// `"edge" type_name ":" type_name "->" type_name cardinality? annotation*
     ///  ("{" (prop_decl / body_constraint)* "}")?`
     fn edge_decl(&mut self) -> Option<EdgeDecl> {
@@ -214,15 +195,11 @@ impl<'a> Parser<'a> {
         let from_type = self.type_name()?;
         self.token("->")?;
         let to_type = self.type_name()?;
-        self.s.skip();
         let cardinality = self.attempt(Self::cardinality).unwrap_or_default();
         let annotations = self.annotations();
-        self.s.skip();
         let (properties, constraints) = self
             .attempt(|p| {
-                if !p.s.eat("{") {
-                    return p.expected(Expect::Token("{"));
-                }
+                p.token("{")?;
                 p.body_items()
             })
             .unwrap_or_default();
@@ -242,17 +219,13 @@ impl<'a> Parser<'a> {
     fn body_items(&mut self) -> Option<(Vec<Property>, Vec<Constraint>)> {
         let mut properties = Vec::new();
         let mut constraints = Vec::new();
-        loop {
-            self.s.skip();
-            let item = self
-                .attempt(|p| p.prop_decl().map(BodyItem::Property))
-                .or_else(|| self.attempt(|p| p.body_constraint().map(BodyItem::Constraint)));
-            match item {
-                Some(BodyItem::Property(property)) => properties.push(property),
-                Some(BodyItem::Constraint(constraint)) => constraints.push(constraint),
-                None => break,
+        self.many0(|p| {
+            match p.attempt(Self::prop_decl) {
+                Some(property) => properties.push(property),
+                None => constraints.push(p.attempt(Self::body_constraint)?),
             }
-        }
+            Some(())
+        });
         self.token("}")?;
         for property in &properties {
             desugar_property(property, &mut constraints);
@@ -262,21 +235,12 @@ impl<'a> Parser<'a> {
 
     /// `"@card" "(" integer ".." integer? ")"`
     fn cardinality(&mut self) -> Option<Cardinality> {
-        if !self.s.eat("@card") {
-            return self.expected(Expect::Token("@card(min..max)"));
-        }
-        self.token("(")?;
-        self.s.skip();
-        let Some(min) = self.s.integer() else {
-            return self.expected(Expect::Integer);
-        };
-        self.token("..")?;
-        self.s.skip();
-        let max = self.s.integer();
-        if max.is_none() {
-            self.expected::<()>(Expect::Integer);
-        }
-        self.token(")")?;
+        self.fixed("@card", Expect::Token("@card(min..max)"))?;
+        let (min, max) = self.parens(|p| {
+            let min = p.scan(Expect::Integer, integer)?;
+            p.token("..")?;
+            Some((min, p.scan(Expect::Integer, integer)))
+        })?;
         let result = convert::cardinality(min, max);
         Some(self.construct(result, Cardinality::default()))
     }
@@ -285,15 +249,12 @@ impl<'a> Parser<'a> {
 
     /// `ident ":" type_ref annotation*`
     fn prop_decl(&mut self) -> Option<Property> {
-        let start = self.s.pos;
-        let Some(name) = self.s.ident() else {
-            return self.expected(Expect::Property);
-        };
-        let name = name.to_string();
+        let name = self.scan(Expect::Property, ident)?;
+        let start = self.s.pos - name.len();
         if self.token(":").is_none() {
             // `x: Strings` reads `String`, then a property `s` missing its `:`.
             if let Some((head, _)) = glued_split(self.s.src, start) {
-                let (head, name) = (clip(head), clip(&name));
+                let (head, name) = (clip(head), clip(name));
                 let note = format!(
                     "`{head}{name}` is read as `{head}` followed by a new property `{name}`"
                 );
@@ -304,7 +265,7 @@ impl<'a> Parser<'a> {
         let prop_type = self.type_ref()?;
         let annotations = self.annotations();
         Some(Property {
-            name,
+            name: name.to_owned(),
             prop_type,
             annotations,
             injected_from: None,
@@ -315,13 +276,8 @@ impl<'a> Parser<'a> {
     fn type_ref(&mut self) -> Option<PropType> {
         self.s.skip();
         let core = self.core_type()?;
-        self.s.skip();
-        let nullable = self.s.eat("?");
-        if !nullable {
-            self.expected::<()>(Expect::Token("?"));
-        }
-        let placeholder = convert::plain(ScalarType::String);
-        let mut prop_type = self.construct(core, placeholder);
+        let nullable = self.token("?").is_some();
+        let mut prop_type = self.construct(core, convert::plain(ScalarType::String));
         prop_type.nullable = nullable;
         Some(prop_type)
     }
@@ -329,119 +285,68 @@ impl<'a> Parser<'a> {
     /// `list_type / enum_type / vector_type / base_type`, returning the type or its
     /// construction error (A1–A5).
     fn core_type(&mut self) -> Option<Result<PropType, String>> {
-        if let Some(t) = self.attempt(Self::list_type) {
-            return Some(t);
-        }
-        if let Some(t) = self.attempt(Self::enum_type) {
-            return Some(t);
-        }
-        if let Some(t) = self.attempt(Self::vector_type) {
-            return Some(t);
-        }
-        if let Some(scalar) = self.base_type() {
-            return Some(Ok(convert::plain(scalar)));
-        }
-        self.expected(Expect::Type)
+        self.attempt(Self::list_type)
+            .or_else(|| self.attempt(Self::enum_type))
+            .or_else(|| self.attempt(Self::vector_type))
+            .or_else(|| self.base_type().map(|scalar| Ok(convert::plain(scalar))))
+            .or_else(|| self.expected(Expect::Type))
     }
 
     /// `"[" base_type "]"`
     fn list_type(&mut self) -> Option<Result<PropType, String>> {
-        if !self.s.eat("[") {
-            return None;
-        }
+        self.s.eat("[").then_some(())?;
         self.s.skip();
-        let Some(scalar) = self.base_type() else {
-            return self.expected(Expect::BaseType);
-        };
+        let scalar = self
+            .base_type()
+            .or_else(|| self.expected(Expect::BaseType))?;
         self.token("]")?;
         Some(convert::list_of(scalar))
     }
 
     /// `"enum" "(" enum_value ("," enum_value)* ")"`
     fn enum_type(&mut self) -> Option<Result<PropType, String>> {
-        if !self.s.eat("enum") {
-            return None;
-        }
-        self.token("(")?;
-        self.s.skip();
-        let Some(first) = self.s.enum_value() else {
-            return self.expected(Expect::EnumValue);
-        };
-        let mut values = vec![first];
-        while let Some(value) = self.attempt(|p| {
-            p.token(",")?;
-            p.s.skip();
-            match p.s.enum_value() {
-                Some(value) => Some(value),
-                None => p.expected(Expect::EnumValue),
-            }
-        }) {
-            values.push(value);
-        }
-        self.token(")")?;
+        self.s.eat("enum").then_some(())?;
+        let values = self.parens(|p| p.sep_by1(|p| p.scan(Expect::EnumValue, enum_value)))?;
         Some(convert::enumeration(&values))
     }
 
     /// `"Vector" "(" integer ")"`
     fn vector_type(&mut self) -> Option<Result<PropType, String>> {
-        if !self.s.eat("Vector") {
-            return None;
-        }
-        self.token("(")?;
-        self.s.skip();
-        let Some(digits) = self.s.integer() else {
-            return self.expected(Expect::Integer);
-        };
-        self.token(")")?;
+        self.s.eat("Vector").then_some(())?;
+        let digits = self.parens(|p| p.scan(Expect::Integer, integer))?;
         Some(convert::vector(digits))
     }
 
     /// `base_type`: a prefix match of one of the base type names (no record on failure: the
     /// callers say what they wanted).
     fn base_type(&mut self) -> Option<ScalarType> {
-        BASE_TYPES
-            .iter()
-            .find(|name| self.s.eat(name))
-            .and_then(|name| ScalarType::from_name(name))
+        self.s
+            .eat_first(&BASE_TYPES)
+            .and_then(ScalarType::from_name)
     }
 
     // ---- annotations -------------------------------------------------------------------------
 
     /// `annotation*`, each preceded by SKIP.
     fn annotations(&mut self) -> Vec<Annotation> {
-        let mut annotations = Vec::new();
-        loop {
-            self.s.skip();
-            match self.attempt(Self::annotation) {
-                Some(annotation) => annotations.push(annotation),
-                None => return annotations,
-            }
-        }
+        self.many0(Self::annotation)
     }
 
     /// `"@" !(constraint_name "(") ident ("(" annotation_arg ")")?`
     fn annotation(&mut self) -> Option<Annotation> {
-        if !self.s.eat("@") {
-            return self.expected(Expect::Annotation);
-        }
+        self.fixed("@", Expect::Annotation)?;
         self.s.skip();
         if self.constraint_follows() {
             self.t.unexpected_constraint(self.s.pos);
             return None;
         }
-        let Some(name) = self.s.ident() else {
-            return self.expected(Expect::AnnotationName);
-        };
-        let name = name.to_string();
-        self.s.skip();
+        let name = self.scan(Expect::AnnotationName, ident)?;
         let arg = self.attempt(|p| {
-            if !p.s.eat("(") {
-                return p.expected(Expect::Token("("));
-            }
+            p.token("(")?;
             p.s.skip();
             let arg = p.annotation_arg()?;
             if p.token(")").is_none() {
-                if name == "card" && p.s.src[p.s.pos..].starts_with("..") {
+                if name == "card" && p.s.rest().starts_with("..") {
                     let note = "an edge's cardinality `@card(min..max)` must come directly after \
                                 its target type; anywhere else `@card` is an ordinary annotation \
                                 with a single argument";
@@ -453,13 +358,16 @@ impl<'a> Parser<'a> {
         });
         let value = match arg {
             None => None,
-            Some(AnnotationArg::Text(text)) => Some(text.to_string()),
+            Some(AnnotationArg::Text(text)) => Some(text.to_owned()),
             Some(AnnotationArg::Quoted(literal)) => {
                 let decoded = convert::decode_string(literal).map(Some);
                 self.construct(decoded, None)
             }
         };
-        Some(Annotation { name, value })
+        Some(Annotation {
+            name: name.to_owned(),
+            value,
+        })
     }
 
     /// The look-ahead `constraint_name "("` (SKIP between), consuming nothing and recording
@@ -467,10 +375,7 @@ impl<'a> Parser<'a> {
     fn constraint_follows(&mut self) -> bool {
         let start = self.s.pos;
         self.t.suppress();
-        let found = self.constraint_name().is_some() && {
-            self.s.skip();
-            self.s.eat("(")
-        };
+        let found = self.constraint_name().is_some() && self.token("(").is_some();
         self.t.unsuppress();
         self.s.pos = start;
         found
@@ -478,53 +383,41 @@ impl<'a> Parser<'a> {
 
     /// `constraint_name`: a prefix match of `key`, `unique`, `index`, `range` or `check`.
     fn constraint_name(&mut self) -> Option<&'static str> {
-        match CONSTRAINT_NAMES.iter().find(|name| self.s.eat(name)) {
-            Some(name) => Some(name),
-            None => self.expected(Expect::ConstraintName),
-        }
+        self.s
+            .eat_first(&CONSTRAINT_NAMES)
+            .or_else(|| self.expected(Expect::ConstraintName))
     }
 
     /// `literal / ident`
     fn annotation_arg(&mut self) -> Option<AnnotationArg<'a>> {
-        if let Some(literal) = self.s.string_lit() {
-            return Some(AnnotationArg::Quoted(literal));
-        }
-        let text = self
-            .s
-            .float_lit()
-            .or_else(|| self.s.integer())
-            .or_else(|| self.bool_lit())
-            .or_else(|| self.s.ident());
-        match text {
-            Some(text) => Some(AnnotationArg::Text(text)),
-            None => self.expected(Expect::AnnotationArg),
-        }
-    }
-
-    fn bool_lit(&mut self) -> Option<&'static str> {
-        ["true", "false"].into_iter().find(|b| self.s.eat(b))
+        self.s
+            .scan(string_end)
+            .map(AnnotationArg::Quoted)
+            .or_else(|| {
+                let text = self
+                    .s
+                    .scan(float_lit)
+                    .or_else(|| self.s.scan(integer))
+                    .or_else(|| self.s.eat_first(&BOOLEANS))
+                    .or_else(|| self.s.scan(ident))?;
+                Some(AnnotationArg::Text(text))
+            })
+            .or_else(|| self.expected(Expect::AnnotationArg))
     }
 
     // ---- body constraints --------------------------------------------------------------------
 
     /// `"@" constraint_name "(" constraint_args ")"`
     fn body_constraint(&mut self) -> Option<Constraint> {
-        if !self.s.eat("@") {
-            return self.expected(Expect::BodyConstraint);
-        }
+        self.fixed("@", Expect::BodyConstraint)?;
         self.s.skip();
         let name = self.constraint_name()?;
-        self.token("(")?;
-        self.s.skip();
-        let mut args = vec![self.constraint_arg()?];
-        while let Some(arg) = self.attempt(|p| {
-            p.token(",")?;
-            p.s.skip();
-            p.constraint_arg()
-        }) {
-            args.push(arg);
-        }
-        self.token(")")?;
+        let args = self.parens(|p| {
+            p.sep_by1(|p| {
+                p.s.skip();
+                p.constraint_arg()
+            })
+        })?;
         let kind = convert::constraint(name, &args);
         let placeholder = super::ast::ConstraintKind::Key(Vec::new());
         Some(Constraint {
@@ -535,45 +428,37 @@ impl<'a> Parser<'a> {
 
     /// `range_bound / literal / ident`
     fn constraint_arg(&mut self) -> Option<Arg<'a>> {
-        if let Some(range) = self.attempt(Self::range_bound) {
-            return Some(range);
-        }
-        if let Some(literal) = self.s.string_lit() {
-            return Some(Arg::Str(literal));
-        }
-        if self.s.float_lit().is_some() || self.s.integer().is_some() || self.bool_lit().is_some() {
-            return Some(Arg::OtherLiteral);
-        }
-        if let Some(ident) = self.s.ident() {
-            return Some(Arg::Ident(ident));
-        }
-        self.expected(Expect::ConstraintArg)
+        self.attempt(Self::range_bound)
+            .or_else(|| self.s.scan(string_end).map(Arg::Str))
+            .or_else(|| {
+                let other = self.s.scan(float_lit).is_some()
+                    || self.s.scan(integer).is_some()
+                    || self.s.eat_first(&BOOLEANS).is_some();
+                other.then_some(Arg::OtherLiteral)
+            })
+            .or_else(|| self.s.scan(ident).map(Arg::Ident))
+            .or_else(|| self.expected(Expect::ConstraintArg))
     }
 
     /// `signed_float / signed_integer`
     fn signed_number(&mut self) -> Option<&'a str> {
-        self.s.signed_float().or_else(|| self.s.signed_integer())
+        self.s
+            .scan(signed_float)
+            .or_else(|| self.s.scan(signed_integer))
     }
 
     /// `(num ".." num?) / (".." num)`
     fn range_bound(&mut self) -> Option<Arg<'a>> {
+        let number = |p: &mut Self| {
+            p.s.skip();
+            p.signed_number().or_else(|| p.expected(Expect::Number))
+        };
         if let Some(first) = self.signed_number() {
             self.token("..")?;
-            self.s.skip();
-            let second = self.signed_number();
-            if second.is_none() {
-                self.expected::<()>(Expect::Number);
-            }
-            return Some(Arg::Range(first, second));
+            return Some(Arg::Range(first, number(self)));
         }
-        if !self.s.eat("..") {
-            return None;
-        }
-        self.s.skip();
-        match self.signed_number() {
-            // `..b`: the only number written becomes the minimum (§5.5 ⚠).
-            Some(only) => Some(Arg::Range(only, None)),
-            None => self.expected(Expect::Number),
-        }
+        self.s.eat("..").then_some(())?;
+        // `..b`: the only number written becomes the minimum (§5.5 ⚠).
+        Some(Arg::Range(number(self)?, None))
     }
 }

@@ -1,24 +1,21 @@
-//! Character-level scanning for the schema grammar (schema-language.md §2): the SKIP machinery
-//! (whitespace and comments) and the token rules. Everything here works on bytes: every token and
-//! punctuation of the grammar is ASCII, and a multi-byte UTF-8 character can only appear inside a
-//! string literal or a comment, where its continuation bytes are never mistaken for `"`, `\`,
-//! `*/` or LF. Token functions either consume a whole token and return its text, or consume
-//! nothing.
+//! Character-level scanning for the schema grammar (schema-language.md §2): SKIP (whitespace and
+//! comments) with a cache, fixed strings, and the token rules. Trivia, names, numbers and string
+//! literals are the same in the query language and live in `lang::text`; `signed_float`,
+//! `signed_integer` and `enum_value` are the schema's own. Everything works on bytes: every token
+//! and punctuation of the grammar is ASCII, and a multi-byte UTF-8 character can only appear
+//! inside a string literal or a comment. A token either consumes a whole token and returns its
+//! text, or consumes nothing.
+
+use crate::lang::text::{LastBlockClose, float_lit, integer, is_word, skip_trivia};
 
 pub(crate) struct Scanner<'a> {
     pub src: &'a str,
     bytes: &'a [u8],
     pub pos: usize,
-    /// Start of the last `*/` in the file: a `/*` at `p` is a comment iff this is `>= p + 2`.
-    /// Knowing it up front keeps an unterminated `/*` from being scanned to the end repeatedly.
-    last_block_close: Option<usize>,
+    last_block_close: LastBlockClose,
     /// Last SKIP run (from, to): the grammar retries alternatives at the same position, and
     /// this keeps long comment runs from being rescanned each time.
     skip_cache: (usize, usize),
-}
-
-pub(crate) fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 impl<'a> Scanner<'a> {
@@ -27,7 +24,7 @@ impl<'a> Scanner<'a> {
             src,
             bytes: src.as_bytes(),
             pos: 0,
-            last_block_close: src.rfind("*/"),
+            last_block_close: LastBlockClose::new(),
             skip_cache: (usize::MAX, 0),
         }
     }
@@ -36,173 +33,64 @@ impl<'a> Scanner<'a> {
         self.pos >= self.bytes.len()
     }
 
-    pub fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    pub fn text(&self, start: usize, end: usize) -> &'a str {
-        self.src.get(start..end).unwrap_or("")
+    pub fn rest(&self) -> &'a str {
+        self.src.get(self.pos..).unwrap_or_default()
     }
 
     /// SKIP (§2.2): whitespace*, then (comment whitespace*)*. Stops in front of a `/*` that has no
     /// later `*/` — that is not a comment.
     pub fn skip(&mut self) {
-        if self.pos == self.skip_cache.0 {
-            self.pos = self.skip_cache.1;
-            return;
+        if self.pos != self.skip_cache.0 {
+            let to = skip_trivia(self.bytes, self.pos, &self.last_block_close);
+            self.skip_cache = (self.pos, to);
         }
-        let from = self.pos;
-        let bytes = self.bytes;
-        loop {
-            while let Some(b' ' | b'\t' | b'\r' | b'\n') = bytes.get(self.pos) {
-                self.pos += 1;
-            }
-            if bytes[self.pos..].starts_with(b"//") {
-                self.pos = match bytes[self.pos..].iter().position(|&b| b == b'\n') {
-                    Some(offset) => self.pos + offset,
-                    None => bytes.len(),
-                };
-                continue;
-            }
-            if bytes[self.pos..].starts_with(b"/*")
-                && self
-                    .last_block_close
-                    .is_some_and(|close| close >= self.pos + 2)
-            {
-                let body = self.pos + 2;
-                if let Some(offset) = self.src[body..].find("*/") {
-                    self.pos = body + offset + 2;
-                    continue;
-                }
-            }
-            break;
-        }
-        self.skip_cache = (from, self.pos);
+        self.pos = self.skip_cache.1;
     }
 
     /// Match a fixed string as a prefix (no word boundary, §2.5).
     pub fn eat(&mut self, literal: &str) -> bool {
-        if self.bytes[self.pos..].starts_with(literal.as_bytes()) {
+        let found = self.rest().starts_with(literal);
+        if found {
             self.pos += literal.len();
-            true
-        } else {
-            false
         }
+        found
     }
 
-    fn take_while(&mut self, pred: impl Fn(u8) -> bool) -> usize {
-        let start = self.pos;
-        while self.peek().is_some_and(&pred) {
-            self.pos += 1;
-        }
-        self.pos - start
+    /// The first of `options` (fixed strings, in order of preference) that stands here.
+    pub fn eat_first(&mut self, options: &[&'static str]) -> Option<&'static str> {
+        options.iter().copied().find(|option| self.eat(option))
     }
 
-    /// `type_name`: UPPER (ALNUM / "_")*.
-    pub fn type_name(&mut self) -> Option<&'a str> {
-        let start = self.pos;
-        if !self.peek().is_some_and(|b| b.is_ascii_uppercase()) {
-            return None;
-        }
-        self.pos += 1;
-        self.take_while(is_word);
-        Some(self.text(start, self.pos))
-    }
-
-    /// `ident`: (LOWER / "_") (ALNUM / "_")*.
-    pub fn ident(&mut self) -> Option<&'a str> {
-        let start = self.pos;
-        if !self
-            .peek()
-            .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
-        {
-            return None;
-        }
-        self.pos += 1;
-        self.take_while(is_word);
-        Some(self.text(start, self.pos))
-    }
-
-    /// `integer`: DIGIT+.
-    pub fn integer(&mut self) -> Option<&'a str> {
-        let start = self.pos;
-        if self.take_while(|b| b.is_ascii_digit()) == 0 {
-            return None;
-        }
-        Some(self.text(start, self.pos))
-    }
-
-    /// `float_lit`: DIGIT+ "." DIGIT+ (all or nothing).
-    pub fn float_lit(&mut self) -> Option<&'a str> {
-        let start = self.pos;
-        if self.take_while(|b| b.is_ascii_digit()) > 0
-            && self.eat(".")
-            && self.take_while(|b| b.is_ascii_digit()) > 0
-        {
-            return Some(self.text(start, self.pos));
-        }
-        self.pos = start;
-        None
-    }
-
-    /// `signed_float`: "-"? DIGIT+ "." DIGIT+.
-    pub fn signed_float(&mut self) -> Option<&'a str> {
-        let start = self.pos;
-        self.eat("-");
-        if self.float_lit().is_some() {
-            return Some(self.text(start, self.pos));
-        }
-        self.pos = start;
-        None
-    }
-
-    /// `signed_integer`: "-"? DIGIT+.
-    pub fn signed_integer(&mut self) -> Option<&'a str> {
-        let start = self.pos;
-        self.eat("-");
-        if self.integer().is_some() {
-            return Some(self.text(start, self.pos));
-        }
-        self.pos = start;
-        None
-    }
-
-    /// `string_lit`: QUOTE ( any char but QUOTE/BACKSLASH, or BACKSLASH ANYCHAR )* QUOTE.
-    /// Returns the whole literal, quotes included.
-    pub fn string_lit(&mut self) -> Option<&'a str> {
-        let start = self.pos;
-        let end = string_end(self.bytes, start)?;
+    /// A token rule: `scan` gives the end of the token starting here, if there is one.
+    pub fn scan(&mut self, scan: fn(&[u8], usize) -> Option<usize>) -> Option<&'a str> {
+        let end = scan(self.bytes, self.pos)?;
+        let text = self.src.get(self.pos..end)?;
         self.pos = end;
-        Some(self.text(start, end))
-    }
-
-    /// `enum_value`: (ALNUM / "_" / "-")+.
-    pub fn enum_value(&mut self) -> Option<&'a str> {
-        let start = self.pos;
-        if self.take_while(|b| is_word(b) || b == b'-') == 0 {
-            return None;
-        }
-        Some(self.text(start, self.pos))
+        Some(text)
     }
 }
 
-/// End offset (after the closing quote) of the string literal starting at `start`, if it is one
-/// and it is terminated.
-pub(crate) fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    if bytes.get(start) != Some(&b'"') {
-        return None;
-    }
-    let mut i = start + 1;
-    loop {
-        match bytes.get(i)? {
-            b'"' => return Some(i + 1),
-            // The escaped character is one *character*; its continuation bytes (if any) are then
-            // read as ordinary string characters, which they are.
-            b'\\' => {
-                bytes.get(i + 1)?;
-                i += 2;
-            }
-            _ => i += 1,
-        }
-    }
+/// `"-"?`: the position after an optional minus sign.
+fn after_minus(bytes: &[u8], pos: usize) -> usize {
+    pos + usize::from(bytes.get(pos) == Some(&b'-'))
+}
+
+/// `signed_float := "-"? DIGIT+ "." DIGIT+`.
+pub(crate) fn signed_float(bytes: &[u8], pos: usize) -> Option<usize> {
+    float_lit(bytes, after_minus(bytes, pos))
+}
+
+/// `signed_integer := "-"? DIGIT+`.
+pub(crate) fn signed_integer(bytes: &[u8], pos: usize) -> Option<usize> {
+    integer(bytes, after_minus(bytes, pos))
+}
+
+/// `enum_value := (ALNUM / "_" / "-")+`.
+pub(crate) fn enum_value(bytes: &[u8], pos: usize) -> Option<usize> {
+    let tail = bytes.get(pos..).unwrap_or_default();
+    let len = tail
+        .iter()
+        .take_while(|&&b| is_word(b) || b == b'-')
+        .count();
+    (len > 0).then_some(pos + len)
 }

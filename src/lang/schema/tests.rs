@@ -1,18 +1,8 @@
 //! Unit tests of the module's internals; the language itself is tested through the public API in
-//! `tests/schema_lang.rs`.
+//! `tests/schema_lang/`.
 
-use super::error::locate;
 use super::scanner::Scanner;
 use super::*;
-
-#[test]
-fn locate_counts_lf_and_crlf_once_and_lone_cr_as_a_column() {
-    assert_eq!(locate("ab\ncd", 4), (2, 2, "cd".into()));
-    assert_eq!(locate("ab\r\ncd", 5), (2, 2, "cd".into()));
-    assert_eq!(locate("a\rb", 2), (1, 3, "ab".into()));
-    assert_eq!(locate("x\n", 2), (2, 1, String::new()));
-    assert_eq!(locate("é x", 3), (1, 3, "é x".into()));
-}
 
 #[test]
 fn display_names_follow_the_spec() {
@@ -62,19 +52,32 @@ fn skip_handles_every_comment_form() {
 
 #[test]
 fn tokens_are_greedy_and_all_or_nothing() {
+    use super::scanner::{enum_value, signed_float, signed_integer};
+    use crate::lang::text::{float_lit, integer, string_end};
     let mut s = Scanner::new("12.x");
-    assert_eq!(s.float_lit(), None);
+    assert_eq!(s.scan(float_lit), None);
     assert_eq!(s.pos, 0);
-    assert_eq!(s.integer(), Some("12"));
+    assert_eq!(s.scan(integer), Some("12"));
     let mut s = Scanner::new("-.5");
-    assert_eq!(s.signed_float(), None);
-    assert_eq!(s.signed_integer(), None);
+    assert_eq!(s.scan(signed_float), None);
+    assert_eq!(s.scan(signed_integer), None);
     assert_eq!(s.pos, 0);
+    let mut s = Scanner::new("-1.5..-2");
+    assert_eq!(s.scan(signed_float), Some("-1.5"));
+    assert!(s.eat(".."));
+    assert_eq!(s.scan(signed_float), None);
+    assert_eq!(s.scan(signed_integer), Some("-2"));
+    let mut s = Scanner::new("in-progress_1)");
+    assert_eq!(s.scan(enum_value), Some("in-progress_1"));
+    assert_eq!(s.scan(enum_value), None);
     let mut s = Scanner::new(r#""a\"b\\" rest"#);
-    assert_eq!(s.string_lit(), Some(r#""a\"b\\""#));
+    assert_eq!(s.scan(string_end), Some(r#""a\"b\\""#));
     let mut s = Scanner::new(r#""never closed\""#);
-    assert_eq!(s.string_lit(), None);
+    assert_eq!(s.scan(string_end), None);
     assert_eq!(s.pos, 0);
+    let mut s = Scanner::new("DateTimes");
+    assert_eq!(s.eat_first(&["Date", "DateTime"]), Some("Date"));
+    assert_eq!(s.rest(), "Times");
 }
 
 #[test]

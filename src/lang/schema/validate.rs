@@ -191,18 +191,6 @@ pub(crate) fn check_constraints(file: &SchemaFile) -> Result<(), String> {
     Ok(())
 }
 
-fn is_numeric(scalar: &ScalarType) -> bool {
-    matches!(
-        scalar,
-        ScalarType::I32
-            | ScalarType::I64
-            | ScalarType::U32
-            | ScalarType::U64
-            | ScalarType::F32
-            | ScalarType::F64
-    )
-}
-
 fn check_owner_constraints(
     owner: &str,
     properties: &[Property],
@@ -290,7 +278,7 @@ fn check_owner_constraints(
                         "@range on {owner} references unknown property '{p}'"
                     ));
                 };
-                if !is_numeric(&ty.scalar) {
+                if !ty.scalar.is_numeric() {
                     return Err(format!(
                         "@range on {owner}.{p} requires a numeric type, got {}",
                         ty.display_name()
