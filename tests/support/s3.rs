@@ -125,9 +125,8 @@ impl S3Server {
         server
     }
 
-    /// One server for the whole test binary, for tests that never stop, pause or
-    /// `require_auth` it;
-    /// give each test its own [`S3Server::bucket`].
+    /// One server for the whole test binary, for tests that never stop, pause or `require_auth`
+    /// it; give each test its own [`S3Server::bucket`].
     pub fn shared() -> &'static S3Server {
         static SHARED: OnceLock<S3Server> = OnceLock::new();
         SHARED.get_or_init(S3Server::start)
