@@ -1,11 +1,7 @@
 //! The S3 test harness itself (tests/support/s3.rs): install, start, bucket and object helpers,
 //! auth, pause, stop and restart of the local moto server.
 
-#[allow(dead_code)]
-#[path = "support/s3.rs"]
-mod s3;
-
-use s3::S3Server;
+use cluster_test_support::s3::S3Server;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -65,7 +61,11 @@ fn env_points_a_child_at_the_server() {
     assert_eq!(env["AWS_ALLOW_HTTP"], "true");
     assert_eq!(env["AWS_REGION"], "us-east-1");
     assert!(env.contains_key("AWS_ACCESS_KEY_ID") && env.contains_key("AWS_SECRET_ACCESS_KEY"));
-    assert!(s3::stray_aws_vars().iter().all(|k| k.starts_with("AWS_")));
+    assert!(
+        cluster_test_support::s3::stray_aws_vars()
+            .iter()
+            .all(|k| k.starts_with("AWS_"))
+    );
 }
 
 #[test]

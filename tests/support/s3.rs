@@ -73,8 +73,9 @@ echo "$pid"
 wait "$pid"
 "#;
 
+/// The repository root: this support crate lives in `tests/support/`.
 fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn script() -> PathBuf {
