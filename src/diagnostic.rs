@@ -100,6 +100,7 @@ codes! {
     CatalogPayloadMismatch = "catalog_payload_mismatch", Warning, "a recorded payload blob has other bytes";
     CatalogPayloadReadError = "catalog_payload_read_error", Error, "a recorded payload blob cannot be read";
     GraphObservationError = "graph_observation_error", Error, "a declared graph root exists but cannot be read";
+    CatalogPayloadRepaired = "catalog_payload_repaired", Warning, "apply replaced a missing or damaged payload blob from its source";
 }
 
 impl fmt::Display for Code {

@@ -5,7 +5,7 @@
 use super::session::Session;
 use super::{Context, DesiredRevision};
 use crate::address::Address;
-use crate::blobs::{self, Payload};
+use crate::blobs::{self, Finding, Payload};
 use crate::desired::Desired;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
@@ -13,7 +13,7 @@ use crate::plan::{self, Change, Disposition, Operation};
 use crate::state::{ClusterState, ResourceStatus, ResourceStatusRecord, StateObservations};
 use crate::store::STATE_FILE_REL;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const BLOCKED_MESSAGE: &str = "waiting on an unapplied or missing dependency";
 
@@ -89,7 +89,7 @@ fn execute(session: &mut Session<'_>) -> Outcome {
         return stopped(changes, state);
     }
     warn_unapplied(session, &changes);
-    publish_payloads(session, &changes);
+    publish_payloads(session, &changes, &state);
     if session.has_errors() {
         return stopped(changes, state);
     }
@@ -172,25 +172,75 @@ fn warn_unapplied(session: &mut Session<'_>, changes: &[Change]) {
 }
 
 /// Publish the blob of every applied create/update in one batch, continuing past failures
-/// (§3.3 step 11).
-fn publish_payloads(session: &mut Session<'_>, changes: &[Change]) {
-    let payloads: Vec<Payload<'_>> = changes
+/// (§3.3 step 11), together with the repairs of damaged blobs the ledger vouches for.
+fn publish_payloads(session: &mut Session<'_>, changes: &[Change], state: &ClusterState) {
+    let mut damaged = damaged_blobs(session, changes, state);
+    let desired = &session.desired;
+    let source = |address: &str| desired.resource(address).and_then(|r| r.source.as_deref());
+    let mut payloads: Vec<Payload<'_>> = changes
         .iter()
         .filter(|c| c.disposition == Some(Disposition::Applied))
         .filter_map(|c| {
             Some(Payload {
                 address: &c.resource,
                 digest: c.after_digest.as_deref()?,
-                source: session
-                    .desired
-                    .resource(&c.resource)
-                    .and_then(|r| r.source.as_deref()),
+                source: source(&c.resource),
+                repair: damaged.remove(&c.resource),
             })
         })
         .collect();
+    // What is left are resources the desired revision keeps unchanged: republish at the digest
+    // both record.
+    for (address, finding) in &damaged {
+        if let Some(digest) = desired.resource_digests.get(address) {
+            payloads.push(Payload {
+                address,
+                digest,
+                source: source(address),
+                repair: Some(finding.clone()),
+            });
+        }
+    }
     let runtime = session.context.runtime;
     let problems = blobs::publish(session.store.as_ref(), &payloads, &|| runtime.new_id());
     session.diagnostics.extend(problems);
+}
+
+/// Blobs apply replaces instead of trusting by name: those of recorded resources the desired
+/// revision keeps as they are, when missing or damaged; and those of applied changes whose
+/// status says refresh found the blob damaged (`payload_mismatch`). A blob the ledger knows
+/// nothing about is still trusted by its name (§2.7.1), and unreadable ones are left to
+/// `status`.
+fn damaged_blobs(
+    session: &Session<'_>,
+    changes: &[Change],
+    state: &ClusterState,
+) -> BTreeMap<String, Finding> {
+    let changed: BTreeSet<&str> = changes.iter().map(|c| c.resource.as_str()).collect();
+    let mut suspects: BTreeMap<String, String> = state
+        .digests()
+        .into_iter()
+        .filter(|(address, _)| !changed.contains(address.as_str()))
+        .collect();
+    for change in changes {
+        let flagged = state
+            .resource_statuses
+            .get(&change.resource)
+            .is_some_and(|r| r.conditions.iter().any(|c| c == "payload_mismatch"));
+        if let (true, Some(Disposition::Applied), Some(after)) =
+            (flagged, change.disposition, &change.after_digest)
+        {
+            suspects.insert(change.resource.clone(), after.clone());
+        }
+    }
+    blobs::verify(session.store.as_ref(), &suspects)
+        .into_iter()
+        .filter(|(address, finding)| match finding {
+            Finding::Mismatch { .. } => true,
+            Finding::Missing => !changed.contains(address.as_str()),
+            Finding::ReadError(_) => false,
+        })
+        .collect()
 }
 
 /// Record applied changes and blocked statuses on the working copy (§3.3 step 13).

@@ -6,6 +6,7 @@ mod apply;
 mod flows;
 mod hostile;
 mod plan;
+mod repair;
 mod status;
 mod sync;
 mod unlock;
