@@ -3,7 +3,7 @@
 //! compare-and-swap. Graph and schema changes are deferred; their dependants are blocked.
 
 use super::session::Session;
-use super::{Context, DesiredRevision};
+use super::{Context, DesiredRevision, Question, saved_plan};
 use crate::address::Address;
 use crate::blobs::{self, Finding, Payload};
 use crate::desired::Desired;
@@ -11,9 +11,10 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
 use crate::plan::{self, Change, Disposition, Operation};
 use crate::state::{ClusterState, ResourceStatus, ResourceStatusRecord, StateObservations};
-use crate::store::STATE_FILE_REL;
+use crate::store::{STATE_FILE_REL, StateVersion};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 pub const BLOCKED_MESSAGE: &str = "waiting on an unapplied or missing dependency";
 
@@ -43,11 +44,22 @@ struct Outcome {
     resource_statuses: BTreeMap<String, ResourceStatusRecord>,
 }
 
+/// What the command line adds to an apply.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// `--plan FILE`: apply exactly the plan saved there, or refuse.
+    pub plan: Option<PathBuf>,
+}
+
 pub fn run(context: &Context<'_>) -> ApplyOutput {
+    run_with(context, &ApplyOptions::default())
+}
+
+pub fn run_with(context: &Context<'_>, options: &ApplyOptions) -> ApplyOutput {
     let (desired, outcome, end) = match Session::open(context, "apply") {
         Err(early) => (early.desired, Outcome::default(), early.end),
         Ok(mut session) => {
-            let outcome = execute(&mut session);
+            let outcome = execute(&mut session, options.plan.as_deref());
             let (desired, end) = session.close();
             (Some(desired), outcome, end)
         }
@@ -67,8 +79,17 @@ pub fn run(context: &Context<'_>) -> ApplyOutput {
     }
 }
 
-/// §3.3 steps 7–18, on an opened session.
-fn execute(session: &mut Session<'_>) -> Outcome {
+/// §3.3 steps 7–18, on an opened session; with `saved`, only if the saved plan there is still
+/// exactly what apply would do.
+fn execute(session: &mut Session<'_>, saved: Option<&Path>) -> Outcome {
+    let saved = match saved.map(|path| saved_plan::load(session.context, path).map(|s| (path, s))) {
+        Some(Err(invalid)) => {
+            session.push(invalid);
+            return Outcome::default();
+        }
+        Some(Ok(saved)) => Some(saved),
+        None => None,
+    };
     let Some(loaded) = session.state.take() else {
         session.push(Diagnostic::new(
             Code::StateMissing,
@@ -80,12 +101,11 @@ fn execute(session: &mut Session<'_>) -> Outcome {
     let state = loaded.state;
     let mut changes = plan::diff(&state.digests(), &session.desired.resource_digests);
     plan::classify(&mut changes, &session.desired.dependencies);
-    if executes_gated_change(&changes) {
-        session.push(Diagnostic::new(
-            Code::ApplyApprovalInvariantViolation,
-            "changes",
-            "an executable change requires approval; refusing to apply",
-        ));
+    let cleared = match &saved {
+        Some((path, saved)) => still_fresh(session, saved, path, &loaded.version.cas, &changes),
+        None => true,
+    };
+    if !cleared || !may_execute(session, &changes, saved.is_none()) {
         return stopped(changes, state);
     }
     warn_unapplied(session, &changes);
@@ -93,6 +113,62 @@ fn execute(session: &mut Session<'_>) -> Outcome {
     if session.has_errors() {
         return stopped(changes, state);
     }
+    record(session, state, &loaded.version, changes)
+}
+
+/// Whether the saved plan still describes this apply; `saved_plan_stale` for what moved.
+fn still_fresh(
+    session: &mut Session<'_>,
+    saved: &saved_plan::SavedPlan,
+    path: &Path,
+    cas: &str,
+    changes: &[Change],
+) -> bool {
+    let config_digest = &session.desired.config_digest;
+    let stale = saved_plan::staleness(saved, path, config_digest, Some(cas), changes);
+    let fresh = stale.is_empty();
+    session.diagnostics.extend(stale);
+    fresh
+}
+
+/// The approval invariant (§3.3 step 9), then, unless a saved plan was reviewed already, the
+/// operator's `yes` to deleting applied resources (asked only on a terminal).
+fn may_execute(session: &mut Session<'_>, changes: &[Change], ask: bool) -> bool {
+    if executes_gated_change(changes) {
+        session.push(Diagnostic::new(
+            Code::ApplyApprovalInvariantViolation,
+            "changes",
+            "an executable change requires approval; refusing to apply",
+        ));
+        return false;
+    }
+    let deletes: Vec<String> = changes
+        .iter()
+        .filter(|c| c.operation == Operation::Delete)
+        .filter(|c| c.disposition == Some(Disposition::Applied))
+        .map(|c| c.resource.clone())
+        .collect();
+    let question = Question::DeleteResources {
+        addresses: &deletes,
+    };
+    if ask && !deletes.is_empty() && !session.context.confirmed(&question) {
+        session.push(Diagnostic::new(
+            Code::ConfirmationDeclined,
+            "changes",
+            "apply was not confirmed; nothing was applied",
+        ));
+        return false;
+    }
+    true
+}
+
+/// §3.3 steps 13–18: mutate a copy of the state, publish it if it changed, and count.
+fn record(
+    session: &mut Session<'_>,
+    state: ClusterState,
+    version: &StateVersion,
+    changes: Vec<Change>,
+) -> Outcome {
     let mut next = state.clone();
     mutate(&mut next, &changes);
     recompute_composites(&mut next, &session.desired);
@@ -103,7 +179,7 @@ fn execute(session: &mut Session<'_>) -> Outcome {
     // The state's JSON value decides whether anything changed (§3.3 step 16).
     let written = (next != state).then(|| {
         next.state_revision = next.state_revision.saturating_add(1);
-        session.write_state(&next, Some(&loaded.version))
+        session.write_state(&next, Some(version))
     });
     // A failed write leaves the statuses on disk as they were; show those (step 17).
     let resource_statuses = match written {
@@ -349,10 +425,7 @@ mod tests {
         };
         let state_before = std::fs::read(dir.path().join("__cluster/state.json")).expect("read");
         let layout = Layout::new(dir.path());
-        let out = run(&Context {
-            layout: &layout,
-            runtime: &runtime,
-        });
+        let out = run(&Context::new(&layout, &runtime));
         assert!(!out.ok);
         let changed: Vec<_> = out
             .diagnostics
