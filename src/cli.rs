@@ -1,6 +1,7 @@
-//! Command-line surface (contract §1.1): clap derive definitions and help texts.
+//! Command-line surface (contract §1.1): clap derive definitions and help texts, plus the shell
+//! completion script and man page rendered from them.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -35,9 +36,17 @@ pub enum ColorWhen {
 
 #[derive(Debug, Subcommand)]
 pub enum TopCommand {
-    /// Validate and plan read-only cluster configuration
+    /// Validate, plan, apply and observe an OmniGraph cluster configuration
     #[command(subcommand)]
     Cluster(ClusterCommand),
+    /// Print a shell completion script for omnigraph
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the omnigraph man page (roff)
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -189,6 +198,20 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .ok_or_else(invalid)
 }
 
+/// The completion script of `omnigraph` for `shell`.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "omnigraph", &mut script);
+    script
+}
+
+/// The `omnigraph(1)` man page as roff.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    Ok(page)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,7 +240,6 @@ mod tests {
 
     #[test]
     fn the_cli_definition_is_consistent() {
-        use clap::CommandFactory;
         Cli::command().debug_assert();
     }
 }

@@ -3,7 +3,7 @@
 //! waiting for the lock, `yes` prompts) and prints the result.
 
 use clap::Parser;
-use omnigraph_cluster::cli::{Cli, ClusterCommand, ColorWhen, TopCommand};
+use omnigraph_cluster::cli::{self, Cli, ClusterCommand, ColorWhen, TopCommand};
 use omnigraph_cluster::layout::Layout;
 use omnigraph_cluster::ops::plan::PlanOptions;
 use omnigraph_cluster::ops::sync::SyncOperation;
@@ -17,7 +17,11 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let TopCommand::Cluster(command) = cli.command;
+    let command = match cli.command {
+        TopCommand::Cluster(command) => command,
+        TopCommand::Completions { shell } => return emit(Ok(cli::completion_script(shell))),
+        TopCommand::Man => return emit(cli::man_page()),
+    };
     signals::install();
     let runtime = Runtime::system();
     let common = command.common().clone();
@@ -123,4 +127,18 @@ fn print(bytes: &[u8]) {
     // A closed stdout (e.g. `| head`) must not turn into a panic.
     let _ = stdout.write_all(bytes);
     let _ = stdout.flush();
+}
+
+/// Print a generated document (completion script, man page).
+fn emit(document: std::io::Result<Vec<u8>>) -> ExitCode {
+    match document {
+        Ok(bytes) => {
+            print(&bytes);
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,5 +1,5 @@
-//! Issue 11 §1–§2 for CI: `--detailed-exitcode`, saved plans (`plan --out`, `apply --plan`) with
-//! each refusal, and `--lock-timeout`.
+//! Issue 11 §1–§2 and §4 for CI: `--detailed-exitcode`, saved plans (`plan --out`,
+//! `apply --plan`) with each refusal, `--lock-timeout`, and the completion script and man page.
 
 use cluster_test_support::*;
 use serde_json::{Value, json};
@@ -486,4 +486,44 @@ fn lock_timeout_values() {
     // Only the commands that take the lock have it.
     assert_eq!(f.run(&["status", "--lock-timeout", "1s"]).code, 2);
     assert_eq!(f.run(&["validate", "--lock-timeout", "1s"]).code, 2);
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = Command::new(binary())
+            .args(["completions", shell])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).expect("utf8");
+        assert!(script.contains("omnigraph"), "{shell}");
+        assert!(script.contains("force-unlock"), "{shell}");
+        assert!(script.contains("lock-timeout"), "{shell}");
+        assert!(out.stderr.is_empty());
+    }
+    let bad = Command::new(binary())
+        .args(["completions", "tcsh"])
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+
+    let out = Command::new(binary()).arg("man").output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).expect("utf8");
+    assert!(
+        page.starts_with(".ie \\n(.g .ds Aq"),
+        "{}",
+        &page[..80.min(page.len())]
+    );
+    assert!(page.contains(".TH omnigraph 1"), "{page}");
+    assert!(page.contains("completions"));
+
+    let help = Command::new(binary()).arg("--help").output().expect("run");
+    let help = String::from_utf8(help.stdout).expect("utf8");
+    assert!(
+        help.contains("Validate, plan, apply and observe an OmniGraph cluster configuration"),
+        "{help}"
+    );
+    assert!(!help.contains("read-only cluster"));
 }
