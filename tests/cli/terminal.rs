@@ -5,7 +5,6 @@
 
 use cluster_test_support::*;
 use serde_json::json;
-use std::io::Write;
 
 const ESC: char = '\u{1b}';
 const RED_BOLD: &str = "\u{1b}[1m\u{1b}[31m";
@@ -75,6 +74,7 @@ fn no_colour_when_asked_not_to_or_piped() {
         (vec!["plan", "--color", "never"], vec![]),
         (vec!["plan"], vec![("NO_COLOR", "1")]),
         (vec!["plan"], vec![("TERM", "dumb")]),
+        (vec!["plan"], vec![("CLICOLOR", "0")]),
     ] {
         let run = pty_run(&f.args(&args), "", &env);
         assert_eq!(run.code, 0);
@@ -240,12 +240,12 @@ fn force_unlock_looks_again_after_the_answer() {
     let f = Folder::standard();
     f.held_lock("plan");
     let run = pty_script(&f.args(&["force-unlock", "held-lock"]), &[], |terminal| {
-        std::thread::sleep(std::time::Duration::from_millis(500));
+        terminal.wait_for("Type `yes` to remove it: ");
         f.write(
             "__cluster/lock.json",
             HELD_LOCK.replace("held-lock", "new-lock"),
         );
-        terminal.write_all(b"yes\n").expect("type");
+        terminal.type_text("yes\n");
     });
     assert_eq!(run.code, 1, "{}", run.screen);
     assert!(
@@ -325,14 +325,16 @@ fn lock_wait_line_on_a_terminal_only() {
     let f = Folder::standard();
     f.applyable_state();
     f.held_lock("plan");
-    let release = release_after(&f, 300);
-    let run = f.pty(&["apply", "--lock-timeout", "5s", "--color", "never"], "");
-    release.join().expect("release");
+    let args = f.args(&["apply", "--lock-timeout", "30s", "--color", "never"]);
+    let run = pty_script(&args, &[], |terminal| {
+        terminal.wait_for("waiting up to");
+        f.remove("__cluster/lock.json");
+    });
     assert_eq!(run.code, 0, "{}", run.screen);
     let (line, rest) = run.screen.split_once('\n').expect("lines");
     assert!(
         line.starts_with(
-            "waiting up to 5s for the cluster state lock held by plan (pid 123, taken 1970-01-01T00:00:00Z, "
+            "waiting up to 30s for the cluster state lock held by plan (pid 123, taken 1970-01-01T00:00:00Z, "
         ) && line.ends_with(" ago)"),
         "{line}"
     );
@@ -351,7 +353,7 @@ fn lock_wait_line_on_a_terminal_only() {
 }
 
 /// Remove the folder's lock file after `ms` milliseconds, from another thread.
-pub fn release_after(f: &Folder, ms: u64) -> std::thread::JoinHandle<()> {
+fn release_after(f: &Folder, ms: u64) -> std::thread::JoinHandle<()> {
     let lock = f.at("__cluster/lock.json");
     std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(ms));
