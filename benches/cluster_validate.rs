@@ -80,10 +80,7 @@ fn main() -> std::io::Result<()> {
     let files = generate(dir.path())?;
     let layout = Layout::new(dir.path());
     let runtime = Runtime::system();
-    let context = Context {
-        layout: &layout,
-        runtime: &runtime,
-    };
+    let context = Context::new(&layout, &runtime);
 
     let check = validate::run(&context);
     let errors = check.diagnostics.iter().filter(|d| d.is_error()).count();

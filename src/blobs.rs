@@ -33,10 +33,15 @@ pub struct Payload<'a> {
     pub address: &'a str,
     pub digest: &'a str,
     pub source: Option<&'a Path>,
+    /// What verification found wrong with the blob already at the target, when the caller
+    /// checked: a damaged blob is replaced from the source (atomically, like a new one) and the
+    /// repair reported. `None`: an existing blob is trusted by its name.
+    pub repair: Option<Finding>,
 }
 
-/// Publish the blob of every payload in one batch (§2.7.1), trusting blobs that exist by name.
-/// Returns the diagnostics in payload order; every blob written is durable on return.
+/// Publish the blob of every payload in one batch (§2.7.1), trusting blobs that exist by name
+/// unless the payload says they are damaged. Returns the diagnostics in payload order (errors,
+/// and a `catalog_payload_repaired` warning per repair); every blob written is durable on return.
 pub fn publish(
     store: &dyn Store,
     payloads: &[Payload<'_>],
@@ -60,9 +65,13 @@ pub fn publish(
             continue;
         };
         problems.push(None);
+        let mode = match payload.repair {
+            Some(Finding::Mismatch { .. }) => BlobMode::Replace,
+            _ => BlobMode::CreateOnly,
+        };
         writes.push(BlobWrite {
             key: blob,
-            mode: BlobMode::CreateOnly,
+            mode,
             temp_id: new_id(),
         });
         sources.push((problems.len() - 1, payload, source));
@@ -71,14 +80,30 @@ pub fn publish(
         let (_, payload, source) = sources[index];
         read_source(payload.address, source, payload.digest)
     });
-    for ((slot, payload, _), outcome) in sources.iter().zip(outcomes) {
+    for ((slot, payload, source), outcome) in sources.iter().zip(outcomes) {
         problems[*slot] = match outcome {
-            BlobOutcome::Existed | BlobOutcome::Written => None,
+            BlobOutcome::Written => payload
+                .repair
+                .as_ref()
+                .map(|f| repaired(payload, source, f)),
+            BlobOutcome::Existed => None,
             BlobOutcome::SourceFailed(diagnostic) => Some(diagnostic),
             BlobOutcome::Failed(err) => Some(write_error(payload.address, err)),
         };
     }
     problems.into_iter().flatten().collect()
+}
+
+/// `catalog_payload_repaired`: what was wrong with the blob and where it was copied from.
+fn repaired(payload: &Payload<'_>, source: &Path, finding: &Finding) -> Diagnostic {
+    let source = layout::display(source);
+    let message = match finding {
+        Finding::Mismatch { actual } => format!(
+            "catalog payload blob did not match the recorded digest (actual sha256:{actual}); replaced it from '{source}'"
+        ),
+        _ => format!("catalog payload blob was missing; republished it from '{source}'"),
+    };
+    Diagnostic::new(Code::CatalogPayloadRepaired, payload.address, message)
 }
 
 /// The bytes of a payload's source, which must still hash to the planned digest.
@@ -204,6 +229,7 @@ mod tests {
             address: "query.g.q",
             digest: "d",
             source: None,
+            repair: None,
         };
         let diagnostics = publish(&store, &[payload], &|| "ID".to_string());
         assert_eq!(diagnostics.len(), 1);

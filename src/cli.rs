@@ -1,7 +1,9 @@
-//! Command-line surface (contract §1.1): clap derive definitions and help texts.
+//! Command-line surface (contract §1.1): clap derive definitions and help texts, plus the shell
+//! completion script and man page rendered from them.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,15 +19,34 @@ pub struct Cli {
     /// Acting identity (accepted for compatibility with the wider omnigraph CLI; ignored here)
     #[arg(long = "as", global = true, value_name = "ACTOR")]
     pub actor: Option<String>,
+    /// When to colour human output: only on a terminal (auto, honours NO_COLOR), always or never.
+    /// JSON is never coloured
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: TopCommand,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TopCommand {
-    /// Validate and plan read-only cluster configuration
+    /// Validate, plan, apply and observe an OmniGraph cluster configuration
     #[command(subcommand)]
     Cluster(ClusterCommand),
+    /// Print a shell completion script for omnigraph
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the omnigraph man page (roff)
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -38,26 +59,76 @@ pub struct CommonArgs {
     pub json: bool,
 }
 
+/// Options of the commands that take the state lock.
+#[derive(Debug, Clone, Args)]
+pub struct LockArgs {
+    /// How long to wait for a held state lock before failing (e.g. 500ms, 30s, 2m); 0s fails at once
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub lock: LockArgs,
+    /// Exit 0 when there are no changes, 1 on error, 2 when there are changes
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Save the plan to FILE for `cluster apply --plan FILE`
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub lock: LockArgs,
+    /// Exit 0 when converged, 1 on error, 2 when ok but not converged
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Apply exactly the plan saved by `cluster plan --out FILE`; refused when the config or the state moved since
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Do not ask before deleting applied resources on a terminal
+    #[arg(long)]
+    pub auto_approve: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ClusterCommand {
     /// Validate cluster.yaml and referenced schemas, queries, and policy files
     Validate(CommonArgs),
     /// Produce a read-only plan by diffing cluster.yaml against __cluster/state.json
-    Plan(CommonArgs),
+    Plan(PlanArgs),
     /// Apply the config-only (query/policy) subset of the plan to the local cluster catalog. Graph/schema changes are deferred to a later stage
-    Apply(CommonArgs),
+    Apply(ApplyArgs),
     /// Read the local JSON state ledger without scanning live graph resources
     Status(CommonArgs),
     /// Refresh existing local JSON state from declared graph observations
-    Refresh(CommonArgs),
+    Refresh(SyncArgs),
     /// Import initial local JSON state from declared graph observations
-    Import(CommonArgs),
+    Import(SyncArgs),
     /// Remove a held local JSON state lock after operator confirmation
     ForceUnlock {
         /// Exact lock id from cluster status or a state_lock_held diagnostic
         lock_id: String,
         #[command(flatten)]
         common: CommonArgs,
+        /// Do not ask for confirmation on a terminal
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -65,13 +136,110 @@ impl ClusterCommand {
     /// The options every subcommand shares.
     pub fn common(&self) -> &CommonArgs {
         match self {
-            ClusterCommand::Validate(c)
-            | ClusterCommand::Plan(c)
-            | ClusterCommand::Apply(c)
-            | ClusterCommand::Status(c)
-            | ClusterCommand::Refresh(c)
-            | ClusterCommand::Import(c) => c,
+            ClusterCommand::Validate(c) | ClusterCommand::Status(c) => c,
+            ClusterCommand::Plan(a) => &a.common,
+            ClusterCommand::Apply(a) => &a.common,
+            ClusterCommand::Refresh(a) | ClusterCommand::Import(a) => &a.common,
             ClusterCommand::ForceUnlock { common, .. } => common,
         }
+    }
+
+    /// `--detailed-exitcode` (plan and apply).
+    pub fn detailed_exitcode(&self) -> bool {
+        match self {
+            ClusterCommand::Plan(a) => a.detailed_exitcode,
+            ClusterCommand::Apply(a) => a.detailed_exitcode,
+            _ => false,
+        }
+    }
+
+    /// `--auto-approve` (apply) or `--force` (force-unlock): never ask.
+    pub fn pre_approved(&self) -> bool {
+        match self {
+            ClusterCommand::Apply(a) => a.auto_approve,
+            ClusterCommand::ForceUnlock { force, .. } => *force,
+            _ => false,
+        }
+    }
+
+    /// `--lock-timeout` of the commands that take the lock; zero for the others.
+    pub fn lock_timeout(&self) -> Duration {
+        match self {
+            ClusterCommand::Plan(a) => a.lock.lock_timeout,
+            ClusterCommand::Apply(a) => a.lock.lock_timeout,
+            ClusterCommand::Refresh(a) | ClusterCommand::Import(a) => a.lock.lock_timeout,
+            _ => Duration::ZERO,
+        }
+    }
+}
+
+/// `30s`, `2m`, `500ms`, `1h` or `0`: a whole number and a unit (ms, s, m, h).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let invalid = || {
+        format!("invalid duration `{text}`: use a whole number and a unit, e.g. 500ms, 30s, 2m, 1h")
+    };
+    let value: u64 = number.parse().map_err(|_| invalid())?;
+    let millis_per = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "" if value == 0 => 0,
+        _ => return Err(invalid()),
+    };
+    value
+        .checked_mul(millis_per)
+        .map(Duration::from_millis)
+        .ok_or_else(invalid)
+}
+
+/// The completion script of `omnigraph` for `shell`.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "omnigraph", &mut script);
+    script
+}
+
+/// The `omnigraph(1)` man page as roff.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        for bad in [
+            "",
+            "s",
+            "5",
+            "1.5s",
+            "-1s",
+            "3d",
+            "99999999999999999999h",
+            "1 s",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

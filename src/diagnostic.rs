@@ -100,6 +100,11 @@ codes! {
     CatalogPayloadMismatch = "catalog_payload_mismatch", Warning, "a recorded payload blob has other bytes";
     CatalogPayloadReadError = "catalog_payload_read_error", Error, "a recorded payload blob cannot be read";
     GraphObservationError = "graph_observation_error", Error, "a declared graph root exists but cannot be read";
+    CatalogPayloadRepaired = "catalog_payload_repaired", Warning, "apply replaced a missing or damaged payload blob from its source";
+    SavedPlanInvalid = "saved_plan_invalid", Error, "`apply --plan` was given a file that is not a usable saved plan of this cluster";
+    SavedPlanStale = "saved_plan_stale", Error, "the config or the state moved since the saved plan was made";
+    SavedPlanWriteError = "saved_plan_write_error", Error, "`plan --out` could not write the plan file";
+    ConfirmationDeclined = "confirmation_declined", Error, "the operator did not confirm a prompt with `yes`";
 }
 
 impl fmt::Display for Code {

@@ -1,57 +1,144 @@
-//! The `omnigraph` binary: parse argv, run one cluster operation, print, exit.
+//! The `omnigraph` binary: parse argv, run one cluster operation, print, exit. The only place
+//! that touches the terminal: it decides colour, answers the library's hooks (a stderr line while
+//! waiting for the lock, `yes` prompts) and prints the result.
 
 use clap::Parser;
-use omnigraph_cluster::cli::{Cli, ClusterCommand, TopCommand};
+use omnigraph_cluster::cli::{self, Cli, ClusterCommand, ColorWhen, TopCommand};
 use omnigraph_cluster::layout::Layout;
-use omnigraph_cluster::ops::{self, Context, Output, sync::SyncOperation};
+use omnigraph_cluster::ops::plan::PlanOptions;
+use omnigraph_cluster::ops::sync::SyncOperation;
+use omnigraph_cluster::ops::{self, Context, Hooks, Output, Question, apply::ApplyOptions};
+use omnigraph_cluster::output::{self, human, human::Presentation};
 use omnigraph_cluster::runtime::Runtime;
-use omnigraph_cluster::{output, signals};
-use std::io::Write;
+use omnigraph_cluster::signals;
+use omnigraph_cluster::state::lock::{LockWait, Patience};
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let command = match cli.command {
+        TopCommand::Cluster(command) => command,
+        TopCommand::Completions { shell } => return emit(Ok(cli::completion_script(shell))),
+        TopCommand::Man => return emit(cli::man_page()),
+    };
     signals::install();
     let runtime = Runtime::system();
-    let TopCommand::Cluster(command) = cli.command;
     let common = command.common().clone();
     let layout = Layout::new(&common.config);
+    let presentation = presentation(cli.color, common.json, &layout);
+    let on_wait = |wait: &LockWait| {
+        if std::io::stderr().is_terminal() {
+            eprintln!("{}", human::lock_wait_line(wait));
+        }
+    };
+    let prompt = |question: &Question<'_>| ask(question, &presentation);
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let context = Context {
         layout: &layout,
         runtime: &runtime,
+        hooks: Hooks {
+            lock: Patience {
+                timeout: command.lock_timeout(),
+                on_wait: &on_wait,
+            },
+            confirm: (interactive && !command.pre_approved())
+                .then_some(&prompt as &dyn Fn(&Question<'_>) -> bool),
+        },
     };
-    let result = match &command {
-        ClusterCommand::Validate(_) => Output::Validate(ops::validate::run(&context)),
-        ClusterCommand::Plan(_) => Output::Plan(ops::plan::run(&context)),
-        ClusterCommand::Apply(_) => Output::Apply(ops::apply::run(&context)),
-        ClusterCommand::Status(_) => Output::Status(ops::status::run(&context)),
-        ClusterCommand::Refresh(_) => {
-            Output::Sync(ops::sync::run(&context, SyncOperation::Refresh))
-        }
-        ClusterCommand::Import(_) => Output::Sync(ops::sync::run(&context, SyncOperation::Import)),
-        ClusterCommand::ForceUnlock { lock_id, .. } => {
-            Output::Unlock(ops::unlock::run(&context, lock_id))
-        }
-    };
+    let result = dispatch(&command, &context);
     // Interrupted while the command ran: it has finished cleanly (locks released), but the
     // operator asked us to stop, so report that instead of the result.
     if let Some(status) = signals::interrupted_status() {
         return ExitCode::from(status);
     }
-    let text = match output::render(&result, common.json) {
-        Ok(text) => text,
+    let text = if common.json {
+        output::render(&result, true)
+    } else {
+        Ok(human::render_with(&result, &presentation))
+    };
+    match text {
+        Ok(text) => print(text.as_bytes()),
         Err(err) => {
             eprintln!("error: could not encode output: {err}");
             return ExitCode::FAILURE;
         }
+    }
+    ExitCode::from(result.exit_status(command.detailed_exitcode()))
+}
+
+fn dispatch(command: &ClusterCommand, context: &Context<'_>) -> Output {
+    match command {
+        ClusterCommand::Validate(_) => Output::Validate(ops::validate::run(context)),
+        ClusterCommand::Plan(args) => {
+            let options = PlanOptions {
+                out: args.out.clone(),
+            };
+            Output::Plan(ops::plan::run_with(context, &options))
+        }
+        ClusterCommand::Apply(args) => {
+            let options = ApplyOptions {
+                plan: args.plan.clone(),
+            };
+            Output::Apply(ops::apply::run_with(context, &options))
+        }
+        ClusterCommand::Status(_) => Output::Status(ops::status::run(context)),
+        ClusterCommand::Refresh(_) => Output::Sync(ops::sync::run(context, SyncOperation::Refresh)),
+        ClusterCommand::Import(_) => Output::Sync(ops::sync::run(context, SyncOperation::Import)),
+        ClusterCommand::ForceUnlock { lock_id, .. } => {
+            Output::Unlock(ops::unlock::run(context, lock_id))
+        }
+    }
+}
+
+/// Colour and terminal hints only for human output; `auto` colours a terminal unless NO_COLOR
+/// (or TERM=dumb, CLICOLOR=0) says otherwise. Piped output is never dressed unless asked.
+fn presentation(color: ColorWhen, json: bool, layout: &Layout) -> Presentation {
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let color = match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            terminal && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never
+        }
     };
+    let config_dir = std::path::absolute(&layout.config_dir).unwrap_or(layout.config_dir.clone());
+    Presentation {
+        color: color && !json,
+        lock_hint_config: (terminal && !json)
+            .then(|| std::fs::canonicalize(&config_dir).unwrap_or(config_dir))
+            .map(|dir| dir.to_string_lossy().into_owned()),
+    }
+}
+
+/// Print the question, read one line: only `yes` goes ahead (end of input declines).
+fn ask(question: &Question<'_>, presentation: &Presentation) -> bool {
+    print(human::question_text(question, presentation).as_bytes());
+    let mut answer = String::new();
+    match std::io::stdin().lock().read_line(&mut answer) {
+        Ok(_) => answer.trim() == "yes",
+        Err(_) => false,
+    }
+}
+
+fn print(bytes: &[u8]) {
     let mut stdout = std::io::stdout().lock();
     // A closed stdout (e.g. `| head`) must not turn into a panic.
-    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.write_all(bytes);
     let _ = stdout.flush();
-    if result.ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+}
+
+/// Print a generated document (completion script, man page).
+fn emit(document: std::io::Result<Vec<u8>>) -> ExitCode {
+    match document {
+        Ok(bytes) => {
+            print(&bytes);
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
     }
 }

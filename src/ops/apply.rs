@@ -3,17 +3,18 @@
 //! compare-and-swap. Graph and schema changes are deferred; their dependants are blocked.
 
 use super::session::Session;
-use super::{Context, DesiredRevision};
+use super::{Context, DesiredRevision, Question, saved_plan};
 use crate::address::Address;
-use crate::blobs::{self, Payload};
+use crate::blobs::{self, Finding, Payload};
 use crate::desired::Desired;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
 use crate::plan::{self, Change, Disposition, Operation};
 use crate::state::{ClusterState, ResourceStatus, ResourceStatusRecord, StateObservations};
-use crate::store::STATE_FILE_REL;
+use crate::store::{STATE_FILE_REL, StateVersion};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 pub const BLOCKED_MESSAGE: &str = "waiting on an unapplied or missing dependency";
 
@@ -43,11 +44,22 @@ struct Outcome {
     resource_statuses: BTreeMap<String, ResourceStatusRecord>,
 }
 
+/// What the command line adds to an apply.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// `--plan FILE`: apply exactly the plan saved there, or refuse.
+    pub plan: Option<PathBuf>,
+}
+
 pub fn run(context: &Context<'_>) -> ApplyOutput {
+    run_with(context, &ApplyOptions::default())
+}
+
+pub fn run_with(context: &Context<'_>, options: &ApplyOptions) -> ApplyOutput {
     let (desired, outcome, end) = match Session::open(context, "apply") {
         Err(early) => (early.desired, Outcome::default(), early.end),
         Ok(mut session) => {
-            let outcome = execute(&mut session);
+            let outcome = execute(&mut session, options.plan.as_deref());
             let (desired, end) = session.close();
             (Some(desired), outcome, end)
         }
@@ -67,8 +79,17 @@ pub fn run(context: &Context<'_>) -> ApplyOutput {
     }
 }
 
-/// §3.3 steps 7–18, on an opened session.
-fn execute(session: &mut Session<'_>) -> Outcome {
+/// §3.3 steps 7–18, on an opened session; with `saved`, only if the saved plan there is still
+/// exactly what apply would do.
+fn execute(session: &mut Session<'_>, saved: Option<&Path>) -> Outcome {
+    let saved = match saved.map(|path| saved_plan::load(session.context, path).map(|s| (path, s))) {
+        Some(Err(invalid)) => {
+            session.push(invalid);
+            return Outcome::default();
+        }
+        Some(Ok(saved)) => Some(saved),
+        None => None,
+    };
     let Some(loaded) = session.state.take() else {
         session.push(Diagnostic::new(
             Code::StateMissing,
@@ -80,19 +101,74 @@ fn execute(session: &mut Session<'_>) -> Outcome {
     let state = loaded.state;
     let mut changes = plan::diff(&state.digests(), &session.desired.resource_digests);
     plan::classify(&mut changes, &session.desired.dependencies);
-    if executes_gated_change(&changes) {
+    let cleared = match &saved {
+        Some((path, saved)) => still_fresh(session, saved, path, &loaded.version.cas, &changes),
+        None => true,
+    };
+    if !cleared || !may_execute(session, &changes, saved.is_none()) {
+        return stopped(changes, state);
+    }
+    warn_unapplied(session, &changes);
+    publish_payloads(session, &changes, &state);
+    if session.has_errors() {
+        return stopped(changes, state);
+    }
+    record(session, state, &loaded.version, changes)
+}
+
+/// Whether the saved plan still describes this apply; `saved_plan_stale` for what moved.
+fn still_fresh(
+    session: &mut Session<'_>,
+    saved: &saved_plan::SavedPlan,
+    path: &Path,
+    cas: &str,
+    changes: &[Change],
+) -> bool {
+    let config_digest = &session.desired.config_digest;
+    let stale = saved_plan::staleness(saved, path, config_digest, Some(cas), changes);
+    let fresh = stale.is_empty();
+    session.diagnostics.extend(stale);
+    fresh
+}
+
+/// The approval invariant (§3.3 step 9), then, unless a saved plan was reviewed already, the
+/// operator's `yes` to deleting applied resources (asked only on a terminal).
+fn may_execute(session: &mut Session<'_>, changes: &[Change], ask: bool) -> bool {
+    if executes_gated_change(changes) {
         session.push(Diagnostic::new(
             Code::ApplyApprovalInvariantViolation,
             "changes",
             "an executable change requires approval; refusing to apply",
         ));
-        return stopped(changes, state);
+        return false;
     }
-    warn_unapplied(session, &changes);
-    publish_payloads(session, &changes);
-    if session.has_errors() {
-        return stopped(changes, state);
+    let deletes: Vec<String> = changes
+        .iter()
+        .filter(|c| c.operation == Operation::Delete)
+        .filter(|c| c.disposition == Some(Disposition::Applied))
+        .map(|c| c.resource.clone())
+        .collect();
+    let question = Question::DeleteResources {
+        addresses: &deletes,
+    };
+    if ask && !deletes.is_empty() && !session.context.confirmed(&question) {
+        session.push(Diagnostic::new(
+            Code::ConfirmationDeclined,
+            "changes",
+            "apply was not confirmed; nothing was applied",
+        ));
+        return false;
     }
+    true
+}
+
+/// §3.3 steps 13–18: mutate a copy of the state, publish it if it changed, and count.
+fn record(
+    session: &mut Session<'_>,
+    state: ClusterState,
+    version: &StateVersion,
+    changes: Vec<Change>,
+) -> Outcome {
     let mut next = state.clone();
     mutate(&mut next, &changes);
     recompute_composites(&mut next, &session.desired);
@@ -103,7 +179,7 @@ fn execute(session: &mut Session<'_>) -> Outcome {
     // The state's JSON value decides whether anything changed (§3.3 step 16).
     let written = (next != state).then(|| {
         next.state_revision = next.state_revision.saturating_add(1);
-        session.write_state(&next, Some(&loaded.version))
+        session.write_state(&next, Some(version))
     });
     // A failed write leaves the statuses on disk as they were; show those (step 17).
     let resource_statuses = match written {
@@ -172,25 +248,75 @@ fn warn_unapplied(session: &mut Session<'_>, changes: &[Change]) {
 }
 
 /// Publish the blob of every applied create/update in one batch, continuing past failures
-/// (§3.3 step 11).
-fn publish_payloads(session: &mut Session<'_>, changes: &[Change]) {
-    let payloads: Vec<Payload<'_>> = changes
+/// (§3.3 step 11), together with the repairs of damaged blobs the ledger vouches for.
+fn publish_payloads(session: &mut Session<'_>, changes: &[Change], state: &ClusterState) {
+    let mut damaged = damaged_blobs(session, changes, state);
+    let desired = &session.desired;
+    let source = |address: &str| desired.resource(address).and_then(|r| r.source.as_deref());
+    let mut payloads: Vec<Payload<'_>> = changes
         .iter()
         .filter(|c| c.disposition == Some(Disposition::Applied))
         .filter_map(|c| {
             Some(Payload {
                 address: &c.resource,
                 digest: c.after_digest.as_deref()?,
-                source: session
-                    .desired
-                    .resource(&c.resource)
-                    .and_then(|r| r.source.as_deref()),
+                source: source(&c.resource),
+                repair: damaged.remove(&c.resource),
             })
         })
         .collect();
+    // What is left are resources the desired revision keeps unchanged: republish at the digest
+    // both record.
+    for (address, finding) in &damaged {
+        if let Some(digest) = desired.resource_digests.get(address) {
+            payloads.push(Payload {
+                address,
+                digest,
+                source: source(address),
+                repair: Some(finding.clone()),
+            });
+        }
+    }
     let runtime = session.context.runtime;
     let problems = blobs::publish(session.store.as_ref(), &payloads, &|| runtime.new_id());
     session.diagnostics.extend(problems);
+}
+
+/// Blobs apply replaces instead of trusting by name: those of recorded resources the desired
+/// revision keeps as they are, when missing or damaged; and those of applied changes whose
+/// status says refresh found the blob damaged (`payload_mismatch`). A blob the ledger knows
+/// nothing about is still trusted by its name (§2.7.1), and unreadable ones are left to
+/// `status`.
+fn damaged_blobs(
+    session: &Session<'_>,
+    changes: &[Change],
+    state: &ClusterState,
+) -> BTreeMap<String, Finding> {
+    let changed: BTreeSet<&str> = changes.iter().map(|c| c.resource.as_str()).collect();
+    let mut suspects: BTreeMap<String, String> = state
+        .digests()
+        .into_iter()
+        .filter(|(address, _)| !changed.contains(address.as_str()))
+        .collect();
+    for change in changes {
+        let flagged = state
+            .resource_statuses
+            .get(&change.resource)
+            .is_some_and(|r| r.conditions.iter().any(|c| c == "payload_mismatch"));
+        if let (true, Some(Disposition::Applied), Some(after)) =
+            (flagged, change.disposition, &change.after_digest)
+        {
+            suspects.insert(change.resource.clone(), after.clone());
+        }
+    }
+    blobs::verify(session.store.as_ref(), &suspects)
+        .into_iter()
+        .filter(|(address, finding)| match finding {
+            Finding::Mismatch { .. } => true,
+            Finding::Missing => !changed.contains(address.as_str()),
+            Finding::ReadError(_) => false,
+        })
+        .collect()
 }
 
 /// Record applied changes and blocked statuses on the working copy (§3.3 step 13).
@@ -299,10 +425,7 @@ mod tests {
         };
         let state_before = std::fs::read(dir.path().join("__cluster/state.json")).expect("read");
         let layout = Layout::new(dir.path());
-        let out = run(&Context {
-            layout: &layout,
-            runtime: &runtime,
-        });
+        let out = run(&Context::new(&layout, &runtime));
         assert!(!out.ok);
         let changed: Vec<_> = out
             .diagnostics

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod plan;
+pub mod saved_plan;
 pub mod session;
 pub mod status;
 pub mod sync;
@@ -13,15 +14,64 @@ pub mod validate;
 use crate::desired::Desired;
 use crate::layout::{self, Layout};
 use crate::runtime::Runtime;
+use crate::state::lock::{Patience, StateLockFile};
 use serde::Serialize;
 
-/// What every command runs against: the config folder and the outside world (clock, ids, pid).
+/// What every command runs against: the config folder, the outside world (clock, ids, pid) and
+/// the hooks through which it meets the operator.
 pub struct Context<'a> {
     pub layout: &'a Layout,
     pub runtime: &'a Runtime,
+    pub hooks: Hooks<'a>,
 }
 
-impl Context<'_> {
+/// How a command meets people and other commands. The library never prints: the binary fills
+/// these in (a stderr line while waiting for the lock, a `yes` prompt on a terminal).
+pub struct Hooks<'a> {
+    /// How long to wait for a held lock (`--lock-timeout`), and what to say when waiting starts.
+    pub lock: Patience<'a>,
+    /// Ask the operator to confirm; `None` when nobody is to be asked (not a terminal, `--force`,
+    /// `--auto-approve`): the command then goes ahead as the reference does.
+    pub confirm: Option<&'a dyn Fn(&Question<'_>) -> bool>,
+}
+
+impl Hooks<'static> {
+    /// No waiting, no questions: the reference's behaviour.
+    pub fn none() -> Self {
+        Hooks {
+            lock: Patience::none(),
+            confirm: None,
+        }
+    }
+}
+
+/// What a command asks the operator before it does something that cannot be undone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question<'q> {
+    /// `force-unlock` is about to remove this lock (of this age in seconds, when known).
+    RemoveLock {
+        lock: &'q StateLockFile,
+        age_seconds: Option<u64>,
+    },
+    /// `apply` is about to delete these applied resources.
+    DeleteResources { addresses: &'q [String] },
+}
+
+impl<'a> Context<'a> {
+    /// A context without hooks: no lock waiting, no prompts.
+    pub fn new(layout: &'a Layout, runtime: &'a Runtime) -> Self {
+        Context {
+            layout,
+            runtime,
+            hooks: Hooks::none(),
+        }
+    }
+
+    /// Ask `question` through the confirm hook; `true` (go ahead) when there is nobody to ask.
+    pub fn confirmed(&self, question: &Question<'_>) -> bool {
+        self.hooks.confirm.is_none_or(|ask| ask(question))
+    }
+
     /// `config_dir` of every output: `--config` as typed.
     pub fn config_dir(&self) -> String {
         layout::display(&self.layout.config_dir)
@@ -63,6 +113,17 @@ impl Output {
             Output::Status(o) => o.ok,
             Output::Sync(o) => o.ok,
             Output::Unlock(o) => o.ok,
+        }
+    }
+
+    /// The process exit status: 0 when ok, 1 when not. With `--detailed-exitcode`, an ok plan
+    /// with at least one change and an ok apply that did not converge exit 2.
+    pub fn exit_status(&self, detailed: bool) -> u8 {
+        match self {
+            _ if !self.ok() => 1,
+            Output::Plan(o) if detailed && !o.changes.is_empty() => 2,
+            Output::Apply(o) if detailed && !o.converged => 2,
+            _ => 0,
         }
     }
 

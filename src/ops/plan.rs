@@ -2,13 +2,15 @@
 //! nothing but the (empty) state directory the lock needs.
 
 use super::session::Session;
-use super::{Context, DesiredRevision};
+use super::{Context, DesiredRevision, saved_plan};
 use crate::desired::Dependency;
 use crate::diagnostic::Diagnostic;
+use crate::layout;
 use crate::plan::{self, ApprovalRequirement, BlastRadius, Change};
 use crate::state::StateObservations;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanOutput {
@@ -21,10 +23,39 @@ pub struct PlanOutput {
     pub changes: Vec<Change>,
     pub blast_radius: Vec<BlastRadius>,
     pub approvals_required: Vec<ApprovalRequirement>,
+    /// Where `--out` saved the plan; only present when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saved_plan: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What the command line adds to a plan.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// `--out FILE`: save an ok plan there for `apply --plan`.
+    pub out: Option<PathBuf>,
+}
+
 pub fn run(context: &Context<'_>) -> PlanOutput {
+    run_with(context, &PlanOptions::default())
+}
+
+/// `plan`, then save it when `--out` asks and the plan is ok (a failed plan is never saved).
+pub fn run_with(context: &Context<'_>, options: &PlanOptions) -> PlanOutput {
+    let mut output = compute(context);
+    if let (Some(out), true) = (&options.out, output.ok) {
+        match saved_plan::save(context, out, &output) {
+            Ok(()) => output.saved_plan = Some(layout::display(out)),
+            Err(diagnostic) => {
+                output.diagnostics.push(diagnostic);
+                output.ok = false;
+            }
+        }
+    }
+    output
+}
+
+fn compute(context: &Context<'_>) -> PlanOutput {
     let (desired, changes, end) = match Session::open(context, "plan") {
         Err(early) => (early.desired, Vec::new(), early.end),
         Ok(session) => {
@@ -53,6 +84,7 @@ pub fn run(context: &Context<'_>) -> PlanOutput {
         dependencies,
         state_observations: end.observations,
         changes,
+        saved_plan: None,
         diagnostics: end.diagnostics,
     }
 }

@@ -138,7 +138,14 @@ fn lock_or_warn(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<LockGuard> {
     if header.state_lock {
-        return lock::acquire(store, context.runtime, label, observations, diagnostics);
+        return lock::acquire(
+            store,
+            context.runtime,
+            label,
+            &context.hooks.lock,
+            observations,
+            diagnostics,
+        );
     }
     let verb = if label == "plan" { "read" } else { "wrote" };
     diagnostics.push(Diagnostic::new(

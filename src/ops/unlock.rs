@@ -1,7 +1,7 @@
 //! `cluster force-unlock <LOCK_ID>` (§3.6): remove a held lock when its id matches exactly.
 
-use super::Context;
 use super::session::Parsed;
+use super::{Context, Question};
 use crate::diagnostic::Diagnostic;
 use crate::state::{StateObservations, lock};
 use serde::Serialize;
@@ -19,10 +19,14 @@ pub fn run(context: &Context<'_>, lock_id: &str) -> UnlockOutput {
     let mut parsed = Parsed::open(context);
     let mut lock_removed = false;
     if let (true, Some(store)) = (parsed.check_header(), parsed.store.clone()) {
+        let confirm = |lock: &lock::StateLockFile, age_seconds| {
+            context.confirmed(&Question::RemoveLock { lock, age_seconds })
+        };
         lock_removed = lock::force_unlock(
             store.as_ref(),
             context.runtime,
             lock_id,
+            context.hooks.confirm.is_some().then_some(&confirm),
             &mut parsed.observations,
             &mut parsed.diagnostics,
         );

@@ -1,16 +1,63 @@
-//! Human-readable output, line for line as contract §9 specifies.
+//! Human-readable output, line for line as contract §9 specifies; on a terminal, the same lines
+//! with colour and the extra texts only a person at a terminal sees (see [`Presentation`]).
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::ops::Output;
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ops::apply::ApplyOutput;
 use crate::ops::plan::PlanOutput;
 use crate::ops::status::StatusOutput;
 use crate::ops::sync::SyncOutput;
 use crate::ops::unlock::UnlockOutput;
 use crate::ops::validate::ValidateOutput;
+use crate::ops::{Output, Question};
 use crate::plan::{Change, Disposition, Operation};
 use crate::state::StateObservations;
+use crate::state::lock::{LockWait, StateLockFile};
+use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
+use std::time::Duration;
+
+/// How human text is dressed. The default is the contract's plain text, byte for byte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Presentation {
+    /// Colour severity labels, operations and dispositions (a terminal, or `--color always`).
+    pub color: bool,
+    /// Stdout is a terminal: after `state_lock_held`, add a hint block naming the holder and a
+    /// paste-ready `force-unlock` for this absolute config dir.
+    pub lock_hint_config: Option<String>,
+}
+
+/// Paints words when colour is on; otherwise returns them unchanged.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn word(self, style: Style, text: &str) -> String {
+        if self.0 {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn operation(self, operation: Operation) -> String {
+        let color = match operation {
+            Operation::Create => AnsiColor::Green,
+            Operation::Update => AnsiColor::Yellow,
+            Operation::Delete => AnsiColor::Red,
+        };
+        self.word(color.on_default(), operation_word(operation))
+    }
+
+    fn disposition(self, disposition: Disposition) -> String {
+        let color = match disposition {
+            Disposition::Applied => AnsiColor::Green,
+            Disposition::Derived => AnsiColor::Cyan,
+            Disposition::Deferred => AnsiColor::Blue,
+            Disposition::Blocked => AnsiColor::Magenta,
+        };
+        self.word(color.on_default(), disposition_word(disposition))
+    }
+}
 
 fn operation_word(operation: Operation) -> &'static str {
     match operation {
@@ -53,17 +100,18 @@ fn lock_summary(obs: &StateObservations) -> String {
     format!(" ({})", parts.join(", "))
 }
 
-fn diagnostic_lines(out: &mut String, diagnostics: &[Diagnostic]) {
+fn diagnostic_lines(out: &mut String, diagnostics: &[Diagnostic], paint: Paint) {
     for d in diagnostics {
+        // The warning label is five characters wide: `WARN` and a space (§9.1).
         let label = match d.severity {
-            Severity::Error => "ERROR",
-            Severity::Warning => "WARN ",
+            Severity::Error => paint.word(AnsiColor::Red.on_default().bold(), "ERROR"),
+            Severity::Warning => paint.word(AnsiColor::Yellow.on_default().bold(), "WARN") + " ",
         };
         let _ = writeln!(out, "{label} {} {}: {}", d.code, d.path, d.message);
     }
 }
 
-fn change_lines(out: &mut String, changes: &[Change], with_disposition: bool) {
+fn change_lines(out: &mut String, changes: &[Change], with_disposition: bool, paint: Paint) {
     if changes.is_empty() {
         out.push_str("  no changes\n");
     }
@@ -71,16 +119,17 @@ fn change_lines(out: &mut String, changes: &[Change], with_disposition: bool) {
         let _ = write!(
             out,
             "  {} {}",
-            operation_word(change.operation),
+            paint.operation(change.operation),
             change.resource
         );
         if let (true, Some(disposition)) = (with_disposition, change.disposition) {
+            let word = paint.disposition(disposition);
             match change.reason {
                 Some(reason) => {
-                    let _ = write!(out, " [{}: {reason}]", disposition_word(disposition));
+                    let _ = write!(out, " [{word}: {reason}]");
                 }
                 None => {
-                    let _ = write!(out, " [{}]", disposition_word(disposition));
+                    let _ = write!(out, " [{word}]");
                 }
             }
         }
@@ -90,16 +139,25 @@ fn change_lines(out: &mut String, changes: &[Change], with_disposition: bool) {
 
 /// The human text of `output`: its own lines, then every diagnostic line (§9).
 pub fn render(output: &Output) -> String {
+    render_with(output, &Presentation::default())
+}
+
+/// [`render`], dressed as `presentation` asks.
+pub fn render_with(output: &Output, presentation: &Presentation) -> String {
     let mut out = String::new();
+    let paint = Paint(presentation.color);
     let diagnostics = match output {
         Output::Validate(o) => validate(&mut out, o),
-        Output::Plan(o) => plan(&mut out, o),
-        Output::Apply(o) => apply(&mut out, o),
+        Output::Plan(o) => plan(&mut out, o, paint),
+        Output::Apply(o) => apply(&mut out, o, paint),
         Output::Status(o) => status(&mut out, o),
         Output::Sync(o) => sync(&mut out, o),
         Output::Unlock(o) => unlock(&mut out, o),
     };
-    diagnostic_lines(&mut out, diagnostics);
+    diagnostic_lines(&mut out, diagnostics, paint);
+    if let Some(config_dir) = &presentation.lock_hint_config {
+        lock_hint(&mut out, output, config_dir);
+    }
     out
 }
 
@@ -117,7 +175,7 @@ fn validate<'a>(out: &mut String, o: &'a ValidateOutput) -> &'a [Diagnostic] {
     &o.diagnostics
 }
 
-fn plan<'a>(out: &mut String, o: &'a PlanOutput) -> &'a [Diagnostic] {
+fn plan<'a>(out: &mut String, o: &'a PlanOutput, paint: Paint) -> &'a [Diagnostic] {
     if o.ok {
         let _ = writeln!(
             out,
@@ -125,14 +183,17 @@ fn plan<'a>(out: &mut String, o: &'a PlanOutput) -> &'a [Diagnostic] {
             o.changes.len(),
             o.approvals_required.len()
         );
-        change_lines(out, &o.changes, false);
+        change_lines(out, &o.changes, false, paint);
+        if let Some(file) = &o.saved_plan {
+            let _ = writeln!(out, "  saved plan: {file}");
+        }
     } else {
         out.push_str("cluster plan failed\n");
     }
     &o.diagnostics
 }
 
-fn apply<'a>(out: &mut String, o: &'a ApplyOutput) -> &'a [Diagnostic] {
+fn apply<'a>(out: &mut String, o: &'a ApplyOutput, paint: Paint) -> &'a [Diagnostic] {
     if o.ok {
         let _ = writeln!(
             out,
@@ -142,7 +203,7 @@ fn apply<'a>(out: &mut String, o: &'a ApplyOutput) -> &'a [Diagnostic] {
     } else {
         out.push_str("cluster apply failed\n");
     }
-    change_lines(out, &o.changes, true);
+    change_lines(out, &o.changes, true, paint);
     if o.ok {
         let _ = writeln!(
             out,
@@ -228,4 +289,220 @@ fn unlock<'a>(out: &mut String, o: &'a UnlockOutput) -> &'a [Diagnostic] {
         }
     }
     &o.diagnostics
+}
+
+/// The state observations of the commands that take the lock.
+fn lock_observations(output: &Output) -> Option<&StateObservations> {
+    match output {
+        Output::Plan(o) => Some(&o.state_observations),
+        Output::Apply(o) => Some(&o.state_observations),
+        Output::Sync(o) => Some(&o.state_observations),
+        _ => None,
+    }
+}
+
+/// After `state_lock_held` on a terminal: who holds the lock, and how to remove it.
+fn lock_hint(out: &mut String, output: &Output, config_dir: &str) {
+    let Some(obs) = lock_observations(output) else {
+        return;
+    };
+    let held = match output {
+        Output::Plan(o) => &o.diagnostics,
+        Output::Apply(o) => &o.diagnostics,
+        Output::Sync(o) => &o.diagnostics,
+        _ => return,
+    }
+    .iter()
+    .any(|d| d.code == Code::StateLockHeld);
+    if !held {
+        return;
+    }
+    out.push('\n');
+    let Some(id) = &obs.lock_id else {
+        let _ = writeln!(
+            out,
+            "The cluster state lock {} is held, but it could not be read.\nRemove it by hand only after confirming no cluster command is running.",
+            obs.lock_path
+        );
+        return;
+    };
+    out.push_str("The cluster state lock is held by another command:\n");
+    let at = obs.lock_created_at.as_deref().unwrap_or("unknown");
+    holder_lines(
+        out,
+        obs.lock_operation.as_deref(),
+        obs.lock_pid,
+        at,
+        obs.lock_age_seconds,
+    );
+    let _ = writeln!(
+        out,
+        "If no cluster command is still running, remove the lock with:\n  omnigraph cluster force-unlock {} --config {}",
+        shell_word(id),
+        shell_word(config_dir)
+    );
+}
+
+/// `  operation: …`, `  pid: …`, `  created at: … (age …)`, each when known.
+fn holder_lines(
+    out: &mut String,
+    operation: Option<&str>,
+    pid: Option<u32>,
+    created_at: &str,
+    age: Option<u64>,
+) {
+    if let Some(operation) = operation {
+        let _ = writeln!(out, "  operation:  {operation}");
+    }
+    if let Some(pid) = pid {
+        let _ = writeln!(out, "  pid:        {pid}");
+    }
+    match age {
+        Some(age) => {
+            let _ = writeln!(out, "  created at: {created_at} (age {})", age_text(age));
+        }
+        None => {
+            let _ = writeln!(out, "  created at: {created_at}");
+        }
+    }
+}
+
+/// `42s`, `3m 5s`, `2h 3m`, `5d 2h`: an age at a glance.
+pub fn age_text(seconds: u64) -> String {
+    let (d, h, m, s) = (
+        seconds / 86_400,
+        seconds / 3_600 % 24,
+        seconds / 60 % 60,
+        seconds % 60,
+    );
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, _) => format!("{m}m {s}s"),
+        (0, _, _) => format!("{h}h {m}m"),
+        _ => format!("{d}d {h}h"),
+    }
+}
+
+/// `500ms`, `30s`, `2m`, `1h 30m`: a duration as it would be typed.
+fn duration_text(duration: Duration) -> String {
+    if duration.subsec_millis() != 0 {
+        return format!("{}ms", duration.as_millis());
+    }
+    let secs = duration.as_secs();
+    let parts: Vec<String> = [(secs / 3_600, "h"), (secs / 60 % 60, "m"), (secs % 60, "s")]
+        .iter()
+        .filter(|(n, _)| *n != 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    if parts.is_empty() {
+        "0s".to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// `text` as one word for a POSIX shell: bare when it is plain, else single-quoted.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// The one stderr line of a command that starts waiting for a held lock (terminal only).
+pub fn lock_wait_line(wait: &LockWait) -> String {
+    let limit = duration_text(wait.timeout);
+    let Some(lock) = &wait.holder else {
+        return format!(
+            "waiting up to {limit} for the cluster state lock (its holder could not be read)"
+        );
+    };
+    let age = wait
+        .age_seconds
+        .map(|age| format!(", {} ago", age_text(age)))
+        .unwrap_or_default();
+    format!(
+        "waiting up to {limit} for the cluster state lock held by {} (pid {}, taken {}{age})",
+        lock.operation, lock.pid, lock.created_at
+    )
+}
+
+/// The text of a confirmation prompt; the answer is read on the same line.
+pub fn question_text(question: &Question<'_>, presentation: &Presentation) -> String {
+    let paint = Paint(presentation.color);
+    let mut out = String::new();
+    match question {
+        Question::RemoveLock { lock, age_seconds } => {
+            remove_lock_text(&mut out, lock, *age_seconds)
+        }
+        Question::DeleteResources { addresses } => {
+            let _ = writeln!(
+                out,
+                "cluster apply will delete {} applied resource(s):",
+                addresses.len()
+            );
+            for address in *addresses {
+                let _ = writeln!(out, "  {} {address}", paint.operation(Operation::Delete));
+            }
+            out.push_str("Type `yes` to apply: ");
+        }
+    }
+    out
+}
+
+fn remove_lock_text(out: &mut String, lock: &StateLockFile, age: Option<u64>) {
+    out.push_str("cluster force-unlock will remove the state lock held by:\n");
+    let _ = writeln!(out, "  id:         {}", lock.lock_id);
+    holder_lines(
+        out,
+        Some(&lock.operation),
+        Some(lock.pid),
+        &lock.created_at,
+        age,
+    );
+    out.push_str(
+        "Remove it only if no cluster command is still running.\nType `yes` to remove it: ",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_and_durations() {
+        assert_eq!(age_text(0), "0s");
+        assert_eq!(age_text(59), "59s");
+        assert_eq!(age_text(61), "1m 1s");
+        assert_eq!(age_text(3_700), "1h 1m");
+        assert_eq!(age_text(90_000), "1d 1h");
+        assert_eq!(duration_text(Duration::from_millis(300)), "300ms");
+        assert_eq!(duration_text(Duration::from_secs(30)), "30s");
+        assert_eq!(duration_text(Duration::from_secs(120)), "2m");
+        assert_eq!(duration_text(Duration::from_secs(5_400)), "1h 30m");
+        assert_eq!(duration_text(Duration::ZERO), "0s");
+    }
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(
+            shell_word("01JZ8Q3T0W6Y3C4Q7R8S9T0V1W"),
+            "01JZ8Q3T0W6Y3C4Q7R8S9T0V1W"
+        );
+        assert_eq!(shell_word("/tmp/a-b_c.d"), "/tmp/a-b_c.d");
+        assert_eq!(shell_word("/tmp/my dir"), "'/tmp/my dir'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn paint_off_is_the_plain_word() {
+        assert_eq!(Paint(false).operation(Operation::Delete), "Delete");
+        assert_eq!(
+            Paint(true).operation(Operation::Delete),
+            "\u{1b}[31mDelete\u{1b}[0m"
+        );
+    }
 }

@@ -9,6 +9,7 @@ use crate::runtime::{self, Runtime};
 use crate::store::{Fetch, LOCK_FILE_REL, LockCreateError, STATE_DIR, Store};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -80,61 +81,149 @@ pub fn release_if_owned(store: &dyn Store, id: &str) {
     }
 }
 
-/// Acquire the lock for `operation` (§2.6.3). `None` means not acquired (a diagnostic was added).
+/// How long [`acquire`] retries a held lock (`--lock-timeout`), and whom it tells when it starts
+/// waiting.
+pub struct Patience<'a> {
+    pub timeout: Duration,
+    pub on_wait: &'a dyn Fn(&LockWait),
+}
+
+impl Patience<'static> {
+    /// Fail at once, as the reference does.
+    pub fn none() -> Self {
+        Patience {
+            timeout: Duration::ZERO,
+            on_wait: &|_| {},
+        }
+    }
+}
+
+/// What a command that starts waiting for the lock knows about its holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockWait {
+    /// The holder's lock, when it can be read and is version 1.
+    pub holder: Option<StateLockFile>,
+    pub age_seconds: Option<u64>,
+    pub timeout: Duration,
+}
+
+/// Backoff between attempts: from 50 ms, doubling, at most 2 s, each with ±25 % jitter.
+const FIRST_DELAY: Duration = Duration::from_millis(50);
+const MAX_DELAY: Duration = Duration::from_secs(2);
+
+/// `delay` scaled by a factor in [0.75, 1.25) taken from the clock's nanoseconds, so processes
+/// that started waiting together do not retry in lockstep (no RNG needed for that).
+fn jittered(delay: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    delay * (750 + nanos % 500) / 1000
+}
+
+/// Acquire the lock for `operation` (§2.6.3), retrying a held lock with backoff until
+/// `patience.timeout` has passed (zero: one attempt, as the reference). `None` means not acquired
+/// (a diagnostic was added).
 pub fn acquire(
     store: &Arc<dyn Store>,
     runtime: &Runtime,
     operation: &str,
+    patience: &Patience<'_>,
     observations: &mut StateObservations,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<LockGuard> {
     let id = runtime.new_id();
+    let start = Instant::now();
+    let mut delay = FIRST_DELAY;
+    loop {
+        let failure = match try_create(store, runtime, operation, &id) {
+            Ok(guard) => {
+                observations.lock_acquired = true;
+                observations.acquired_lock_id = Some(id);
+                crate::faults::crash_point("lock", "held");
+                return Some(guard);
+            }
+            Err(failure) => failure,
+        };
+        let left = patience.timeout.saturating_sub(start.elapsed());
+        if matches!(failure, Refusal::Held) && !left.is_zero() {
+            if delay == FIRST_DELAY {
+                (patience.on_wait)(&waiting_for(store.as_ref(), runtime, patience.timeout));
+            }
+            std::thread::sleep(jittered(delay).min(left));
+            delay = (delay * 2).min(MAX_DELAY);
+            continue;
+        }
+        diagnostics.push(match failure {
+            Refusal::Held => held_by_other(store.as_ref(), runtime, observations),
+            Refusal::Failed(diagnostic) => diagnostic,
+        });
+        crate::faults::crash_point("lock", "refused");
+        return None;
+    }
+}
+
+/// Why one attempt did not take the lock.
+enum Refusal {
+    Held,
+    Failed(Diagnostic),
+}
+
+/// One attempt to create the lock with id `id`, stamped now.
+fn try_create(
+    store: &Arc<dyn Store>,
+    runtime: &Runtime,
+    operation: &str,
+    id: &str,
+) -> Result<LockGuard, Refusal> {
     let lock = StateLockFile {
         version: 1,
-        lock_id: id.clone(),
+        lock_id: id.to_string(),
         operation: operation.to_string(),
         created_at: runtime.now_rfc3339(),
         pid: runtime.pid,
     };
     let problem = |text: String| Diagnostic::new(Code::StateLockError, LOCK_FILE_REL, text);
-    let bytes = match serde_json::to_vec_pretty(&lock) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            diagnostics.push(problem(format!("could not encode state lock: {err}")));
-            return None;
-        }
-    };
+    let bytes = serde_json::to_vec_pretty(&lock)
+        .map_err(|err| Refusal::Failed(problem(format!("could not encode state lock: {err}"))))?;
     // Register before the lock exists so a signal arriving in between still cleans up.
-    *held() = Some((Arc::clone(store), id.clone()));
-    match store.create_lock(&bytes, &id) {
-        Ok(()) => {
-            observations.lock_acquired = true;
-            observations.acquired_lock_id = Some(id.clone());
-            crate::faults::crash_point("lock", "held");
-            Some(LockGuard {
-                store: Arc::clone(store),
-                id,
-            })
-        }
+    *held() = Some((Arc::clone(store), id.to_string()));
+    match store.create_lock(&bytes, id) {
+        Ok(()) => Ok(LockGuard {
+            store: Arc::clone(store),
+            id: id.to_string(),
+        }),
         Err(failure) => {
             *held() = None;
-            diagnostics.push(match failure {
-                LockCreateError::CreateDir(err) => Diagnostic::new(
-                    Code::StateLockError,
-                    STATE_DIR,
-                    format!("could not create cluster state directory: {err}"),
-                ),
-                LockCreateError::Held => held_by_other(store.as_ref(), runtime, observations),
-                LockCreateError::Write(err) => {
-                    problem(format!("could not write state lock: {err}"))
-                }
-                LockCreateError::Other(err) => {
-                    problem(format!("could not acquire state lock: {err}"))
-                }
-            });
-            crate::faults::crash_point("lock", "refused");
-            None
+            Err(refusal(failure))
         }
+    }
+}
+
+fn refusal(failure: LockCreateError) -> Refusal {
+    let problem = |text: String| Diagnostic::new(Code::StateLockError, LOCK_FILE_REL, text);
+    Refusal::Failed(match failure {
+        LockCreateError::Held => return Refusal::Held,
+        LockCreateError::CreateDir(err) => Diagnostic::new(
+            Code::StateLockError,
+            STATE_DIR,
+            format!("could not create cluster state directory: {err}"),
+        ),
+        LockCreateError::Write(err) => problem(format!("could not write state lock: {err}")),
+        LockCreateError::Other(err) => problem(format!("could not acquire state lock: {err}")),
+    })
+}
+
+/// The holder of the lock as seen when a command starts waiting for it.
+fn waiting_for(store: &dyn Store, runtime: &Runtime, timeout: Duration) -> LockWait {
+    let holder = current(store).filter(|lock| lock.version == 1);
+    let age_seconds = holder
+        .as_ref()
+        .and_then(|lock| runtime::age_seconds(&lock.created_at, runtime.now()));
+    LockWait {
+        holder,
+        age_seconds,
+        timeout,
     }
 }
 
@@ -238,11 +327,16 @@ pub fn observe(
     parse_existing(text, false, runtime, observations, diagnostics);
 }
 
-/// Remove the lock if its id is exactly `requested` (§2.6.5). Returns whether it was removed.
+/// Asked before a lock is removed, with the lock and its age; `false` keeps it.
+pub type ConfirmRemoval<'a> = &'a dyn Fn(&StateLockFile, Option<u64>) -> bool;
+
+/// Remove the lock if its id is exactly `requested` (§2.6.5) and `confirm` (when given) agrees.
+/// Returns whether it was removed.
 pub fn force_unlock(
     store: &dyn Store,
     runtime: &Runtime,
     requested: &str,
+    confirm: Option<ConfirmRemoval<'_>>,
     observations: &mut StateObservations,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
@@ -271,6 +365,19 @@ pub fn force_unlock(
             ),
         ));
         return false;
+    }
+    if let Some(ask) = confirm {
+        if !ask(&lock, observations.lock_age_seconds) {
+            diagnostics.push(Diagnostic::new(
+                Code::ConfirmationDeclined,
+                LOCK_FILE_REL,
+                "force-unlock was not confirmed; the lock was left in place",
+            ));
+            return false;
+        }
+        // The operator took their time: look again, so a lock that was released or re-taken
+        // meanwhile is not removed on the strength of the old answer.
+        return force_unlock(store, runtime, requested, None, observations, diagnostics);
     }
     match store.remove_lock() {
         Ok(()) => true,

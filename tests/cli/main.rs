@@ -3,10 +3,14 @@
 //! inspected. One test binary keeps build and link time down.
 
 mod apply;
+mod ci;
 mod flows;
 mod hostile;
 mod plan;
+mod repair;
 mod status;
 mod sync;
+mod terminal;
+mod unchanged;
 mod unlock;
 mod validate;

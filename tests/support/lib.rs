@@ -238,6 +238,147 @@ impl Folder {
     }
 }
 
+/// The `omnigraph` binary under test.
+pub fn binary() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("omnigraph")
+}
+
+impl Folder {
+    /// `«args» --config «this folder»`, for runners that take the whole argument list.
+    pub fn args<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
+        let mut all = args.to_vec();
+        all.push("--config");
+        all.push(self.path().to_str().expect("utf8 temp path"));
+        all
+    }
+
+    /// `omnigraph cluster «args» --config «this folder»` on a pseudo-terminal, typing `input`.
+    pub fn pty(&self, args: &[&str], input: &str) -> PtyRun {
+        pty_run(&self.args(args), input, &[])
+    }
+}
+
+/// What one run on a pseudo-terminal showed. Stdin, stdout and stderr are all the terminal, so
+/// `screen` holds everything written (and the echo of what was typed), with the terminal's
+/// `\r\n` turned back into `\n`.
+pub struct PtyRun {
+    pub code: i32,
+    pub screen: String,
+}
+
+/// `omnigraph cluster «args»` with a pseudo-terminal as stdin, stdout and stderr, as a person at
+/// a terminal runs it (TERM=xterm, no NO_COLOR/CLICOLOR*/CI), plus `env`; `input` is typed at once
+/// (the terminal buffers it until the program reads). Killed after 60 s so a prompt that waits
+/// for input the test did not give fails instead of hanging.
+pub fn pty_run(args: &[&str], input: &str, env: &[(&str, &str)]) -> PtyRun {
+    pty_script(args, env, |terminal| terminal.type_text(input))
+}
+
+/// The person at the terminal in [`pty_script`]: sees what was printed so far, and types.
+pub struct Terminal {
+    input: std::fs::File,
+    screen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Terminal {
+    /// Type `text` (the terminal buffers it until the program reads).
+    pub fn type_text(&mut self, text: &str) {
+        use std::io::Write;
+        // A child that already exited closed the terminal; the test then sees what it printed.
+        let _ = self.input.write_all(text.as_bytes());
+    }
+
+    /// Wait (up to 30 s) until `text` is on the screen.
+    pub fn wait_for(&self, text: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let screen = self.screen.lock().expect("screen").clone();
+            if String::from_utf8_lossy(&screen).contains(text) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "`{text}` never appeared; the screen shows {:?}",
+                String::from_utf8_lossy(&screen)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+/// [`pty_run`], with `script` acting as the person at the terminal: it may wait for text, change
+/// files and type whenever it likes while the command runs.
+pub fn pty_script(
+    args: &[&str],
+    env: &[(&str, &str)],
+    script: impl FnOnce(&mut Terminal),
+) -> PtyRun {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two fresh descriptors into the out-parameters; null name, termios
+    // and window size mean defaults.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened by openpty and are owned by nobody else.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut cmd = std::process::Command::new(binary());
+    cmd.arg("cluster").args(args).env("TERM", "xterm");
+    // As a person at a terminal: not in CI (anstream colours any terminal under `CI`, even with
+    // TERM=dumb), no colour preferences.
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "CI"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    cmd.stdin(slave.try_clone().expect("dup"));
+    cmd.stdout(slave.try_clone().expect("dup"));
+    cmd.stderr(slave);
+    let mut child = cmd.spawn().expect("spawn");
+    // The command keeps its copies of the terminal until dropped; the reader sees the end of
+    // output only once every copy outside the child is closed.
+    drop(cmd);
+    let input = std::fs::File::from(master);
+    let mut reader = input.try_clone().expect("dup");
+    let screen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let shown = std::sync::Arc::clone(&screen);
+    let reading = std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        // Linux reports EIO once the last descriptor of the terminal's other side is closed.
+        while let Ok(n @ 1..) = reader.read(&mut chunk) {
+            shown.lock().expect("screen").extend_from_slice(&chunk[..n]);
+        }
+    });
+    script(&mut Terminal {
+        input,
+        screen: std::sync::Arc::clone(&screen),
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{args:?} still running after 60 s (waiting for input?)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    reading.join().expect("reader");
+    let screen = screen.lock().expect("screen").clone();
+    PtyRun {
+        code: status.code().expect("exit code"),
+        screen: String::from_utf8(screen).expect("utf8").replace("\r\n", "\n"),
+    }
+}
+
 /// `omnigraph cluster «args»`, optionally from working directory `cwd`.
 pub fn run_in(cwd: Option<&Path>, args: &[&str]) -> Run {
     let mut cmd = Command::cargo_bin("omnigraph").expect("binary");

@@ -1,0 +1,156 @@
+//! Saved plans (`plan --out FILE`, `apply --plan FILE`). The file is the object `plan --json`
+//! prints, preceded by what it was planned against: the format version, the config folder
+//! (canonicalised, so a plan is tied to one cluster), the desired config digest and the CAS of
+//! the state read under the lock (`null` when there was none). `apply --plan` refuses a file it
+//! cannot use (`saved_plan_invalid`) and a plan whose config or state moved since
+//! (`saved_plan_stale`), so a saved plan never applies something the operator did not see.
+
+use super::Context;
+use super::plan::PlanOutput;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::fsx;
+use crate::layout;
+use crate::plan::Change;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The `format_version` this build writes and reads.
+pub const FORMAT_VERSION: u64 = 1;
+
+#[derive(Serialize)]
+struct SavedPlanFile<'a> {
+    format_version: u64,
+    canonical_config_dir: String,
+    config_digest: &'a str,
+    state_cas: Option<&'a str>,
+    #[serde(flatten)]
+    plan: &'a PlanOutput,
+}
+
+/// What `apply --plan` needs of a saved plan; the other fields of the plan object are kept in
+/// the file for people and scripts.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SavedPlan {
+    pub canonical_config_dir: String,
+    pub config_digest: String,
+    /// Required, `null` when the plan saw no state.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub state_cas: Option<String>,
+    pub ok: bool,
+    pub changes: Value,
+}
+
+/// The config folder as an absolute path without symlinks: the identity of a cluster.
+fn canonical_config_dir(context: &Context<'_>) -> std::io::Result<String> {
+    std::fs::canonicalize(&context.layout.config_dir).map(|p| layout::display(&p))
+}
+
+/// Write `plan` (which must be ok) to `path` atomically: temp file beside it, fsync, rename.
+pub fn save(context: &Context<'_>, path: &Path, plan: &PlanOutput) -> Result<(), Diagnostic> {
+    let shown = layout::display(path);
+    let failed = |err: &dyn std::fmt::Display| {
+        Diagnostic::new(
+            Code::SavedPlanWriteError,
+            &shown,
+            format!("could not write saved plan '{shown}': {err}"),
+        )
+    };
+    let file = SavedPlanFile {
+        format_version: FORMAT_VERSION,
+        canonical_config_dir: canonical_config_dir(context).map_err(|e| failed(&e))?,
+        config_digest: plan.desired_revision.config_digest.as_deref().unwrap_or(""),
+        state_cas: plan.state_observations.state_cas.as_deref(),
+        plan,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&file).map_err(|e| failed(&e))?;
+    bytes.push(b'\n');
+    let name = path
+        .file_name()
+        .ok_or_else(|| failed(&"the path names no file"))?;
+    let temp = temp_path(path, name, &context.runtime.new_id());
+    fsx::atomic_write("plan", &temp, path, &bytes).map_err(|err| match err {
+        fsx::AtomicWriteError::Create(e)
+        | fsx::AtomicWriteError::Write(e)
+        | fsx::AtomicWriteError::Sync(e)
+        | fsx::AtomicWriteError::Rename(e) => failed(&e),
+    })
+}
+
+/// `«dir»/«name».tmp.«id»`, beside the target.
+fn temp_path(path: &Path, name: &std::ffi::OsStr, id: &str) -> PathBuf {
+    let mut temp_name = name.to_os_string();
+    temp_name.push(format!(".tmp.{id}"));
+    path.with_file_name(temp_name)
+}
+
+/// Read the saved plan at `path` and check it belongs to this cluster and can be applied.
+pub fn load(context: &Context<'_>, path: &Path) -> Result<SavedPlan, Diagnostic> {
+    let shown = layout::display(path);
+    let invalid = |text: String| Diagnostic::new(Code::SavedPlanInvalid, &shown, text);
+    let bytes = fsx::read_bounded(path, fsx::MAX_STATE_BYTES)
+        .map_err(|err| invalid(format!("could not read saved plan: {err}")))?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|err| invalid(format!("saved plan is not JSON: {err}")))?;
+    match value.get("format_version") {
+        Some(v) if v.as_u64() == Some(FORMAT_VERSION) => {}
+        Some(other) => {
+            return Err(invalid(format!(
+                "saved plan has format_version {other}; this build reads format_version {FORMAT_VERSION}"
+            )));
+        }
+        None => return Err(invalid("saved plan has no format_version".to_string())),
+    }
+    let saved: SavedPlan = serde_json::from_value(value)
+        .map_err(|err| invalid(format!("could not parse saved plan: {err}")))?;
+    // A config folder that does not exist is reported by the load that follows.
+    if let Ok(here) = canonical_config_dir(context)
+        && saved.canonical_config_dir != here
+    {
+        return Err(invalid(format!(
+            "saved plan was made for the cluster at '{}', not '{here}'",
+            saved.canonical_config_dir
+        )));
+    }
+    if !saved.ok {
+        return Err(invalid(
+            "saved plan records a failed plan (ok: false); it cannot be applied".to_string(),
+        ));
+    }
+    Ok(saved)
+}
+
+/// What moved since `saved` was made, compared with what apply found under the lock: the config
+/// digest, the state CAS, and (belt and braces) the change list itself.
+pub fn staleness(
+    saved: &SavedPlan,
+    path: &Path,
+    config_digest: &str,
+    state_cas: Option<&str>,
+    changes: &[Change],
+) -> Vec<Diagnostic> {
+    let shown = layout::display(path);
+    let stale = |text: String| Diagnostic::new(Code::SavedPlanStale, &shown, text);
+    let mut found = Vec::new();
+    if saved.config_digest != config_digest {
+        found.push(stale(format!(
+            "the config changed since the plan was saved: config digest was {}, is now {config_digest}; run `cluster plan --out` again",
+            saved.config_digest
+        )));
+    }
+    if saved.state_cas.as_deref() != state_cas {
+        found.push(stale(format!(
+            "the state changed since the plan was saved: state CAS was {}, is now {}; run `cluster plan --out` again",
+            saved.state_cas.as_deref().unwrap_or("none"),
+            state_cas.unwrap_or("none")
+        )));
+    }
+    let now = serde_json::to_value(changes).unwrap_or(Value::Null);
+    if found.is_empty() && now != saved.changes {
+        found.push(stale(
+            "the changes apply would make differ from the saved plan's; run `cluster plan --out` again"
+                .to_string(),
+        ));
+    }
+    found
+}
