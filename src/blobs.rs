@@ -33,77 +33,134 @@ pub struct Payload<'a> {
     pub address: &'a str,
     pub digest: &'a str,
     pub source: Option<&'a Path>,
-    /// What verification found wrong with the blob already at the target, when the caller
-    /// checked: a damaged blob is replaced from the source (atomically, like a new one) and the
-    /// repair reported. `None`: an existing blob is trusted by its name.
+    /// What the caller's verification found wrong with the recorded blob: it is republished
+    /// from the source (a damaged one replaced atomically) and the repair reported.
     pub repair: Option<Finding>,
 }
 
-/// Publish the blob of every payload in one batch (§2.7.1), trusting blobs that exist by name
-/// unless the payload says they are damaged. Returns the diagnostics in payload order (errors,
-/// and a `catalog_payload_repaired` warning per repair); every blob written is durable on return.
+/// Publish the blob of every payload in one batch (§2.7.1). A blob already at the target is
+/// read back: one whose bytes do not match its digest is replaced from the source, atomically
+/// like a new one, with a `catalog_payload_repaired` warning (the contract trusts it by name;
+/// issue 11 asks for the repair). Returns the diagnostics in payload order; every blob written
+/// is durable on return.
 pub fn publish(
     store: &dyn Store,
     payloads: &[Payload<'_>],
     new_id: &dyn Fn() -> String,
 ) -> Vec<Diagnostic> {
     // Payloads without a blob or a source never reach the store; keep their slot for ordering.
-    let mut writes = Vec::new();
-    let mut sources = Vec::new();
+    let mut jobs = Vec::new();
     let mut problems: Vec<Option<Diagnostic>> = Vec::with_capacity(payloads.len());
-    for payload in payloads {
+    for (slot, payload) in payloads.iter().enumerate() {
+        problems.push(None);
         let Some(blob) = key(payload.address, payload.digest) else {
-            problems.push(None);
             continue;
         };
         let Some(source) = payload.source else {
-            problems.push(Some(Diagnostic::new(
+            problems[slot] = Some(Diagnostic::new(
                 Code::ResourcePayloadWriteError,
                 payload.address,
                 "no source file recorded for resource",
-            )));
+            ));
             continue;
         };
-        problems.push(None);
         let mode = match payload.repair {
             Some(Finding::Mismatch { .. }) => BlobMode::Replace,
             _ => BlobMode::CreateOnly,
         };
-        writes.push(BlobWrite {
+        jobs.push(Job {
+            slot,
+            payload,
+            source,
             key: blob,
             mode,
-            temp_id: new_id(),
+            repair: payload.repair.clone(),
         });
-        sources.push((problems.len() - 1, payload, source));
     }
-    let outcomes = store.put_blobs(&writes, &|index| {
-        let (_, payload, source) = sources[index];
-        read_source(payload.address, source, payload.digest)
-    });
-    for ((slot, payload, source), outcome) in sources.iter().zip(outcomes) {
-        problems[*slot] = match outcome {
-            BlobOutcome::Written => payload
-                .repair
-                .as_ref()
-                .map(|f| repaired(payload, source, f)),
-            BlobOutcome::Existed => None,
-            BlobOutcome::SourceFailed(diagnostic) => Some(diagnostic),
-            BlobOutcome::Failed(err) => Some(write_error(payload.address, err)),
-        };
-    }
+    let existed = run_jobs(store, &jobs, new_id, &mut problems);
+    let damaged = existing_damaged(store, existed);
+    run_jobs(store, &damaged, new_id, &mut problems);
     problems.into_iter().flatten().collect()
 }
 
+/// One blob write of a batch, with the payload's slot in the result.
+struct Job<'a> {
+    slot: usize,
+    payload: &'a Payload<'a>,
+    source: &'a Path,
+    key: BlobKey,
+    mode: BlobMode,
+    repair: Option<Finding>,
+}
+
+/// Write `jobs` as one batch, filling their slots of `problems`; returns the jobs whose target
+/// already held a blob (and was trusted by name).
+fn run_jobs<'a>(
+    store: &dyn Store,
+    jobs: &[Job<'a>],
+    new_id: &dyn Fn() -> String,
+    problems: &mut [Option<Diagnostic>],
+) -> Vec<Job<'a>> {
+    let writes: Vec<BlobWrite> = jobs
+        .iter()
+        .map(|job| BlobWrite {
+            key: job.key.clone(),
+            mode: job.mode,
+            temp_id: new_id(),
+        })
+        .collect();
+    let outcomes = store.put_blobs(&writes, &|index| {
+        let job = &jobs[index];
+        read_source(job.payload.address, job.source, job.payload.digest)
+    });
+    let mut existed = Vec::new();
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        problems[job.slot] = match outcome {
+            BlobOutcome::Written => job.repair.as_ref().map(|f| repaired(job, f)),
+            BlobOutcome::Existed => {
+                existed.push(Job {
+                    key: job.key.clone(),
+                    repair: None,
+                    ..*job
+                });
+                None
+            }
+            BlobOutcome::SourceFailed(diagnostic) => Some(diagnostic),
+            BlobOutcome::Failed(err) => Some(write_error(job.payload.address, err)),
+        };
+    }
+    existed
+}
+
+/// Of the blobs found at their targets, those whose bytes are not their digest, as replacing
+/// jobs. Unreadable ones are left for `status` to report.
+fn existing_damaged<'a>(store: &dyn Store, existed: Vec<Job<'a>>) -> Vec<Job<'a>> {
+    let keys: Vec<BlobKey> = existed.iter().map(|job| job.key.clone()).collect();
+    let digests = store.blob_digests(&keys);
+    existed
+        .into_iter()
+        .zip(digests)
+        .filter_map(|(job, fetched)| match fetched {
+            Fetch::Found(actual) if actual != job.payload.digest => Some(Job {
+                mode: BlobMode::Replace,
+                repair: Some(Finding::Mismatch { actual }),
+                ..job
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `catalog_payload_repaired`: what was wrong with the blob and where it was copied from.
-fn repaired(payload: &Payload<'_>, source: &Path, finding: &Finding) -> Diagnostic {
-    let source = layout::display(source);
+fn repaired(job: &Job<'_>, finding: &Finding) -> Diagnostic {
+    let source = layout::display(job.source);
     let message = match finding {
         Finding::Mismatch { actual } => format!(
             "catalog payload blob did not match the recorded digest (actual sha256:{actual}); replaced it from '{source}'"
         ),
         _ => format!("catalog payload blob was missing; republished it from '{source}'"),
     };
-    Diagnostic::new(Code::CatalogPayloadRepaired, payload.address, message)
+    Diagnostic::new(Code::CatalogPayloadRepaired, job.payload.address, message)
 }
 
 /// The bytes of a payload's source, which must still hash to the planned digest.

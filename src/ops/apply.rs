@@ -282,40 +282,24 @@ fn publish_payloads(session: &mut Session<'_>, changes: &[Change], state: &Clust
     session.diagnostics.extend(problems);
 }
 
-/// Blobs apply replaces instead of trusting by name: those of recorded resources the desired
-/// revision keeps as they are, when missing or damaged; and those of applied changes whose
-/// status says refresh found the blob damaged (`payload_mismatch`). A blob the ledger knows
-/// nothing about is still trusted by its name (§2.7.1), and unreadable ones are left to
-/// `status`.
+/// Recorded blobs the desired revision keeps as they are, found missing or damaged: apply
+/// republishes them so the hint of `catalog_payload_missing`/`_mismatch` is true (issue 11).
+/// Unreadable ones are left to `status`. (Blobs of applied changes are checked as they are
+/// published.)
 fn damaged_blobs(
     session: &Session<'_>,
     changes: &[Change],
     state: &ClusterState,
 ) -> BTreeMap<String, Finding> {
     let changed: BTreeSet<&str> = changes.iter().map(|c| c.resource.as_str()).collect();
-    let mut suspects: BTreeMap<String, String> = state
+    let kept: BTreeMap<String, String> = state
         .digests()
         .into_iter()
         .filter(|(address, _)| !changed.contains(address.as_str()))
         .collect();
-    for change in changes {
-        let flagged = state
-            .resource_statuses
-            .get(&change.resource)
-            .is_some_and(|r| r.conditions.iter().any(|c| c == "payload_mismatch"));
-        if let (true, Some(Disposition::Applied), Some(after)) =
-            (flagged, change.disposition, &change.after_digest)
-        {
-            suspects.insert(change.resource.clone(), after.clone());
-        }
-    }
-    blobs::verify(session.store.as_ref(), &suspects)
+    blobs::verify(session.store.as_ref(), &kept)
         .into_iter()
-        .filter(|(address, finding)| match finding {
-            Finding::Mismatch { .. } => true,
-            Finding::Missing => !changed.contains(address.as_str()),
-            Finding::ReadError(_) => false,
-        })
+        .filter(|(_, finding)| !matches!(finding, Finding::ReadError(_)))
         .collect()
 }
 

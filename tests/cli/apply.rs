@@ -391,13 +391,37 @@ fn s53_apply_without_lock() {
 }
 
 #[test]
-fn s54_existing_blob_is_trusted() {
+/// S54 as issue 11 §5 amends it: a blob already at the target is trusted by its name only while
+/// its bytes are its digest. A damaged one (here `pre-existing`) is replaced from the source,
+/// atomically, with a `catalog_payload_repaired` warning; an intact one is left untouched.
+fn s54_existing_blob_is_trusted_only_when_intact() {
     let f = Folder::standard();
     f.applyable_state();
     f.write(&query_blob_rel(QUERY_DIGEST), "pre-existing");
-    let (code, _) = f.json(&["apply"]);
-    assert_eq!(code, 0);
-    assert_eq!(f.read(&query_blob_rel(QUERY_DIGEST)), b"pre-existing");
+    let (code, out) = f.json(&["apply"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(f.read(&query_blob_rel(QUERY_DIGEST)), PEOPLE_GQ.as_bytes());
+    let repaired = diag(&out, "catalog_payload_repaired");
+    assert_eq!(repaired["severity"], "warning");
+    assert_eq!(repaired["path"], "query.knowledge.find_person");
+    assert!(
+        repaired["message"]
+            .as_str()
+            .expect("message")
+            .contains(&sha256_hex(b"pre-existing")),
+        "{repaired}"
+    );
+
+    let f = Folder::standard();
+    f.applyable_state();
+    f.write(&query_blob_rel(QUERY_DIGEST), PEOPLE_GQ);
+    let before = std::fs::metadata(f.at(&query_blob_rel(QUERY_DIGEST))).expect("stat");
+    let (code, out) = f.json(&["apply"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!codes(&out).contains(&"catalog_payload_repaired".to_string()));
+    let after = std::fs::metadata(f.at(&query_blob_rel(QUERY_DIGEST))).expect("stat");
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(before.ino(), after.ino(), "an intact blob is not rewritten");
 }
 
 #[test]
