@@ -11,6 +11,8 @@
 //! CAS, hard-linked lock); [`object`] is S3-compatible object storage (conditional PUTs).
 
 pub mod local;
+#[cfg(feature = "s3")]
+pub mod object;
 
 use crate::diagnostic::Diagnostic;
 pub use crate::fsx::Fetch;
@@ -180,8 +182,13 @@ pub fn open(
         Some(StorageRoot::Local(path)) => {
             std::sync::Arc::new(local::LocalStore::new(layout.resolve(path)))
         }
+        #[cfg(feature = "s3")]
+        Some(StorageRoot::S3 { bucket, prefix }) => {
+            std::sync::Arc::new(object::ObjectBackend::s3(bucket, prefix))
+        }
         // The header refuses s3:// roots in builds without the backend, so no command gets here
         // with one; fall back to the config folder rather than panic.
+        #[cfg(not(feature = "s3"))]
         Some(StorageRoot::S3 { .. }) => {
             std::sync::Arc::new(local::LocalStore::new(&layout.config_dir))
         }
