@@ -7,6 +7,7 @@ mod flows;
 mod hostile;
 mod plan;
 mod status;
+mod storage;
 mod sync;
 mod unlock;
 mod validate;
