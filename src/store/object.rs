@@ -337,12 +337,13 @@ fn setup_error(shown: &str, message: String) -> io::Error {
     io::Error::other(format!("{shown}: {message}"))
 }
 
+static EXECUTOR: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+
 /// The runtime every object-store request runs on, started by the first request of the process.
 /// A few worker threads drive the connections, so any thread may block on a request at any time:
 /// the signal watcher releases our lock while the main thread may be waiting on a request of
 /// its own.
 fn executor() -> Result<&'static tokio::runtime::Runtime, String> {
-    static EXECUTOR: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
     EXECUTOR
         .get_or_init(|| {
             tokio::runtime::Builder::new_multi_thread()
@@ -541,5 +542,55 @@ impl Store for ObjectBackend {
                 Fetch::Failed(err) => Err(err),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Layout;
+    use crate::ops::{Context, status};
+    use crate::runtime::Runtime;
+
+    /// Local commands never start the object-store runtime (nor build a client), and opening
+    /// an S3 root contacts nothing until its first operation.
+    #[test]
+    fn nothing_starts_before_the_first_object_store_request() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("cluster.yaml"), "version: 1\n").expect("write");
+        let layout = Layout::new(dir.path());
+        let runtime = Runtime::system();
+        let context = Context {
+            layout: &layout,
+            runtime: &runtime,
+        };
+        let out = status::run(&context);
+        assert!(out.ok);
+        let s3 = ObjectBackend::s3("bucket", "team/a");
+        assert_eq!(s3.state_path(), "s3://bucket/team/a/__cluster/state.json");
+        assert_eq!(s3.graph_uri("g"), "s3://bucket/team/a/graphs/g.omni");
+        assert_eq!(
+            s3.blob_uri(&BlobKey(vec!["policy".into(), "p".into(), "D.yaml".into()])),
+            "s3://bucket/team/a/__cluster/resources/policy/p/D.yaml"
+        );
+        assert!(EXECUTOR.get().is_none() && s3.client.get().is_none());
+    }
+
+    #[test]
+    fn keys_are_the_local_names_under_the_prefix() {
+        let s3 = ObjectBackend::s3("b", "team/a");
+        assert_eq!(
+            s3.key(STATE_FILE_REL).expect("key").as_ref(),
+            "team/a/__cluster/state.json"
+        );
+        let top = ObjectBackend::s3("b", "");
+        assert_eq!(top.lock_path(), "s3://b/__cluster/lock.json");
+        assert_eq!(
+            top.key(LOCK_FILE_REL).expect("key").as_ref(),
+            "__cluster/lock.json"
+        );
+        // A prefix that is no valid key is reported, never silently re-encoded.
+        let odd = ObjectBackend::s3("b", "a//b");
+        assert!(odd.key(STATE_FILE_REL).is_err());
     }
 }
