@@ -205,7 +205,7 @@ fn a_stopped_server_fails_each_step_and_mid_run() {
 fn a_silent_server_times_out() {
     let server = S3Server::start();
     let mut cloud = Cloud::new(Folder::standard(), Root::fresh(&server));
-    cloud.env.push(("AWS_TIMEOUT".into(), "1s".into()));
+    cloud.env.push(("AWS_TIMEOUT".into(), "300ms".into()));
     server.pause();
     let started = Instant::now();
     let (code, out) = cloud.json(&["status"]);
