@@ -163,7 +163,9 @@ pub trait Store: Send + Sync {
     /// The sha256 hex of each blob's bytes, in `keys` order (read concurrently where it pays).
     fn blob_digests(&self, keys: &[BlobKey]) -> Vec<Fetch<String>>;
     /// Publish a batch of blobs; every `Written` blob is durable when this returns. `source`
-    /// is asked for a blob's bytes only when it will be written.
+    /// is asked for a blob's bytes only when it may be written (the object store asks before
+    /// its create-if-absent PUT); a `CreateOnly` blob that exists is `Existed` even when its
+    /// source fails.
     fn put_blobs(&self, writes: &[BlobWrite], source: &BlobSource<'_>) -> Vec<BlobOutcome>;
 
     /// Observe the root of graph `graph` read-only (§7).
