@@ -27,31 +27,6 @@ fn scale() -> usize {
     }
 }
 
-/// Small deterministic RNG (xorshift64*), seeded from the environment or the clock.
-struct Rng(u64);
-
-impl Rng {
-    fn new() -> Rng {
-        let seed = std::env::var("OMNIGRAPH_RELIABILITY_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(1, |d| d.as_nanos() as u64)
-            });
-        eprintln!("reliability seed: {seed} (OMNIGRAPH_RELIABILITY_SEED to replay)");
-        Rng(seed | 1)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
-    }
-}
-
 /// Which starting point a command is exercised from.
 #[derive(Clone, Copy)]
 enum Start {

@@ -11,6 +11,8 @@
 //! CAS, hard-linked lock); [`object`] is S3-compatible object storage (conditional PUTs).
 
 pub mod local;
+#[cfg(feature = "s3")]
+pub mod object;
 
 use crate::diagnostic::Diagnostic;
 pub use crate::fsx::Fetch;
@@ -161,7 +163,9 @@ pub trait Store: Send + Sync {
     /// The sha256 hex of each blob's bytes, in `keys` order (read concurrently where it pays).
     fn blob_digests(&self, keys: &[BlobKey]) -> Vec<Fetch<String>>;
     /// Publish a batch of blobs; every `Written` blob is durable when this returns. `source`
-    /// is asked for a blob's bytes only when it will be written.
+    /// is asked for a blob's bytes only when it may be written (the object store asks before
+    /// its create-if-absent PUT); a `CreateOnly` blob that exists is `Existed` even when its
+    /// source fails.
     fn put_blobs(&self, writes: &[BlobWrite], source: &BlobSource<'_>) -> Vec<BlobOutcome>;
 
     /// Observe the root of graph `graph` read-only (§7).
@@ -180,8 +184,13 @@ pub fn open(
         Some(StorageRoot::Local(path)) => {
             std::sync::Arc::new(local::LocalStore::new(layout.resolve(path)))
         }
+        #[cfg(feature = "s3")]
+        Some(StorageRoot::S3 { bucket, prefix }) => {
+            std::sync::Arc::new(object::ObjectBackend::s3(bucket, prefix))
+        }
         // The header refuses s3:// roots in builds without the backend, so no command gets here
         // with one; fall back to the config folder rather than panic.
+        #[cfg(not(feature = "s3"))]
         Some(StorageRoot::S3 { .. }) => {
             std::sync::Arc::new(local::LocalStore::new(&layout.config_dir))
         }

@@ -9,6 +9,7 @@ mod hostile;
 mod plan;
 mod repair;
 mod status;
+mod storage;
 mod sync;
 mod terminal;
 mod unchanged;

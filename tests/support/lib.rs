@@ -141,9 +141,7 @@ impl Folder {
 
     /// Copy a real graph root from `tests/fixtures/graph-roots/` to `graphs/«graph».omni`.
     pub fn add_root(&self, graph: &str, fixture: &str) {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../fixtures/graph-roots")
-            .join(fixture);
+        let from = graph_root_fixture(fixture);
         copy_dir(&from, &self.path().join(format!("graphs/{graph}.omni")));
     }
 
@@ -214,6 +212,54 @@ impl Folder {
         all.push("--config");
         all.push(&config);
         run_in(None, &all)
+    }
+
+    /// [`Folder::run`] with `env` added to an environment without this process's `AWS_*`
+    /// variables (see [`run_env`]).
+    pub fn run_env(&self, args: &[&str], env: &[(String, String)]) -> Run {
+        let config = self.path().to_str().expect("utf8 temp path").to_string();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", &config]);
+        run_env(&all, env)
+    }
+
+    /// [`Folder::json`] with `env` (see [`Folder::run_env`]).
+    pub fn json_env(&self, args: &[&str], env: &[(String, String)]) -> (i32, Value) {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let run = self.run_env(&all, env);
+        let value = run.json();
+        (run.code, value)
+    }
+
+    /// Every file under this folder (relative, `/`-separated, sorted): what a command must not
+    /// change when its storage root is elsewhere.
+    pub fn files(&self) -> Vec<String> {
+        fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("read_dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    walk(root, &path, out);
+                } else {
+                    let rel = path.strip_prefix(root).expect("under root");
+                    out.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(self.path(), self.path(), &mut files);
+        files.sort();
+        files
+    }
+
+    /// Put `storage: «root»` into `cluster.yaml`, right after `version: 1`.
+    pub fn set_storage(&self, root: &str) {
+        let yaml = self.read_string("cluster.yaml");
+        assert!(yaml.starts_with("version: 1\n"), "{yaml}");
+        self.write(
+            "cluster.yaml",
+            yaml.replacen("version: 1\n", &format!("version: 1\nstorage: {root}\n"), 1),
+        );
     }
 
     /// `--json` run; returns the exit code and the document.
@@ -394,6 +440,30 @@ pub fn run_in(cwd: Option<&Path>, args: &[&str]) -> Run {
     }
 }
 
+/// `omnigraph cluster «args»` with `env` set and every other `AWS_*` variable of this process
+/// removed, so the child sees exactly the storage settings a test gives it.
+pub fn run_env(args: &[&str], env: &[(String, String)]) -> Run {
+    let mut cmd = Command::cargo_bin("omnigraph").expect("binary");
+    cmd.arg("cluster").args(args);
+    for name in s3::stray_aws_vars() {
+        cmd.env_remove(name);
+    }
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
+    let out = cmd.output().expect("run");
+    Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8(out.stdout).expect("utf8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf8 stderr"),
+    }
+}
+
+/// The root of a real graph-root fixture in `tests/fixtures/graph-roots/`.
+pub fn graph_root_fixture(fixture: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/graph-roots")
+        .join(fixture)
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read_dir") {
@@ -405,6 +475,51 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).expect("copy");
         }
     }
+}
+
+/// Small deterministic RNG (xorshift64*) for the kill loops, seeded from
+/// `OMNIGRAPH_RELIABILITY_SEED` or the clock; the seed is printed so a failure can be replayed.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new() -> Rng {
+        let seed = std::env::var("OMNIGRAPH_RELIABILITY_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(1, |d| d.as_nanos() as u64)
+            });
+        eprintln!("reliability seed: {seed} (OMNIGRAPH_RELIABILITY_SEED to replay)");
+        Rng(seed | 1)
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
+    }
+}
+
+/// `text` with ULIDs, fresh timestamps, lock ages and CAS tokens replaced by the tokens the
+/// snapshots use, for comparing two runs.
+pub fn scrub(text: &str) -> String {
+    let rules = [
+        (r"\b[0-9A-HJKMNP-TV-Z]{26}\b", "[ULID]"),
+        (r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[NOW]"),
+        (r#""lock_age_seconds": \d+"#, r#""lock_age_seconds": "[AGE]""#),
+        (r"age_seconds=\d+", "age_seconds=[AGE]"),
+        (r#""lock_pid": \d+"#, r#""lock_pid": "[PID]""#),
+        (r"pid=\d+", "pid=[PID]"),
+        (r"sha256:[0-9a-f]{64}", "sha256:[CAS]"),
+    ];
+    rules.iter().fold(text.to_string(), |text, (pattern, token)| {
+        let re = regex::Regex::new(pattern).expect("pattern");
+        re.replace_all(&text, *token).into_owned()
+    })
 }
 
 /// Snapshot `text` after redacting the folder path, ULIDs, fresh timestamps, lock ages and CAS

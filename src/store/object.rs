@@ -1,0 +1,592 @@
+//! The object-store backend (cargo feature `s3`): a cluster root in S3-compatible object storage,
+//! laid out like a local root under a key prefix: `«prefix»/__cluster/{state.json,lock.json}`,
+//! `«prefix»/__cluster/resources/…`, `«prefix»/graphs/«G».omni/…`. Outputs show these as
+//! `s3://bucket/prefix/__cluster/state.json` and so on.
+//!
+//! A PUT is atomic, so there are no temporary objects; every promise is a conditional write:
+//! - the state is a compare-and-swap: read it with its ETag, check the contract's CAS (sha256 of
+//!   the bytes) as the local backend does, then PUT with `If-Match: «etag»` (the first state with
+//!   `If-None-Match: *`). A precondition failure is `state_cas_mismatch`, so no update is lost
+//!   even with `state.lock: false`;
+//! - the lock is created only if absent (`If-None-Match: *`) and appears whole;
+//! - a blob is published only if absent, and a batch is uploaded concurrently (at most
+//!   [`IN_FLIGHT`] requests at a time): each blob is durable once its PUT returns;
+//! - graph roots are listed and read, never written.
+//!
+//! The async runtime and the client are built on first use, so a command whose root is local
+//! never starts them. Each [`Store`] method blocks on its own async body. Every failure becomes an
+//! `io::Error` whose text names the object's URI and what the store said, so the existing
+//! diagnostics (`could not read state file: «io»` …) carry it.
+//!
+//! What is specific to one provider (building the client from the environment, reading its
+//! error replies) sits behind [`Provider`]; [`s3`] is the only one today, and a GCS or Azure root
+//! would be a sibling of it.
+
+mod s3;
+
+use super::{
+    BlobKey, BlobMode, BlobOutcome, BlobSource, BlobWrite, BlobWriteError, Fetch, GRAPHS_DIR,
+    LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, STATE_DIR, STATE_FILE_REL, StateVersion,
+    StateWriteError, Store, StoredState,
+};
+use crate::digest;
+use crate::fsx;
+use crate::observe::{self, Observation};
+use futures::{StreamExt, stream};
+use object_store::path::Path as Key;
+use object_store::{Error, ObjectStore, ObjectStoreExt, PutMode, PutPayload, UpdateVersion};
+use std::future::Future;
+use std::io;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, OnceLock};
+
+/// Requests a batch keeps in flight at once (blob publishes and blob reads).
+pub const IN_FLIGHT: usize = 32;
+
+/// What one object-storage provider supplies: a client built from the environment, and a
+/// one-line reading of its errors.
+trait Provider: Send + Sync {
+    /// The client for this root, or why there can be none (no credentials, bad settings).
+    fn connect(&self) -> Result<Arc<dyn ObjectStore>, String>;
+    /// What went wrong, on one line, from the store's error and the provider's reply.
+    fn explain(&self, err: &Error) -> String;
+    /// Whether a not-found reply means the container (the bucket) is missing, not the object:
+    /// that is a failure, never "no state", "no lock" or "blob missing".
+    fn container_missing(&self, err: &Error) -> bool;
+}
+
+/// A store whose root is a prefix in an object store.
+pub struct ObjectBackend {
+    /// The root as shown, without a trailing `/`: `s3://bucket` or `s3://bucket/prefix`.
+    shown_root: String,
+    /// The key prefix, without slashes at either end; empty for the bucket's top level.
+    prefix: String,
+    provider: Box<dyn Provider>,
+    client: OnceLock<Result<Arc<dyn ObjectStore>, String>>,
+}
+
+/// What a read of one object found: its bytes and ETag.
+type Object = (Vec<u8>, Option<String>);
+
+impl ObjectBackend {
+    /// The root `s3://«bucket»/«prefix»`. Nothing is contacted until the first operation.
+    pub fn s3(bucket: &str, prefix: &str) -> Self {
+        let shown_root = if prefix.is_empty() {
+            format!("s3://{bucket}")
+        } else {
+            format!("s3://{bucket}/{prefix}")
+        };
+        ObjectBackend {
+            shown_root,
+            prefix: prefix.to_string(),
+            provider: Box::new(s3::S3::new(bucket)),
+            client: OnceLock::new(),
+        }
+    }
+
+    /// `rel` (a `/`-separated name under the root) as shown in outputs.
+    fn shown(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.shown_root)
+    }
+
+    /// The object key of `rel`. Keys are used exactly as named (never percent-encoded), so the
+    /// objects have the local files' relative names under the prefix.
+    fn key(&self, rel: &str) -> Result<Key, String> {
+        let full = if self.prefix.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{}/{rel}", self.prefix)
+        };
+        Key::parse(&full).map_err(|err| format!("'{full}' is not a valid object key: {err}"))
+    }
+
+    fn blob_rel(key: &BlobKey) -> String {
+        format!("{STATE_DIR}/{RESOURCES_DIR}/{}", key.0.join("/"))
+    }
+
+    fn graph_rel(graph: &str) -> String {
+        format!("{GRAPHS_DIR}/{graph}.omni")
+    }
+
+    /// The client, built on first use.
+    fn client(&self) -> Result<&Arc<dyn ObjectStore>, String> {
+        self.client
+            .get_or_init(|| self.provider.connect())
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Run `body` with the client on the shared runtime; `Err` when either cannot be had, or
+    /// when the client panics (a bug of the client, reported rather than crashing the command).
+    fn run<'s, F, T>(
+        &'s self,
+        body: impl FnOnce(&'s Arc<dyn ObjectStore>) -> F,
+    ) -> Result<T, String>
+    where
+        F: Future<Output = T>,
+    {
+        let client = self.client()?;
+        let executor = executor()?;
+        std::panic::catch_unwind(AssertUnwindSafe(|| executor.block_on(body(client)))).map_err(
+            |panic| {
+                let text = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("unknown cause");
+                format!("the object-store client failed: {text}")
+            },
+        )
+    }
+
+    /// The error of a request on the object shown as `shown`.
+    fn failure(&self, shown: &str, err: &Error) -> io::Error {
+        io::Error::other(format!("{shown}: {}", self.provider.explain(err)))
+    }
+
+    /// GET one object, at most `limit` bytes, telling "no such object" apart from failures (a
+    /// missing bucket is a failure).
+    async fn fetch(&self, client: &dyn ObjectStore, rel: &str, limit: u64) -> Fetch<Object> {
+        let shown = self.shown(rel);
+        let key = match self.key(rel) {
+            Ok(key) => key,
+            Err(message) => return Fetch::Failed(setup_error(&shown, message)),
+        };
+        let result = match client.get(&key).await {
+            Ok(result) => result,
+            Err(err) => return self.not_found_or_failed(&shown, err),
+        };
+        if result.meta.size > limit {
+            return Fetch::Failed(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{shown}: file is larger than the {} MiB limit", limit >> 20),
+            ));
+        }
+        let etag = result.meta.e_tag.clone();
+        match result.bytes().await {
+            Ok(bytes) if bytes.len() as u64 > limit => Fetch::Failed(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{shown}: file is larger than the {} MiB limit", limit >> 20),
+            )),
+            Ok(bytes) => Fetch::Found((bytes.to_vec(), etag)),
+            Err(err) => self.not_found_or_failed(&shown, err),
+        }
+    }
+
+    fn not_found_or_failed<T>(&self, shown: &str, err: Error) -> Fetch<T> {
+        match err {
+            Error::NotFound { .. } if !self.provider.container_missing(&err) => Fetch::NotFound,
+            err => Fetch::Failed(self.failure(shown, &err)),
+        }
+    }
+
+    /// GET outside an async body.
+    fn fetch_now(&self, rel: &str, limit: u64) -> Fetch<Object> {
+        match self.run(|client| self.fetch(client.as_ref(), rel, limit)) {
+            Ok(fetched) => fetched,
+            Err(message) => Fetch::Failed(setup_error(&self.shown(rel), message)),
+        }
+    }
+
+    /// Whether an object is at `rel`: `Ok(false)` only when it is certainly absent.
+    async fn exists(&self, client: &dyn ObjectStore, rel: &str) -> Result<bool, io::Error> {
+        let shown = self.shown(rel);
+        let key = self.key(rel).map_err(|m| setup_error(&shown, m))?;
+        match client.head(&key).await {
+            Ok(_) => Ok(true),
+            Err(err @ Error::NotFound { .. }) if !self.provider.container_missing(&err) => {
+                Ok(false)
+            }
+            Err(err) => Err(self.failure(&shown, &err)),
+        }
+    }
+
+    /// §2.6.2 on an object store: the CAS check on the bytes, then a conditional PUT.
+    async fn cas_write(
+        &self,
+        client: &dyn ObjectStore,
+        bytes: &[u8],
+        expected: Option<&StateVersion>,
+    ) -> Result<Vec<u8>, StateWriteError> {
+        let shown = self.shown(STATE_FILE_REL);
+        let current = match self
+            .fetch(client, STATE_FILE_REL, fsx::MAX_STATE_BYTES)
+            .await
+        {
+            Fetch::Found((current, etag)) => Some((digest::state_cas(&current), etag)),
+            Fetch::NotFound => None,
+            Fetch::Failed(err) => return Err(StateWriteError::CasRead(err)),
+        };
+        if current.as_ref().map(|(cas, _)| cas.as_str()) != expected.map(|v| v.cas.as_str()) {
+            return Err(StateWriteError::CasMismatch);
+        }
+        let mode = match current {
+            None => PutMode::Create,
+            Some((_, etag)) => {
+                // The ETag of the bytes just checked; the one read at the start names the same
+                // bytes and stands in if this reply carried none.
+                let Some(e_tag) = etag.or_else(|| expected.and_then(|v| v.etag.clone())) else {
+                    return Err(StateWriteError::Replace(io::Error::other(format!(
+                        "{shown}: the store returned no ETag, so the write cannot be conditional"
+                    ))));
+                };
+                PutMode::Update(UpdateVersion {
+                    e_tag: Some(e_tag),
+                    version: None,
+                })
+            }
+        };
+        let key = self
+            .key(STATE_FILE_REL)
+            .map_err(|m| StateWriteError::Replace(setup_error(&shown, m)))?;
+        let payload = PutPayload::from(bytes.to_vec());
+        match client.put_opts(&key, payload, mode.into()).await {
+            Ok(_) => Ok(bytes.to_vec()),
+            Err(Error::AlreadyExists { .. } | Error::Precondition { .. }) => {
+                Err(StateWriteError::CasMismatch)
+            }
+            Err(err) => Err(StateWriteError::Replace(self.failure(&shown, &err))),
+        }
+    }
+
+    /// Publish one blob (§2.7.1) with a single conditional PUT in the common case. The source is
+    /// read first; when it fails, an existing blob is still trusted by its name (as locally,
+    /// where the source is not even read then), so that case costs one more request.
+    async fn put_blob(
+        &self,
+        client: &dyn ObjectStore,
+        write: &BlobWrite,
+        source: impl FnOnce() -> Result<Vec<u8>, crate::diagnostic::Diagnostic>,
+    ) -> BlobOutcome {
+        let rel = Self::blob_rel(&write.key);
+        let shown = self.shown(&rel);
+        let key = match self.key(&rel) {
+            Ok(key) => key,
+            Err(message) => {
+                return BlobOutcome::Failed(BlobWriteError::Write(setup_error(&shown, message)));
+            }
+        };
+        let bytes = match source() {
+            Ok(bytes) => bytes,
+            Err(diagnostic) => {
+                return match write.mode {
+                    BlobMode::CreateOnly if self.exists(client, &rel).await.unwrap_or(false) => {
+                        BlobOutcome::Existed
+                    }
+                    _ => BlobOutcome::SourceFailed(diagnostic),
+                };
+            }
+        };
+        let mode = match write.mode {
+            BlobMode::CreateOnly => PutMode::Create,
+            BlobMode::Replace => PutMode::Overwrite,
+        };
+        match client
+            .put_opts(&key, PutPayload::from(bytes), mode.into())
+            .await
+        {
+            Ok(_) => BlobOutcome::Written,
+            Err(Error::AlreadyExists { .. } | Error::Precondition { .. })
+                if write.mode == BlobMode::CreateOnly =>
+            {
+                BlobOutcome::Existed
+            }
+            Err(err) => BlobOutcome::Failed(BlobWriteError::Write(self.failure(&shown, &err))),
+        }
+    }
+
+    /// The file names directly under `rel/` (one level, like a directory listing).
+    async fn list_names(&self, client: &dyn ObjectStore, rel: &str) -> Result<Names, io::Error> {
+        let shown = self.shown(rel);
+        let key = self.key(rel).map_err(|m| setup_error(&shown, m))?;
+        let listed = client
+            .list_with_delimiter(Some(&key))
+            .await
+            .map_err(|err| self.failure(&shown, &err))?;
+        Ok(Names {
+            files: listed
+                .objects
+                .iter()
+                .filter_map(|meta| meta.location.filename().map(str::to_string))
+                .collect(),
+            subdirectories: listed.common_prefixes.len(),
+        })
+    }
+
+    /// Run an async body that fails with an `io::Error`; setup failures name `shown`.
+    fn now<'s, F, T>(
+        &'s self,
+        shown: &str,
+        body: impl FnOnce(&'s Arc<dyn ObjectStore>) -> F,
+    ) -> io::Result<T>
+    where
+        F: Future<Output = io::Result<T>>,
+    {
+        self.run(body)
+            .unwrap_or_else(|message| Err(setup_error(shown, message)))
+    }
+}
+
+/// One level of a listing.
+struct Names {
+    files: Vec<String>,
+    subdirectories: usize,
+}
+
+fn setup_error(shown: &str, message: String) -> io::Error {
+    io::Error::other(format!("{shown}: {message}"))
+}
+
+static EXECUTOR: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+
+/// The runtime every object-store request runs on, started by the first request of the process.
+/// A few worker threads drive the connections, so any thread may block on a request at any time:
+/// the signal watcher releases our lock while the main thread may be waiting on a request of
+/// its own.
+fn executor() -> Result<&'static tokio::runtime::Runtime, String> {
+    EXECUTOR
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("omnigraph-store")
+                .enable_all()
+                .build()
+                .map_err(|err| format!("could not start the object-store runtime: {err}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+impl Store for ObjectBackend {
+    fn state_path(&self) -> String {
+        self.shown(STATE_FILE_REL)
+    }
+
+    fn lock_path(&self) -> String {
+        self.shown(LOCK_FILE_REL)
+    }
+
+    fn blob_uri(&self, key: &BlobKey) -> String {
+        self.shown(&Self::blob_rel(key))
+    }
+
+    fn graph_uri(&self, graph: &str) -> String {
+        self.shown(&Self::graph_rel(graph))
+    }
+
+    fn read_state(&self) -> Fetch<StoredState> {
+        match self.fetch_now(STATE_FILE_REL, fsx::MAX_STATE_BYTES) {
+            Fetch::Found((bytes, etag)) => Fetch::Found(StoredState { bytes, etag }),
+            Fetch::NotFound => Fetch::NotFound,
+            Fetch::Failed(err) => Fetch::Failed(err),
+        }
+    }
+
+    fn write_state(
+        &self,
+        bytes: &[u8],
+        expected: Option<&StateVersion>,
+        _temp_id: &str,
+    ) -> Result<Vec<u8>, StateWriteError> {
+        self.run(|client| self.cas_write(client.as_ref(), bytes, expected))
+            .unwrap_or_else(|message| {
+                Err(StateWriteError::CasRead(setup_error(
+                    &self.state_path(),
+                    message,
+                )))
+            })
+    }
+
+    fn create_lock(&self, bytes: &[u8], _lock_id: &str) -> Result<(), LockCreateError> {
+        let shown = self.lock_path();
+        // A signal waits for the PUT to settle, so the watcher never misses a lock that lands.
+        let _critical = fsx::critical_section();
+        let created = self.run(|client| async move {
+            let key = self
+                .key(LOCK_FILE_REL)
+                .map_err(|m| setup_error(&shown, m))?;
+            let payload = PutPayload::from(bytes.to_vec());
+            match client.put_opts(&key, payload, PutMode::Create.into()).await {
+                Ok(_) => Ok(true),
+                Err(Error::AlreadyExists { .. } | Error::Precondition { .. }) => Ok(false),
+                Err(err) => Err(self.failure(&shown, &err)),
+            }
+        });
+        // A PUT that failed without an answer (a timeout) may still land, and a retried PUT
+        // whose first attempt landed finds the lock taken: either way, a lock holding our bytes
+        // is ours, and is held rather than left behind.
+        let ours = || matches!(self.read_lock(), Fetch::Found(current) if current == bytes);
+        match created {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) if ours() => Ok(()),
+            Ok(Ok(false)) => Err(LockCreateError::Held),
+            Ok(Err(_)) if ours() => Ok(()),
+            Ok(Err(err)) => Err(LockCreateError::Other(err)),
+            Err(message) => Err(LockCreateError::Other(setup_error(
+                &self.lock_path(),
+                message,
+            ))),
+        }
+    }
+
+    fn lock_exists(&self) -> bool {
+        // Unknown counts as present, so that reading it reports why.
+        self.run(|client| self.exists(client.as_ref(), LOCK_FILE_REL))
+            .map_or(true, |found| found.unwrap_or(true))
+    }
+
+    fn read_lock(&self) -> Fetch<Vec<u8>> {
+        match self.fetch_now(LOCK_FILE_REL, fsx::MAX_LOCK_BYTES) {
+            Fetch::Found((bytes, _)) => Fetch::Found(bytes),
+            Fetch::NotFound => Fetch::NotFound,
+            Fetch::Failed(err) => Fetch::Failed(err),
+        }
+    }
+
+    fn remove_lock(&self) -> io::Result<()> {
+        let shown = self.lock_path();
+        self.run(|client| async {
+            let key = self
+                .key(LOCK_FILE_REL)
+                .map_err(|m| setup_error(&shown, m))?;
+            client
+                .delete(&key)
+                .await
+                .map_err(|err| self.failure(&shown, &err))
+        })
+        .unwrap_or_else(|message| Err(setup_error(&shown, message)))
+    }
+
+    fn blob_digests(&self, keys: &[BlobKey]) -> Vec<Fetch<String>> {
+        let read = self.run(|client| {
+            stream::iter(keys)
+                .map(move |key| async move {
+                    let rel = Self::blob_rel(key);
+                    match self
+                        .fetch(client.as_ref(), &rel, fsx::MAX_SOURCE_BYTES)
+                        .await
+                    {
+                        Fetch::Found((bytes, _)) => Fetch::Found(digest::sha256_hex(&bytes)),
+                        Fetch::NotFound => Fetch::NotFound,
+                        Fetch::Failed(err) => Fetch::Failed(err),
+                    }
+                })
+                .buffered(IN_FLIGHT)
+                .collect::<Vec<_>>()
+        });
+        read.unwrap_or_else(|message| {
+            keys.iter()
+                .map(|key| Fetch::Failed(setup_error(&self.blob_uri(key), message.clone())))
+                .collect()
+        })
+    }
+
+    fn put_blobs(&self, writes: &[BlobWrite], source: &BlobSource<'_>) -> Vec<BlobOutcome> {
+        let published = self.run(|client| {
+            stream::iter(writes.iter().enumerate())
+                .map(move |(index, write)| {
+                    self.put_blob(client.as_ref(), write, move || source(index))
+                })
+                .buffered(IN_FLIGHT)
+                .collect::<Vec<_>>()
+        });
+        published.unwrap_or_else(|message| {
+            writes
+                .iter()
+                .map(|write| {
+                    BlobOutcome::Failed(BlobWriteError::Write(setup_error(
+                        &self.blob_uri(&write.key),
+                        message.clone(),
+                    )))
+                })
+                .collect()
+        })
+    }
+
+    /// §7 for a root under this prefix: missing when nothing is stored under `graphs/«G».omni/`
+    /// (and no object has the root's own name).
+    fn observe_graph(&self, graph: &str) -> Observation {
+        let rel = Self::graph_rel(graph);
+        let root = self.shown(&rel);
+        // The error names the root already.
+        let failed =
+            |err: io::Error| Observation::Failed(format!("could not observe graph root {err}"));
+        let top = match self.now(&root, |client| self.list_names(client.as_ref(), &rel)) {
+            Ok(top) => top,
+            Err(err) => return failed(err),
+        };
+        if top.files.is_empty() && top.subdirectories == 0 {
+            // An object named like the root is the local "regular file at the root's path".
+            return match self.now(&root, |client| self.exists(client.as_ref(), &rel)) {
+                Ok(false) => Observation::Missing,
+                Ok(true) => Observation::Failed(format!(
+                    "graph root '{root}' is an object, not a prefix holding a graph"
+                )),
+                Err(err) => failed(err),
+            };
+        }
+        let versions_rel = format!("{rel}/__manifest/_versions");
+        let versions = self.shown(&versions_rel);
+        let names = self
+            .now(&versions, |client| {
+                self.list_names(client.as_ref(), &versions_rel)
+            })
+            .map(|names| names.files)
+            .map_err(|err| format!("could not list manifest versions in '{versions}': {err}"));
+        let schema_rel = format!("{rel}/_schema.pg");
+        let schema = self.shown(&schema_rel);
+        observe::observe_parts(&root, names, &versions, &schema, || {
+            match self.fetch_now(&schema_rel, fsx::MAX_SOURCE_BYTES) {
+                Fetch::Found((bytes, _)) => fsx::utf8(bytes),
+                Fetch::NotFound => Err(io::Error::new(io::ErrorKind::NotFound, "no such object")),
+                Fetch::Failed(err) => Err(err),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Layout;
+    use crate::ops::{Context, status};
+    use crate::runtime::Runtime;
+
+    /// Local commands never start the object-store runtime (nor build a client), and opening
+    /// an S3 root contacts nothing until its first operation.
+    #[test]
+    fn nothing_starts_before_the_first_object_store_request() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("cluster.yaml"), "version: 1\n").expect("write");
+        let layout = Layout::new(dir.path());
+        let runtime = Runtime::system();
+        let out = status::run(&Context::new(&layout, &runtime));
+        assert!(out.ok);
+        let s3 = ObjectBackend::s3("bucket", "team/a");
+        assert_eq!(s3.state_path(), "s3://bucket/team/a/__cluster/state.json");
+        assert_eq!(s3.graph_uri("g"), "s3://bucket/team/a/graphs/g.omni");
+        assert_eq!(
+            s3.blob_uri(&BlobKey(vec!["policy".into(), "p".into(), "D.yaml".into()])),
+            "s3://bucket/team/a/__cluster/resources/policy/p/D.yaml"
+        );
+        assert!(EXECUTOR.get().is_none() && s3.client.get().is_none());
+    }
+
+    #[test]
+    fn keys_are_the_local_names_under_the_prefix() {
+        let s3 = ObjectBackend::s3("b", "team/a");
+        assert_eq!(
+            s3.key(STATE_FILE_REL).expect("key").as_ref(),
+            "team/a/__cluster/state.json"
+        );
+        let top = ObjectBackend::s3("b", "");
+        assert_eq!(top.lock_path(), "s3://b/__cluster/lock.json");
+        assert_eq!(
+            top.key(LOCK_FILE_REL).expect("key").as_ref(),
+            "__cluster/lock.json"
+        );
+        // A prefix that is no valid key is reported, never silently re-encoded.
+        let odd = ObjectBackend::s3("b", "a//b");
+        assert!(odd.key(STATE_FILE_REL).is_err());
+    }
+}

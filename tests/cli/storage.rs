@@ -1,0 +1,123 @@
+//! `storage:` as a local path or `file://` URI: the ledger, the lock, the blobs and the graph
+//! roots all live under that root, and nothing is written into the config folder.
+
+use cluster_test_support::*;
+use serde_json::Value;
+
+/// The live fixture with its graph root under `storage` instead of the config folder.
+fn live_elsewhere(storage: &Folder, root: &str) -> Folder {
+    let f = Folder::standard();
+    f.write("people.pg", LIVE_PEOPLE_PG);
+    storage.add_root("knowledge", "people-fresh.omni");
+    f.set_storage(root);
+    f
+}
+
+fn flow(storage: &Folder, f: &Folder) {
+    let config_before = f.files();
+    let at = |rel: &str| format!("{}/{rel}", storage.path().display());
+
+    let (code, out) = f.json(&["import"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out["state_observations"]["state_path"],
+        at("__cluster/state.json")
+    );
+    assert_eq!(
+        out["state_observations"]["lock_path"],
+        at("__cluster/lock.json")
+    );
+    assert_eq!(
+        out["observations"]["graph.knowledge"]["graph_uri"],
+        at("graphs/knowledge.omni")
+    );
+    assert_eq!(
+        out["observations"]["graph.knowledge"]["manifest_version"],
+        3
+    );
+    assert_eq!(
+        out["resource_statuses"]["graph.knowledge"]["status"],
+        "applied"
+    );
+
+    let (code, out) = f.json(&["apply"]);
+    assert_eq!((code, &out["converged"]), (0, &Value::Bool(true)), "{out}");
+    assert_eq!(
+        storage.read(&query_blob_rel(QUERY_DIGEST)),
+        PEOPLE_GQ.as_bytes()
+    );
+    assert_eq!(
+        storage.read(&policy_blob_rel(POLICY_DIGEST)),
+        POLICY.as_bytes()
+    );
+    assert_eq!(storage.state()["state_revision"], 2);
+
+    // A held lock in the storage root blocks, is reported, and is cleared there.
+    storage.held_lock("apply");
+    let (code, out) = f.json(&["plan"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(codes(&out), ["state_lock_held"]);
+    let (code, out) = f.json(&["status"]);
+    assert_eq!(
+        (code, &out["state_observations"]["lock_id"]),
+        (0, &Value::from("held-lock"))
+    );
+    let (code, out) = f.json(&["force-unlock", "held-lock"]);
+    assert_eq!(
+        (code, &out["lock_removed"]),
+        (0, &Value::Bool(true)),
+        "{out}"
+    );
+    assert!(!storage.exists("__cluster/lock.json"));
+
+    storage.remove(&query_blob_rel(QUERY_DIGEST));
+    let (code, out) = f.json(&["refresh"]);
+    assert_eq!(
+        (code, codes(&out)),
+        (0, vec!["catalog_payload_missing".to_string()])
+    );
+    let (code, out) = f.json(&["apply"]);
+    assert_eq!((code, &out["converged"]), (0, &Value::Bool(true)), "{out}");
+    let (code, out) = f.json(&["status"]);
+    assert_eq!((code, codes(&out)), (0, Vec::<String>::new()), "{out}");
+
+    assert_eq!(
+        f.files(),
+        config_before,
+        "nothing written into the config folder"
+    );
+    assert!(!f.exists("__cluster"));
+}
+
+#[test]
+fn an_absolute_storage_path_holds_every_stored_byte() {
+    let storage = Folder::empty();
+    let f = live_elsewhere(&storage, storage.path().to_str().expect("utf8"));
+    flow(&storage, &f);
+}
+
+#[test]
+fn a_file_uri_storage_root_holds_every_stored_byte() {
+    let storage = Folder::empty();
+    let uri = format!("file://{}", storage.path().display());
+    let f = live_elsewhere(&storage, &uri);
+    flow(&storage, &f);
+}
+
+/// A relative path resolves against the config folder, as every path in cluster.yaml does.
+#[test]
+fn a_relative_storage_path_is_under_the_config_folder() {
+    let f = Folder::live();
+    f.set_storage("./state");
+    let (code, out) = f.json(&["import"]);
+    assert_eq!(code, 0, "{out}");
+    let config = f.path().display().to_string();
+    assert_eq!(
+        out["state_observations"]["state_path"],
+        format!("{config}/./state/__cluster/state.json")
+    );
+    // The graph root is looked for under the storage root, where there is none.
+    assert_eq!(out["observations"]["graph.knowledge"]["exists"], false);
+    assert!(f.exists("state/__cluster/state.json"));
+    assert!(!f.exists("__cluster"));
+}

@@ -1,0 +1,246 @@
+//! The S3 backend through the real binary, against a local S3-compatible server (moto, started
+//! by the tests themselves: `tests/support/s3.rs`). The server is real; nothing is mocked.
+//!
+//! - `flow`: every command on `s3://` gives the local run's output (paths aside), stores the
+//!   local files' bytes under the same names, and writes nothing into the config folder; two
+//!   config folders ("machines") share one prefix;
+//! - `contention`: rounds of 8 concurrent `apply`/`refresh` on one prefix, with and without
+//!   `state.lock`;
+//! - `crash`: SIGKILL and SIGTERM at random instants of `apply`;
+//! - `failures`: a missing bucket, missing or wrong credentials, denied access, a stopped or
+//!   silent server.
+//!
+//! If moto cannot be installed or started the tests fail with the reason; they never skip.
+
+mod contention;
+mod crash;
+mod failures;
+mod flow;
+
+use cluster_test_support::s3::S3Server;
+use cluster_test_support::*;
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// A cluster root `s3://«bucket»/«prefix»` on a moto server, with helpers to arrange and inspect
+/// it by the names the tool uses (`__cluster/state.json`, …).
+pub struct Root<'a> {
+    pub server: &'a S3Server,
+    pub bucket: String,
+    pub prefix: String,
+}
+
+impl<'a> Root<'a> {
+    pub fn new(server: &'a S3Server, bucket: &str, prefix: &str) -> Self {
+        Root {
+            server,
+            bucket: bucket.to_string(),
+            prefix: prefix.to_string(),
+        }
+    }
+
+    /// A fresh bucket on `server`, prefix `team/a`.
+    pub fn fresh(server: &'a S3Server) -> Self {
+        Root::new(server, &server.bucket(), "team/a")
+    }
+
+    pub fn uri(&self) -> String {
+        if self.prefix.is_empty() {
+            format!("s3://{}", self.bucket)
+        } else {
+            format!("s3://{}/{}", self.bucket, self.prefix)
+        }
+    }
+
+    pub fn key(&self, rel: &str) -> String {
+        if self.prefix.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{}/{rel}", self.prefix)
+        }
+    }
+
+    pub fn get(&self, rel: &str) -> Option<Vec<u8>> {
+        self.server.get(&self.bucket, &self.key(rel))
+    }
+
+    pub fn put(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        self.server
+            .put(&self.bucket, &self.key(rel), bytes.as_ref());
+    }
+
+    pub fn delete(&self, rel: &str) {
+        self.server.delete(&self.bucket, &self.key(rel));
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.get(rel).is_some()
+    }
+
+    /// Every object under the root, by its name relative to the root.
+    pub fn objects(&self) -> Vec<String> {
+        let strip = if self.prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", self.prefix)
+        };
+        self.server
+            .list(&self.bucket, &strip)
+            .into_iter()
+            .map(|key| key[strip.len()..].to_string())
+            .collect()
+    }
+
+    pub fn state(&self) -> Value {
+        let bytes = self.get("__cluster/state.json").expect("state object");
+        serde_json::from_slice(&bytes).expect("state JSON")
+    }
+
+    /// Upload a real graph root fixture to `graphs/«graph».omni/`.
+    pub fn upload_root(&self, graph: &str, fixture: &str) {
+        fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).expect("read_dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    walk(root, &path, out);
+                } else {
+                    let rel = path.strip_prefix(root).expect("under root");
+                    let rel = rel.to_str().expect("utf8").to_string();
+                    out.push((rel, std::fs::read(&path).expect("read")));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        let from = graph_root_fixture(fixture);
+        walk(&from, &from, &mut files);
+        for (rel, bytes) in files {
+            self.put(&format!("graphs/{graph}.omni/{rel}"), bytes);
+        }
+    }
+}
+
+/// A config folder whose `storage:` is an S3 root, and the environment that reaches it.
+pub struct Cloud<'a> {
+    pub folder: Folder,
+    pub root: Root<'a>,
+    pub env: Vec<(String, String)>,
+}
+
+impl<'a> Cloud<'a> {
+    pub fn new(folder: Folder, root: Root<'a>) -> Self {
+        folder.set_storage(&root.uri());
+        let env = root.server.env();
+        Cloud { folder, root, env }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.folder.run_env(args, &self.env)
+    }
+
+    pub fn json(&self, args: &[&str]) -> (i32, Value) {
+        self.folder.json_env(args, &self.env)
+    }
+
+    /// `omnigraph cluster «cmd» --json --config …` started in the background.
+    pub fn spawn(&self, cmd: &str) -> Child {
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin("omnigraph"));
+        command
+            .args(["cluster", cmd, "--json", "--config"])
+            .arg(self.folder.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for name in s3::stray_aws_vars() {
+            command.env_remove(name);
+        }
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        command.spawn().expect("spawn")
+    }
+}
+
+/// F with the schema of the real `people-fresh` root and `queries` more stored queries (plus
+/// F's own), so `apply` has that many blobs to publish. No graph root in the folder: upload one
+/// with [`Root::upload_root`].
+pub fn folder_with_queries(queries: usize) -> Folder {
+    let f = Folder::standard();
+    f.write("people.pg", LIVE_PEOPLE_PG);
+    let mut yaml = f.read_string("cluster.yaml");
+    let mut extra = String::new();
+    for i in 0..queries {
+        f.write(
+            &format!("queries/q{i:03}.gq"),
+            format!(
+                "query q{i:03}($name: String) {{\n  match {{ $p: Person {{ name: $name }} }}\n  return {{ $p.name, $p.age }}\n  limit {}\n}}\n",
+                i + 1
+            ),
+        );
+        extra.push_str(&format!(
+            "      q{i:03}:\n        file: ./queries/q{i:03}.gq\n"
+        ));
+    }
+    let anchor = "        file: ./people.gq\n";
+    yaml = yaml.replacen(anchor, &format!("{anchor}{extra}"), 1);
+    f.write("cluster.yaml", yaml);
+    f
+}
+
+/// A copy of `folder` in a fresh temp directory.
+pub fn copy_folder(folder: &Folder) -> Folder {
+    let copy = Folder::empty();
+    copy_dir(folder.path(), copy.path());
+    copy
+}
+
+/// What every interrupted run must leave in the root: a state that parses (or none), every
+/// recorded query/policy digest backed by a blob with that digest, and a lock (if any) that
+/// parses.
+pub fn check_invariants(root: &Root<'_>, context: &str) {
+    if let Some(bytes) = root.get("__cluster/state.json") {
+        let state: Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{context}: unreadable state: {e}"));
+        assert_eq!(state["version"], 1, "{context}");
+        let resources = state["applied_revision"]["resources"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{context}: no resources map"));
+        for (address, entry) in resources {
+            let digest = entry["digest"].as_str().expect("digest");
+            let blob = if let Some(rest) = address.strip_prefix("query.") {
+                let (graph, name) = rest.split_once('.').expect("query address");
+                format!("__cluster/resources/query/{graph}/{name}/{digest}.gq")
+            } else if let Some(policy) = address.strip_prefix("policy.") {
+                format!("__cluster/resources/policy/{policy}/{digest}.yaml")
+            } else {
+                continue;
+            };
+            let bytes = root
+                .get(&blob)
+                .unwrap_or_else(|| panic!("{context}: {address} has no blob"));
+            assert_eq!(
+                sha256_hex(&bytes),
+                digest,
+                "{context}: {address} blob differs"
+            );
+        }
+    }
+    if let Some(bytes) = root.get("__cluster/lock.json") {
+        let lock: Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{context}: unreadable lock: {e}"));
+        assert_eq!(lock["version"], 1, "{context}");
+    }
+}
+
+/// Every error diagnostic of an output has one of `allowed` codes, names an `s3://` object when
+/// it is about storage, and is one line.
+pub fn assert_errors_within(out: &Value, allowed: &[&str], context: &str) {
+    for d in out["diagnostics"].as_array().expect("diagnostics") {
+        let message = d["message"].as_str().expect("message");
+        assert!(!message.contains('\n'), "{context}: multi-line message {d}");
+        if d["severity"] == "error" {
+            let code = d["code"].as_str().expect("code");
+            assert!(
+                allowed.contains(&code),
+                "{context}: unexpected {code}: {out}"
+            );
+        }
+    }
+}
