@@ -14,8 +14,9 @@
 //! Nothing is deleted until the end: on ext4, creating inodes within minutes of deleting many
 //! others is slow (`recently_deleted` scans during inode allocation), which would bill one run
 //! for the clean-up of the previous one. Old catalogs are renamed into a trash directory instead,
-//! and every folder is removed after the last size. Expect the first apply to vary a lot on a
-//! shared disk: its cost is almost all fsync latency.
+//! and every folder is removed after the last size, so leave a few minutes between two runs when
+//! comparing first applies. Expect the first apply to vary a lot on a shared disk anyway: its cost
+//! is almost all fsync latency.
 //!
 //! For each command and size it prints the median wall time, the median CPU time (user + sys:
 //! steadier than wall time on a shared machine) and the largest peak RSS over the runs; then the
