@@ -9,62 +9,16 @@ use omnigraph_cluster::digest::sha256_hex;
 use omnigraph_cluster::layout::Layout;
 use omnigraph_cluster::ops::{Context, validate};
 use omnigraph_cluster::runtime::Runtime;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 #[path = "support/perfgen.rs"]
 mod perfgen;
-use perfgen::{QUERY_SHAPES, SCHEMA};
+use perfgen::Shape;
 
-const GRAPHS: usize = 20;
-const QUERIES: usize = 250;
-const POLICIES: usize = 20;
+const GRAPHS: usize = Shape::DEFAULT.graphs;
+const QUERIES: usize = Shape::DEFAULT.queries;
+const POLICIES: usize = Shape::DEFAULT.policies;
 const BUDGET: Duration = Duration::from_secs(1);
-
-fn generate(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let mut files = Vec::new();
-    let mut yaml = String::from("version: 1\nmetadata:\n  name: perf\ngraphs:\n");
-    for g in 0..GRAPHS {
-        let gid = format!("g{g:03}");
-        let gdir = dir.join(&gid);
-        std::fs::create_dir_all(&gdir)?;
-        let schema = gdir.join("schema.pg");
-        std::fs::write(&schema, SCHEMA.replace("{g}", &gid))?;
-        files.push(schema);
-        yaml.push_str(&format!(
-            "  {gid}:\n    schema: ./{gid}/schema.pg\n    queries:\n"
-        ));
-        for q in 0..QUERIES {
-            let name = format!("q{q:04}");
-            let file = gdir.join(format!("{name}.gq"));
-            std::fs::write(
-                &file,
-                QUERY_SHAPES[q % QUERY_SHAPES.len()].replace("{n}", &name),
-            )?;
-            files.push(file);
-            yaml.push_str(&format!("      {name}:\n        file: ./{gid}/{name}.gq\n"));
-        }
-    }
-    yaml.push_str("policies:\n");
-    for p in 0..POLICIES {
-        let file = dir.join(format!("p{p:02}.policy.yaml"));
-        let rules: String = (0..50).map(|i| format!("  - allow: read-{i}\n")).collect();
-        std::fs::write(&file, format!("rules:\n{rules}"))?;
-        files.push(file);
-        let target = if p == 0 {
-            "cluster".to_string()
-        } else {
-            format!("g{:03}", p % GRAPHS)
-        };
-        yaml.push_str(&format!(
-            "  p{p:02}:\n    file: ./p{p:02}.policy.yaml\n    applies_to: [{target}]\n"
-        ));
-    }
-    let config = dir.join("cluster.yaml");
-    std::fs::write(&config, yaml)?;
-    files.push(config);
-    Ok(files)
-}
 
 fn mean_of(runs: usize, mut f: impl FnMut()) -> Duration {
     f(); // warm the page cache and allocator
@@ -77,7 +31,7 @@ fn mean_of(runs: usize, mut f: impl FnMut()) -> Duration {
 
 fn main() -> std::io::Result<()> {
     let dir = tempfile::tempdir()?;
-    let files = generate(dir.path())?;
+    let files = perfgen::generate(dir.path(), Shape::DEFAULT)?;
     let layout = Layout::new(dir.path());
     let runtime = Runtime::system();
     let context = Context::new(&layout, &runtime);

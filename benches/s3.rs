@@ -20,53 +20,21 @@ use std::time::{Duration, Instant};
 
 #[path = "support/perfgen.rs"]
 mod perfgen;
-use perfgen::{QUERY_SHAPES, SCHEMA};
+use perfgen::{SCHEMA, Shape};
 
-const GRAPHS: usize = 20;
-const QUERIES: usize = 250;
-const POLICIES: usize = 20;
 /// The newest manifest version file of a root made by `init` (version 3, naming V2).
 const MANIFEST: &str = "__manifest/_versions/18446744073709551612.manifest";
 
 /// Write the perfgen config folder into `dir`; returns each graph's schema text.
 fn generate(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
-    let mut schemas = Vec::new();
-    let mut yaml = String::from("version: 1\nmetadata:\n  name: perf\ngraphs:\n");
-    for g in 0..GRAPHS {
-        let gid = format!("g{g:03}");
-        let gdir = dir.join(&gid);
-        std::fs::create_dir_all(&gdir)?;
-        let schema = SCHEMA.replace("{g}", &gid);
-        std::fs::write(gdir.join("schema.pg"), &schema)?;
-        schemas.push((gid.clone(), schema));
-        yaml.push_str(&format!(
-            "  {gid}:\n    schema: ./{gid}/schema.pg\n    queries:\n"
-        ));
-        for q in 0..QUERIES {
-            let name = format!("q{q:04}");
-            let text = QUERY_SHAPES[q % QUERY_SHAPES.len()].replace("{n}", &name);
-            std::fs::write(gdir.join(format!("{name}.gq")), text)?;
-            yaml.push_str(&format!("      {name}:\n        file: ./{gid}/{name}.gq\n"));
-        }
-    }
-    yaml.push_str("policies:\n");
-    for p in 0..POLICIES {
-        let rules: String = (0..50).map(|i| format!("  - allow: read-{i}\n")).collect();
-        std::fs::write(
-            dir.join(format!("p{p:02}.policy.yaml")),
-            format!("rules:\n{rules}"),
-        )?;
-        let target = if p == 0 {
-            "cluster".to_string()
-        } else {
-            format!("g{:03}", p % GRAPHS)
-        };
-        yaml.push_str(&format!(
-            "  p{p:02}:\n    file: ./p{p:02}.policy.yaml\n    applies_to: [{target}]\n"
-        ));
-    }
-    std::fs::write(dir.join("cluster.yaml"), yaml)?;
-    Ok(schemas)
+    perfgen::generate(dir, Shape::DEFAULT)?;
+    Ok((0..Shape::DEFAULT.graphs)
+        .map(|g| {
+            let gid = format!("g{g:03}");
+            let schema = SCHEMA.replace("{g}", &gid);
+            (gid, schema)
+        })
+        .collect())
 }
 
 /// CPU time (user + system) of this process's waited-for children so far, from
@@ -143,10 +111,13 @@ fn main() -> std::io::Result<()> {
         server.put(&bucket, &format!("{key}/{MANIFEST}"), b"");
     }
     let env = server.env();
+    let shape = Shape::DEFAULT;
     println!(
-        "perfgen folder: {GRAPHS} graphs, {} stored queries, {POLICIES} policies ({} resources)",
-        GRAPHS * QUERIES,
-        GRAPHS * (QUERIES + 2) + POLICIES
+        "perfgen folder: {} graphs, {} stored queries, {} policies ({} resources)",
+        shape.graphs,
+        shape.graphs * shape.queries,
+        shape.policies,
+        shape.resources()
     );
     println!(
         "{:<14} {:>11} {:>11} {:>7}   tool CPU on S3 (per run)",
