@@ -84,12 +84,9 @@ impl fmt::Display for Address<'_> {
     }
 }
 
-/// The name of a stored query of `graph` in `address`: the text after `query.«graph».`.
-pub fn query_name_in<'a>(address: &'a str, graph: &str) -> Option<&'a str> {
-    address
-        .strip_prefix("query.")?
-        .strip_prefix(graph)?
-        .strip_prefix('.')
+/// `query.«graph».`: every stored query of `graph` has an address starting with it (§5.2).
+pub fn query_prefix(graph: &str) -> String {
+    format!("query.{graph}.")
 }
 
 #[cfg(test)]
@@ -112,11 +109,13 @@ mod tests {
     }
 
     #[test]
-    fn query_names_by_graph_prefix() {
-        assert_eq!(query_name_in("query.g.q", "g"), Some("q"));
-        assert_eq!(query_name_in("query.g.a.b", "g"), Some("a.b"));
-        assert_eq!(query_name_in("query.gg.q", "g"), None);
-        assert_eq!(query_name_in("graph.g", "g"), None);
+    fn query_prefix_names_the_graph() {
+        assert_eq!(query_prefix("g"), "query.g.");
+        assert!(
+            Address::query("g", "q")
+                .to_string()
+                .starts_with(&query_prefix("g"))
+        );
     }
 
     proptest! {

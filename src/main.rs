@@ -52,17 +52,18 @@ fn main() -> ExitCode {
     if let Some(status) = signals::interrupted_status() {
         return ExitCode::from(status);
     }
-    let text = if common.json {
-        output::render(&result, true)
-    } else {
-        Ok(human::render_with(&result, &presentation))
-    };
-    match text {
-        Ok(text) => print(text.as_bytes()),
-        Err(err) => {
-            eprintln!("error: could not encode output: {err}");
-            return ExitCode::FAILURE;
+    if common.json {
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        match output::write_json(&result, &mut stdout) {
+            // A closed stdout (e.g. `| head`) must not turn into a panic or an error report.
+            Err(err) if !err.is_io() => {
+                eprintln!("error: could not encode output: {err}");
+                return ExitCode::FAILURE;
+            }
+            _ => {}
         }
+    } else {
+        print(human::render_with(&result, &presentation).as_bytes());
     }
     ExitCode::from(result.exit_status(command.detailed_exitcode()))
 }

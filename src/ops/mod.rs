@@ -127,15 +127,15 @@ impl Output {
         }
     }
 
-    /// Pretty JSON (two-space indent), without the final newline.
-    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+    /// Pretty JSON (two-space indent), without the final newline, written to `out`.
+    pub fn write_json(&self, out: impl std::io::Write) -> serde_json::Result<()> {
         match self {
-            Output::Validate(o) => serde_json::to_string_pretty(o),
-            Output::Plan(o) => serde_json::to_string_pretty(o),
-            Output::Apply(o) => serde_json::to_string_pretty(o),
-            Output::Status(o) => serde_json::to_string_pretty(o),
-            Output::Sync(o) => serde_json::to_string_pretty(o),
-            Output::Unlock(o) => serde_json::to_string_pretty(o),
+            Output::Validate(o) => serde_json::to_writer_pretty(out, o),
+            Output::Plan(o) => serde_json::to_writer_pretty(out, o),
+            Output::Apply(o) => serde_json::to_writer_pretty(out, o),
+            Output::Status(o) => serde_json::to_writer_pretty(out, o),
+            Output::Sync(o) => serde_json::to_writer_pretty(out, o),
+            Output::Unlock(o) => serde_json::to_writer_pretty(out, o),
         }
     }
 }

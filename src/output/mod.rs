@@ -3,14 +3,12 @@
 pub mod human;
 
 use crate::ops::Output;
+use std::io::Write;
 
-/// The full stdout text for `output`: JSON plus one newline, or the human lines.
-pub fn render(output: &Output, json: bool) -> Result<String, serde_json::Error> {
-    if json {
-        let mut text = output.to_json()?;
-        text.push('\n');
-        Ok(text)
-    } else {
-        Ok(human::render(output))
-    }
+/// Write `output` as pretty JSON (two-space indent) plus one newline. Streamed, because the
+/// document of a large plan runs to tens of megabytes and need never exist whole in memory.
+pub fn write_json(output: &Output, out: &mut impl Write) -> serde_json::Result<()> {
+    output.write_json(&mut *out)?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)?;
+    out.flush().map_err(serde_json::Error::io)
 }

@@ -4,7 +4,7 @@
 //! (`expected struct AppliedRevisionState`), so they are the reference's.
 
 use super::StateObservations;
-use crate::address::query_name_in;
+use crate::address::query_prefix;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
 use crate::fsx;
@@ -15,6 +15,7 @@ use crate::store::{
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -115,11 +116,14 @@ impl ClusterState {
 
     /// The query digests recorded for `graph`, keyed by the text after `query.«G».` (§5.2).
     pub fn query_digests(&self, graph: &str) -> Vec<(&str, &str)> {
+        // The addresses are sorted, so a graph's queries are one range, not a scan of the map.
+        let prefix = query_prefix(graph);
         self.applied_revision
             .resources
-            .iter()
-            .filter_map(|(address, r)| {
-                query_name_in(address, graph).map(|name| (name, r.digest.as_str()))
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+            .map_while(|(address, r)| {
+                let name = address.strip_prefix(prefix.as_str())?;
+                Some((name, r.digest.as_str()))
             })
             .collect()
     }
@@ -367,6 +371,24 @@ mod tests {
             ),
             "unknown variant `x`, expected one of `pending`, `planned`, `applying`, `applied`, `drifted`, `blocked`, `error` at line 1 column 73"
         );
+    }
+
+    #[test]
+    fn query_digests_are_the_graphs_query_range() {
+        let mut state = ClusterState::empty(None);
+        for (address, digest) in [
+            ("graph.g", "0"),
+            ("query.f.q", "1"),
+            ("query.g.a", "2"),
+            ("query.g.b.c", "3"),
+            ("query.g-h.q", "4"),
+            ("query.gg.q", "5"),
+            ("schema.g", "6"),
+        ] {
+            state.set_digest(address, digest.into());
+        }
+        assert_eq!(state.query_digests("g"), [("a", "2"), ("b.c", "3")]);
+        assert_eq!(state.query_digests("x"), []);
     }
 
     #[test]
