@@ -8,7 +8,6 @@ use crate::digest;
 use crate::fsx;
 use crate::layout;
 use crate::store::{BlobKey, BlobMode, BlobOutcome, BlobWrite, BlobWriteError, Fetch, Store};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Where the blob of `address` at `digest` lives; `None` for kinds without payloads (graphs,
@@ -225,20 +224,24 @@ impl Finding {
     }
 }
 
-/// Check every recorded payload against its digest, in address order (§2.7.2). Read-only.
-pub fn verify(store: &dyn Store, resources: &BTreeMap<String, String>) -> Vec<(String, Finding)> {
-    let (addresses, keys): (Vec<&String>, Vec<BlobKey>) = resources
-        .iter()
-        .filter_map(|(address, recorded)| key(address, recorded).map(|k| (address, k)))
+/// Check every recorded payload (address → digest pairs, in address order) against its digest
+/// (§2.7.2). Read-only.
+pub fn verify<'a>(
+    store: &dyn Store,
+    resources: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<(String, Finding)> {
+    let (recorded, keys): (Vec<(&str, &str)>, Vec<BlobKey>) = resources
+        .into_iter()
+        .filter_map(|(address, digest)| key(address, digest).map(|k| ((address, digest), k)))
         .unzip();
     let digests = store.blob_digests(&keys);
-    addresses
+    recorded
         .into_iter()
         .zip(keys)
         .zip(digests)
-        .filter_map(|((address, key), fetched)| {
+        .filter_map(|(((address, recorded), key), fetched)| {
             let finding = match fetched {
-                Fetch::Found(actual) if actual == resources[address] => return None,
+                Fetch::Found(actual) if actual == recorded => return None,
                 Fetch::Found(actual) => Finding::Mismatch { actual },
                 Fetch::NotFound => Finding::Missing,
                 Fetch::Failed(err) => Finding::ReadError(format!(
@@ -246,7 +249,7 @@ pub fn verify(store: &dyn Store, resources: &BTreeMap<String, String>) -> Vec<(S
                     store.blob_uri(&key)
                 )),
             };
-            Some((address.clone(), finding))
+            Some((address.to_string(), finding))
         })
         .collect()
 }

@@ -17,13 +17,19 @@ use crate::par;
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Address and digest text, shared: one allocation each however many places name it (the
+/// resource, its edges, the changes and blast radius planned from it). At 50,000 queries the
+/// copies would be most of a plan's memory.
+pub type Text = Arc<str>;
 
 /// One desired resource. `path` is the resolved source file (absent for graphs), shown as text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resource {
-    pub address: String,
+    pub address: Text,
     pub kind: ResourceKind,
-    pub digest: String,
+    pub digest: Text,
     #[serde(
         rename = "path",
         skip_serializing_if = "Option::is_none",
@@ -41,8 +47,52 @@ fn shown_path<S: Serializer>(path: &Option<PathBuf>, serializer: S) -> Result<S:
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Dependency {
-    pub from: String,
-    pub to: String,
+    pub from: Text,
+    pub to: Text,
+}
+
+/// address → digest, sorted by address (byte order); a JSON object when serialised.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Digests(Vec<(Text, Text)>);
+
+impl Digests {
+    /// From pairs in any order; a later pair for the same address wins, as in a map.
+    pub fn from_pairs(mut pairs: Vec<(Text, Text)>) -> Self {
+        pairs.reverse();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.dedup_by(|later, kept| later.0 == kept.0);
+        Digests(pairs)
+    }
+
+    pub fn get(&self, address: &str) -> Option<&Text> {
+        self.0
+            .binary_search_by(|(a, _)| a.as_ref().cmp(address))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// The pairs in address order.
+    pub fn pairs(&self) -> &[(Text, Text)] {
+        &self.0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(a, d)| (a.as_ref(), d.as_ref()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Digests {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
 }
 
 /// The desired revision derived from the config folder.
@@ -50,7 +100,8 @@ pub struct Dependency {
 pub struct Desired {
     /// Sorted by address, one per address.
     pub resources: Vec<Resource>,
-    pub resource_digests: BTreeMap<String, String>,
+    /// The same addresses and digests as `resources`, as a map.
+    pub resource_digests: Digests,
     /// Deduplicated, sorted by (from, to).
     pub dependencies: Vec<Dependency>,
     /// (graph id, desired schema digest or `""` when the schema file could not be read).
@@ -62,7 +113,7 @@ pub struct Desired {
 impl Desired {
     pub fn resource(&self, address: &str) -> Option<&Resource> {
         self.resources
-            .binary_search_by(|r| r.address.as_str().cmp(address))
+            .binary_search_by(|r| r.address.as_ref().cmp(address))
             .ok()
             .map(|i| &self.resources[i])
     }
@@ -86,7 +137,8 @@ fn build(
     let mut builder = Builder {
         diagnostics,
         resources: BTreeMap::new(),
-        dependencies: BTreeSet::new(),
+        dependencies: Vec::new(),
+        names: BTreeSet::new(),
         graphs: Vec::new(),
         graph_queries: BTreeMap::new(),
     };
@@ -104,37 +156,51 @@ fn build(
     builder.finish(raw, header)
 }
 
-/// Desired resources and edges as they accumulate, with the diagnostics of the run.
-struct Builder<'a> {
+/// Desired resources and edges as they accumulate, with the diagnostics of the run. `'r` is
+/// the raw config, whose names the builder borrows instead of copying.
+struct Builder<'a, 'r> {
     diagnostics: &'a mut Vec<Diagnostic>,
-    resources: BTreeMap<String, Resource>,
-    dependencies: BTreeSet<Dependency>,
+    resources: BTreeMap<Text, Resource>,
+    dependencies: Vec<Dependency>,
+    /// Every address met so far, so edges and resources share one allocation per address.
+    names: BTreeSet<Text>,
     graphs: Vec<(String, String)>,
-    /// Digests of the query files read, per graph, for the composite.
-    graph_queries: BTreeMap<String, Vec<(String, String)>>,
+    /// (name, digest) of the query files read, per graph, for the composite.
+    graph_queries: BTreeMap<&'r str, Vec<(&'r str, Text)>>,
 }
 
-impl Builder<'_> {
+impl<'r> Builder<'_, 'r> {
     fn error(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic::new(code, path, message));
     }
 
-    fn edge(&mut self, from: Address<'_>, to: Address<'_>) {
-        self.dependencies.insert(Dependency {
-            from: from.to_string(),
-            to: to.to_string(),
-        });
+    fn name(&mut self, address: Address<'_>) -> Text {
+        let text = address.to_string();
+        if let Some(known) = self.names.get(text.as_str()) {
+            return Arc::clone(known);
+        }
+        let name: Text = text.into();
+        self.names.insert(Arc::clone(&name));
+        name
     }
 
-    fn resource(&mut self, address: Address<'_>, digest: String, source: Option<PathBuf>) {
-        let address_text = address.to_string();
+    fn edge(&mut self, from: Address<'_>, to: Address<'_>) {
+        let dependency = Dependency {
+            from: self.name(from),
+            to: self.name(to),
+        };
+        self.dependencies.push(dependency);
+    }
+
+    fn resource(&mut self, address: Address<'_>, digest: Text, source: Option<PathBuf>) {
+        let name = self.name(address);
         let resource = Resource {
-            address: address_text.clone(),
+            address: Arc::clone(&name),
             kind: address.kind(),
             digest,
             source,
         };
-        self.resources.insert(address_text, resource);
+        self.resources.insert(name, resource);
     }
 
     /// `validate_id` of §2.5.5.
@@ -171,7 +237,7 @@ impl Builder<'_> {
                 ),
             ),
             Ok((digest, built)) => {
-                schema_digest = digest.clone();
+                schema_digest = digest.to_string();
                 self.resource(Address::schema(graph_id), digest, Some(schema.path));
                 if let Err(err) = built {
                     let code = match err {
@@ -186,7 +252,7 @@ impl Builder<'_> {
     }
 
     /// One stored query of a graph (§2.5.5 step 5).
-    fn add_query(&mut self, graph_id: &str, name: &str, query: QuerySource) {
+    fn add_query(&mut self, graph_id: &'r str, name: &'r str, query: QuerySource) {
         let path = format!("graphs.{graph_id}.queries.{name}");
         let address = Address::query(graph_id, name);
         self.check_id("query name", &path, name);
@@ -203,9 +269,9 @@ impl Builder<'_> {
             ),
             Ok((digest, check)) => {
                 self.graph_queries
-                    .entry(graph_id.to_string())
+                    .entry(graph_id)
                     .or_default()
-                    .push((name.to_string(), digest.clone()));
+                    .push((name, Arc::clone(&digest)));
                 self.resource(address, digest, Some(query.path));
                 self.diagnostics.extend(check);
             }
@@ -215,13 +281,10 @@ impl Builder<'_> {
     /// Every graph's composite digest over its schema and the queries read (§5.2).
     fn add_composites(&mut self) {
         for (graph_id, schema_digest) in std::mem::take(&mut self.graphs) {
-            let queries = self.graph_queries.get(&graph_id);
-            let pairs = queries
-                .into_iter()
-                .flatten()
-                .map(|(n, d)| (n.as_str(), d.as_str()));
+            let queries = self.graph_queries.remove(graph_id.as_str());
+            let pairs = queries.iter().flatten().map(|(n, d)| (*n, d.as_ref()));
             let composite = digest::graph_digest(&graph_id, &schema_digest, pairs);
-            self.resource(Address::graph(&graph_id), composite, None);
+            self.resource(Address::graph(&graph_id), composite.into(), None);
             self.graphs.push((graph_id, schema_digest));
         }
     }
@@ -266,7 +329,7 @@ impl Builder<'_> {
         }
         let file = layout.resolve(&policy.file);
         match fsx::read_bounded(&file, fsx::MAX_SOURCE_BYTES) {
-            Ok(bytes) => self.resource(address, digest::sha256_hex(&bytes), Some(file)),
+            Ok(bytes) => self.resource(address, digest::sha256_hex(&bytes).into(), Some(file)),
             Err(err) => self.error(
                 Code::PolicyFileMissing,
                 format!("policies.{policy_id}.file"),
@@ -278,17 +341,21 @@ impl Builder<'_> {
         }
     }
 
-    fn finish(self, raw: &RawClusterConfig, header: Header) -> Desired {
-        let resource_digests: BTreeMap<String, String> = self
-            .resources
-            .values()
-            .map(|r| (r.address.clone(), r.digest.clone()))
-            .collect();
-        let config_digest = digest::config_digest(&raw.digest_json(), &resource_digests);
+    fn finish(mut self, raw: &RawClusterConfig, header: Header) -> Desired {
+        let resources: Vec<Resource> = self.resources.into_values().collect();
+        let resource_digests = Digests(
+            resources
+                .iter()
+                .map(|r| (Arc::clone(&r.address), Arc::clone(&r.digest)))
+                .collect(),
+        );
+        let config_digest = digest::config_digest(&raw.digest_json(), resource_digests.iter());
+        self.dependencies.sort_unstable();
+        self.dependencies.dedup();
         Desired {
-            resources: self.resources.into_values().collect(),
+            resources,
             resource_digests,
-            dependencies: self.dependencies.into_iter().collect(),
+            dependencies: self.dependencies,
             graphs: self.graphs,
             config_digest,
             header,
@@ -344,7 +411,7 @@ impl Sources {
 /// A schema file read, digested and compiled; diagnostics are emitted later, in order.
 struct SchemaSource {
     path: PathBuf,
-    outcome: std::io::Result<(String, Result<schema::Catalog, schema::SchemaError>)>,
+    outcome: std::io::Result<(Text, Result<schema::Catalog, schema::SchemaError>)>,
 }
 
 impl SchemaSource {
@@ -352,7 +419,7 @@ impl SchemaSource {
         let path = layout.resolve(schema_path);
         let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
             let built = schema::parse_schema(&text).and_then(|ast| schema::build_catalog(&ast));
-            (digest::sha256_hex(text.as_bytes()), built)
+            (digest::sha256_hex(text.as_bytes()).into(), built)
         });
         SchemaSource { path, outcome }
     }
@@ -368,7 +435,7 @@ impl SchemaSource {
 /// A stored-query file read, digested and checked; diagnostics are emitted later, in order.
 struct QuerySource {
     path: PathBuf,
-    outcome: std::io::Result<(String, Option<Diagnostic>)>,
+    outcome: std::io::Result<(Text, Option<Diagnostic>)>,
 }
 
 impl QuerySource {
@@ -376,7 +443,7 @@ impl QuerySource {
         let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
             let diagnostic_path = format!("graphs.{graph_id}.queries.{name}");
             let check = check_query(&text, name, catalog, &diagnostic_path);
-            (digest::sha256_hex(text.as_bytes()), check)
+            (digest::sha256_hex(text.as_bytes()).into(), check)
         });
         QuerySource { path, outcome }
     }

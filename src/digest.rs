@@ -1,7 +1,6 @@
 //! Every digest the tool computes, each in one place (contract §5).
 
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 
 /// Lowercase hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -36,8 +35,12 @@ pub fn graph_digest<'a>(
     hex::encode(hasher.finalize())
 }
 
-/// Config digest over the compact JSON of the raw config and every desired resource digest (§5.4).
-pub fn config_digest(raw_config_json: &str, resource_digests: &BTreeMap<String, String>) -> String {
+/// Config digest over the compact JSON of the raw config and every desired resource digest, in
+/// address order (§5.4).
+pub fn config_digest<'a>(
+    raw_config_json: &str,
+    resource_digests: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"cluster-config\0");
     hasher.update(raw_config_json.as_bytes());

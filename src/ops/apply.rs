@@ -99,7 +99,7 @@ fn execute(session: &mut Session<'_>, saved: Option<&Path>) -> Outcome {
         return Outcome::default();
     };
     let state = loaded.state;
-    let mut changes = plan::diff(&state.digests(), &session.desired.resource_digests);
+    let mut changes = plan::diff(state.digests(), &session.desired.resource_digests);
     plan::classify(&mut changes, &session.desired.dependencies);
     let cleared = match &saved {
         Some((path, saved)) => still_fresh(session, saved, path, &loaded.version.cas, &changes),
@@ -146,7 +146,7 @@ fn may_execute(session: &mut Session<'_>, changes: &[Change], ask: bool) -> bool
         .iter()
         .filter(|c| c.operation == Operation::Delete)
         .filter(|c| c.disposition == Some(Disposition::Applied))
-        .map(|c| c.resource.clone())
+        .map(|c| c.resource.to_string())
         .collect();
     let question = Question::DeleteResources {
         addresses: &deletes,
@@ -172,7 +172,7 @@ fn record(
     let mut next = state.clone();
     mutate(&mut next, &changes);
     recompute_composites(&mut next, &session.desired);
-    let converged = plan::diff(&next.digests(), &session.desired.resource_digests).is_empty();
+    let converged = plan::diff(next.digests(), &session.desired.resource_digests).is_empty();
     if converged {
         next.applied_revision.config_digest = Some(session.desired.config_digest.clone());
     }
@@ -227,7 +227,7 @@ fn count(changes: &[Change], pred: impl Fn(Disposition) -> bool) -> usize {
 /// A warning for every change apply leaves for later (§3.3 step 10).
 fn warn_unapplied(session: &mut Session<'_>, changes: &[Change]) {
     for change in changes {
-        let resource = change.resource.clone();
+        let resource = change.resource.to_string();
         match change.disposition {
             Some(Disposition::Deferred) => session.push(Diagnostic::new(
                 Code::ApplyUnsupportedChange,
@@ -250,10 +250,10 @@ fn warn_unapplied(session: &mut Session<'_>, changes: &[Change]) {
 /// Publish the blob of every applied create/update in one batch, continuing past failures
 /// (§3.3 step 11), together with the repairs of damaged blobs the ledger vouches for.
 fn publish_payloads(session: &mut Session<'_>, changes: &[Change], state: &ClusterState) {
-    let mut damaged = damaged_blobs(session, changes, state);
+    let damaged = damaged_blobs(session, changes, state);
     let desired = &session.desired;
     let source = |address: &str| desired.resource(address).and_then(|r| r.source.as_deref());
-    let mut payloads: Vec<Payload<'_>> = changes
+    let changed = changes
         .iter()
         .filter(|c| c.disposition == Some(Disposition::Applied))
         .filter_map(|c| {
@@ -261,22 +261,20 @@ fn publish_payloads(session: &mut Session<'_>, changes: &[Change], state: &Clust
                 address: &c.resource,
                 digest: c.after_digest.as_deref()?,
                 source: source(&c.resource),
-                repair: damaged.remove(&c.resource),
+                repair: None,
             })
+        });
+    // Then the resources the desired revision keeps unchanged whose blobs are damaged:
+    // republished at the digest both record.
+    let repairs = damaged.iter().filter_map(|(address, finding)| {
+        Some(Payload {
+            address,
+            digest: desired.resource_digests.get(address)?,
+            source: source(address),
+            repair: Some(finding.clone()),
         })
-        .collect();
-    // What is left are resources the desired revision keeps unchanged: republish at the digest
-    // both record.
-    for (address, finding) in &damaged {
-        if let Some(digest) = desired.resource_digests.get(address) {
-            payloads.push(Payload {
-                address,
-                digest,
-                source: source(address),
-                repair: Some(finding.clone()),
-            });
-        }
-    }
+    });
+    let payloads: Vec<Payload<'_>> = changed.chain(repairs).collect();
     let runtime = session.context.runtime;
     let problems = blobs::publish(session.store.as_ref(), &payloads, &|| runtime.new_id());
     session.diagnostics.extend(problems);
@@ -290,14 +288,12 @@ fn damaged_blobs(
     session: &Session<'_>,
     changes: &[Change],
     state: &ClusterState,
-) -> BTreeMap<String, Finding> {
-    let changed: BTreeSet<&str> = changes.iter().map(|c| c.resource.as_str()).collect();
-    let kept: BTreeMap<String, String> = state
+) -> Vec<(String, Finding)> {
+    let changed: BTreeSet<&str> = changes.iter().map(|c| c.resource.as_ref()).collect();
+    let kept = state
         .digests()
-        .into_iter()
-        .filter(|(address, _)| !changed.contains(address.as_str()))
-        .collect();
-    blobs::verify(session.store.as_ref(), &kept)
+        .filter(|(address, _)| !changed.contains(address));
+    blobs::verify(session.store.as_ref(), kept)
         .into_iter()
         .filter(|(_, finding)| !matches!(finding, Finding::ReadError(_)))
         .collect()
@@ -306,7 +302,7 @@ fn damaged_blobs(
 /// Record applied changes and blocked statuses on the working copy (§3.3 step 13).
 fn mutate(state: &mut ClusterState, changes: &[Change]) {
     for change in changes {
-        let address = &change.resource;
+        let address: &str = &change.resource;
         match (change.disposition, change.operation) {
             (Some(Disposition::Applied), Operation::Delete) => {
                 state.applied_revision.resources.remove(address);
@@ -314,16 +310,16 @@ fn mutate(state: &mut ClusterState, changes: &[Change]) {
             }
             (Some(Disposition::Applied), _) => {
                 if let Some(after) = &change.after_digest {
-                    state.set_digest(address, after.clone());
+                    state.set_digest(address, after.to_string());
                 }
                 state.resource_statuses.insert(
-                    address.clone(),
+                    address.to_string(),
                     ResourceStatusRecord::new(ResourceStatus::Applied, None, None),
                 );
             }
             (Some(Disposition::Blocked), _) => {
                 state.resource_statuses.insert(
-                    address.clone(),
+                    address.to_string(),
                     ResourceStatusRecord::new(
                         ResourceStatus::Blocked,
                         change.reason,

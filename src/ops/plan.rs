@@ -3,13 +3,12 @@
 
 use super::session::Session;
 use super::{Context, DesiredRevision, saved_plan};
-use crate::desired::Dependency;
+use crate::desired::{Dependency, Digests};
 use crate::diagnostic::Diagnostic;
 use crate::layout;
 use crate::plan::{self, ApprovalRequirement, BlastRadius, Change};
 use crate::state::StateObservations;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -17,7 +16,7 @@ pub struct PlanOutput {
     pub ok: bool,
     pub config_dir: String,
     pub desired_revision: DesiredRevision,
-    pub resource_digests: BTreeMap<String, String>,
+    pub resource_digests: Digests,
     pub dependencies: Vec<Dependency>,
     pub state_observations: StateObservations,
     pub changes: Vec<Change>,
@@ -61,10 +60,9 @@ fn compute(context: &Context<'_>) -> PlanOutput {
         Ok(session) => {
             let prior = session
                 .state
-                .as_ref()
-                .map(|loaded| loaded.state.digests())
-                .unwrap_or_default();
-            let mut changes = plan::diff(&prior, &session.desired.resource_digests);
+                .iter()
+                .flat_map(|loaded| loaded.state.digests());
+            let mut changes = plan::diff(prior, &session.desired.resource_digests);
             plan::classify(&mut changes, &session.desired.dependencies);
             let (desired, end) = session.close();
             (Some(desired), changes, end)

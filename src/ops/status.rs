@@ -46,7 +46,9 @@ pub fn run(context: &Context<'_>) -> StatusOutput {
             )),
             StateRead::Found(loaded) => {
                 view = loaded.state.into();
-                for (address, finding) in blobs::verify(store.as_ref(), &view.resource_digests) {
+                for (address, finding) in
+                    blobs::verify(store.as_ref(), view.resource_digests.iter())
+                {
                     parsed.diagnostics.push(finding.diagnostic(&address));
                 }
             }

@@ -1,18 +1,17 @@
 //! `cluster validate` (§3.1): load the config folder; no state, lock or graph access.
 
 use super::Context;
-use crate::desired::{self, Dependency, Resource};
+use crate::desired::{self, Dependency, Digests, Resource};
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::layout;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidateOutput {
     pub ok: bool,
     pub config_dir: String,
     pub config_file: String,
-    pub resource_digests: BTreeMap<String, String>,
+    pub resource_digests: Digests,
     pub resources: Vec<Resource>,
     pub dependencies: Vec<Dependency>,
     pub diagnostics: Vec<Diagnostic>,

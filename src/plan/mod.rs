@@ -2,9 +2,9 @@
 //! (contract §6.1–§6.4). Pure functions over digests and dependency edges.
 
 use crate::address::Address;
-use crate::desired::Dependency;
+use crate::desired::{Dependency, Digests, Text};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -28,14 +28,16 @@ pub const REASON_DEPENDENCY_MISSING: &str = "dependency_missing";
 pub const REASON_DEPENDENCY_NOT_APPLIED: &str = "dependency_not_applied";
 pub const APPROVAL_REASON: &str = "delete may remove deployed graph or schema definition";
 
+/// One planned change. Its texts are shared with the desired revision (`Text`), so a plan of
+/// 50,000 changes does not copy 50,000 addresses and digests again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    pub resource: String,
+    pub resource: Text,
     pub operation: Operation,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub before_digest: Option<String>,
+    pub before_digest: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub after_digest: Option<String>,
+    pub after_digest: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disposition: Option<Disposition>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,47 +46,56 @@ pub struct Change {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BlastRadius {
-    pub resource: String,
-    pub affected: Vec<String>,
+    pub resource: Text,
+    pub affected: Vec<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApprovalRequirement {
-    pub resource: String,
+    pub resource: Text,
     pub reason: &'static str,
 }
 
-/// Changes that turn `prior` into `desired`, sorted by resource (§6.1). No dispositions yet.
-pub fn diff(prior: &BTreeMap<String, String>, desired: &BTreeMap<String, String>) -> Vec<Change> {
+/// Changes that turn `prior` (address → digest pairs in address order, e.g. a state's
+/// resources) into `desired`, sorted by resource (§6.1). No dispositions yet. One merge of the
+/// two sorted lists.
+pub fn diff<'a>(
+    prior: impl IntoIterator<Item = (&'a str, &'a str)>,
+    desired: &Digests,
+) -> Vec<Change> {
+    let change = |resource: Text, operation, before: Option<&str>, after: Option<&Text>| Change {
+        resource,
+        operation,
+        before_digest: before.map(Text::from),
+        after_digest: after.cloned(),
+        disposition: None,
+        reason: None,
+    };
     let mut changes = Vec::new();
-    for (address, after) in desired {
-        let operation = match prior.get(address) {
-            None => Operation::Create,
-            Some(before) if before != after => Operation::Update,
-            Some(_) => continue,
-        };
-        changes.push(Change {
-            resource: address.clone(),
-            operation,
-            before_digest: prior.get(address).cloned(),
-            after_digest: Some(after.clone()),
-            disposition: None,
-            reason: None,
-        });
-    }
-    for (address, before) in prior {
-        if !desired.contains_key(address) {
-            changes.push(Change {
-                resource: address.clone(),
-                operation: Operation::Delete,
-                before_digest: Some(before.clone()),
-                after_digest: None,
-                disposition: None,
-                reason: None,
-            });
+    let mut prior = prior.into_iter().peekable();
+    for (address, after) in desired.pairs() {
+        while let Some((gone, before)) = prior.next_if(|(p, _)| *p < address.as_ref()) {
+            changes.push(change(gone.into(), Operation::Delete, Some(before), None));
+        }
+        match prior.next_if(|(p, _)| *p == address.as_ref()) {
+            None => changes.push(change(
+                address.clone(),
+                Operation::Create,
+                None,
+                Some(after),
+            )),
+            Some((_, before)) if before != after.as_ref() => changes.push(change(
+                address.clone(),
+                Operation::Update,
+                Some(before),
+                Some(after),
+            )),
+            Some(_) => {}
         }
     }
-    changes.sort_by(|a, b| a.resource.cmp(&b.resource));
+    for (gone, before) in prior {
+        changes.push(change(gone.into(), Operation::Delete, Some(before), None));
+    }
     changes
 }
 
@@ -114,7 +125,7 @@ pub fn classify(changes: &mut [Change], dependencies: &[Dependency]) {
         .filter(|dep| {
             matches!(Address::parse(&dep.to), Some(Address::Graph(g)) if graph_creates.contains(g))
         })
-        .map(|dep| dep.from.as_str())
+        .map(|dep| dep.from.as_ref())
         .collect();
     for change in changes.iter_mut() {
         use Disposition::*;
@@ -144,7 +155,7 @@ pub fn classify(changes: &mut [Change], dependencies: &[Dependency]) {
                 }
             }
             Some(Address::Policy(_)) => {
-                if writes && policies_on_new_graphs.contains(change.resource.as_str()) {
+                if writes && policies_on_new_graphs.contains(change.resource.as_ref()) {
                     (Blocked, Some(REASON_DEPENDENCY_MISSING))
                 } else {
                     (Applied, None)
@@ -159,17 +170,17 @@ pub fn classify(changes: &mut [Change], dependencies: &[Dependency]) {
 /// For each change, the resources whose dependency edges point at it (§6.3), in the order of
 /// the (sorted) dependency list.
 pub fn blast_radius(changes: &[Change], dependencies: &[Dependency]) -> Vec<BlastRadius> {
-    let mut dependants: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut dependants: HashMap<&str, Vec<&Text>> = HashMap::new();
     for dep in dependencies {
         dependants.entry(&dep.to).or_default().push(&dep.from);
     }
     changes
         .iter()
         .filter_map(|change| {
-            let affected = dependants.get(change.resource.as_str())?;
+            let affected = dependants.get(change.resource.as_ref())?;
             Some(BlastRadius {
                 resource: change.resource.clone(),
-                affected: affected.iter().map(|from| from.to_string()).collect(),
+                affected: affected.iter().map(|&from| from.clone()).collect(),
             })
         })
         .collect()
@@ -194,6 +205,24 @@ pub fn approvals(changes: &[Change]) -> Vec<ApprovalRequirement> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// `diff` of two plain maps.
+    fn run_diff(
+        prior: &BTreeMap<String, String>,
+        desired: &BTreeMap<String, String>,
+    ) -> Vec<Change> {
+        let desired = Digests::from_pairs(
+            desired
+                .iter()
+                .map(|(a, d)| (a.as_str().into(), d.as_str().into()))
+                .collect(),
+        );
+        diff(
+            prior.iter().map(|(a, d)| (a.as_str(), d.as_str())),
+            &desired,
+        )
+    }
 
     fn map(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
         entries
@@ -223,7 +252,7 @@ mod tests {
             .iter()
             .map(|c| {
                 (
-                    c.resource.clone(),
+                    c.resource.to_string(),
                     c.operation,
                     c.disposition.expect("classified"),
                     c.reason,
@@ -240,7 +269,7 @@ mod tests {
             ("query.knowledge.find_person", "q"),
             ("schema.knowledge", "s"),
         ]);
-        let mut changes = diff(&BTreeMap::new(), &desired);
+        let mut changes = run_diff(&BTreeMap::new(), &desired);
         classify(&mut changes, &standard_deps());
         use Disposition::*;
         use Operation::*;
@@ -275,8 +304,9 @@ mod tests {
         );
         let blast = blast_radius(&changes, &standard_deps());
         assert_eq!(blast.len(), 2);
+        let affected: Vec<&str> = blast[0].affected.iter().map(|a| a.as_ref()).collect();
         assert_eq!(
-            blast[0].affected,
+            affected,
             vec![
                 "policy.base",
                 "query.knowledge.find_person",
@@ -290,13 +320,13 @@ mod tests {
     fn graph_update_is_derived_unless_schema_changes() {
         let prior = map(&[("graph.k", "old"), ("schema.k", "s")]);
         let desired = map(&[("graph.k", "new"), ("schema.k", "s"), ("query.k.q", "q")]);
-        let mut changes = diff(&prior, &desired);
+        let mut changes = run_diff(&prior, &desired);
         classify(&mut changes, &[]);
         assert_eq!(changes[0].disposition, Some(Disposition::Derived));
         assert_eq!(changes[1].disposition, Some(Disposition::Applied));
 
         let desired = map(&[("graph.k", "new"), ("schema.k", "s2"), ("query.k.q", "q")]);
-        let mut changes = diff(&prior, &desired);
+        let mut changes = run_diff(&prior, &desired);
         classify(&mut changes, &[]);
         assert_eq!(changes[0].disposition, Some(Disposition::Deferred));
         assert_eq!(changes[1].reason, Some(REASON_DEPENDENCY_NOT_APPLIED));
@@ -309,13 +339,13 @@ mod tests {
             ("schema.old", "2"),
             ("query.old.q", "3"),
         ]);
-        let mut changes = diff(&prior, &BTreeMap::new());
+        let mut changes = run_diff(&prior, &BTreeMap::new());
         classify(&mut changes, &[]);
         assert_eq!(changes[1].disposition, Some(Disposition::Blocked));
         assert_eq!(changes[1].reason, Some(REASON_DEPENDENCY_NOT_APPLIED));
         let gates: Vec<_> = approvals(&changes)
             .into_iter()
-            .map(|a| a.resource)
+            .map(|a| a.resource.to_string())
             .collect();
         assert_eq!(gates, vec!["graph.old", "schema.old"]);
     }
@@ -332,14 +362,14 @@ mod tests {
         /// Applying a diff to the prior map yields the desired map, and every address appears once.
         #[test]
         fn diff_is_exact(prior in digests(), desired in digests()) {
-            let changes = diff(&prior, &desired);
+            let changes = run_diff(&prior, &desired);
             let mut result = prior.clone();
             let mut seen = BTreeSet::new();
             for change in &changes {
                 prop_assert!(seen.insert(change.resource.clone()));
                 match change.operation {
-                    Operation::Delete => { result.remove(&change.resource); }
-                    _ => { result.insert(change.resource.clone(), change.after_digest.clone().unwrap_or_default()); }
+                    Operation::Delete => { result.remove(change.resource.as_ref()); }
+                    _ => { result.insert(change.resource.to_string(), change.after_digest.as_deref().unwrap_or_default().to_string()); }
                 }
             }
             prop_assert_eq!(result, desired);

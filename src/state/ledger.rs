@@ -99,13 +99,12 @@ impl ClusterState {
         }
     }
 
-    /// address → digest of the applied resources.
-    pub fn digests(&self) -> BTreeMap<String, String> {
+    /// address → digest of the applied resources, in address order.
+    pub fn digests(&self) -> impl Iterator<Item = (&str, &str)> {
         self.applied_revision
             .resources
             .iter()
-            .map(|(a, r)| (a.clone(), r.digest.clone()))
-            .collect()
+            .map(|(a, r)| (a.as_str(), r.digest.as_str()))
     }
 
     pub fn set_digest(&mut self, address: &str, digest: String) {

@@ -9,6 +9,7 @@ pub use ledger::{
     StateRead, StateResource,
 };
 
+use crate::desired::Digests;
 use crate::store::Store;
 use serde::Serialize;
 use serde_json::Value;
@@ -76,7 +77,7 @@ impl StateObservations {
 /// state was read.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LedgerView {
-    pub resource_digests: BTreeMap<String, String>,
+    pub resource_digests: Digests,
     pub resource_statuses: BTreeMap<String, ResourceStatusRecord>,
     pub observations: BTreeMap<String, Value>,
 }
@@ -84,7 +85,9 @@ pub struct LedgerView {
 impl From<ClusterState> for LedgerView {
     fn from(state: ClusterState) -> Self {
         LedgerView {
-            resource_digests: state.digests(),
+            resource_digests: Digests::from_pairs(
+                state.digests().map(|(a, d)| (a.into(), d.into())).collect(),
+            ),
             resource_statuses: state.resource_statuses,
             observations: state.observations,
         }
