@@ -3,16 +3,35 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read as _, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 /// Held for the duration of every write that must not be cut in half.
 static CRITICAL: Mutex<()> = Mutex::new(());
+/// Threads blocked in `critical_section`, waiting for the mutex.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
 
 /// Enter a section a signal must not interrupt (a publish of state, a lock or a blob): the
 /// signal watcher takes the same mutex before it cleans up and exits.
 pub fn critical_section() -> MutexGuard<'static, ()> {
-    CRITICAL.lock().unwrap_or_else(PoisonError::into_inner)
+    WAITING.fetch_add(1, Ordering::SeqCst);
+    let guard = CRITICAL.lock().unwrap_or_else(PoisonError::into_inner);
+    WAITING.fetch_sub(1, Ordering::SeqCst);
+    guard
+}
+
+/// Called between two critical sections of one long publish (the chunks of a blob batch), with
+/// no section held: if another thread is waiting for the mutex (the signal watcher), wait until
+/// it has it. A mutex is not fair, so without this the publishing thread would take it again
+/// at once and a signal could wait for the whole batch instead of one chunk. The watcher exits
+/// the process once it holds the mutex; the wait is capped anyway, so this never hangs.
+pub fn let_waiters_in() {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while WAITING.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_micros(100));
+    }
 }
 
 /// Input size bounds: a config folder is small text; anything beyond these is a mistake or an
@@ -186,8 +205,43 @@ pub fn sync_parent_dir(path: &Path) {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if let Ok(dir) = File::open(parent) {
-        let _ = dir.sync_all();
+    sync_dir(parent);
+}
+
+/// Best-effort fsync of directory `dir`, for renames and new entries already made in it.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// `std::fs::create_dir_all`, step for step (same calls, same errors), that also notes each
+/// directory it created in `created`: the caller makes those entries durable by syncing their
+/// parents.
+pub fn create_dir_all_noting(path: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
+    if path == Path::new("") {
+        return Ok(());
+    }
+    match std::fs::create_dir(path) {
+        Ok(()) => {
+            created.push(path.to_path_buf());
+            return Ok(());
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+        Err(_) if path.is_dir() => return Ok(()),
+        Err(err) => return Err(err),
+    }
+    match path.parent() {
+        Some(parent) => create_dir_all_noting(parent, created)?,
+        None => return Err(io::Error::other("failed to create whole tree")),
+    }
+    match std::fs::create_dir(path) {
+        Ok(()) => {
+            created.push(path.to_path_buf());
+            Ok(())
+        }
+        Err(_) if path.is_dir() => Ok(()),
+        Err(err) => Err(err),
     }
 }
 
@@ -303,6 +357,36 @@ mod tests {
             let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             std::fs::write(&path, &bytes).expect("seed");
             assert_eq!(read_bounded(&path, 1 << 20).expect("read"), bytes, "{len}");
+        }
+    }
+
+    /// Same directories created and same errors as `std::fs::create_dir_all`, and every directory
+    /// it made is noted, outermost first.
+    #[test]
+    fn create_dir_all_notes_what_it_created() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let deep = dir.path().join("a").join("b").join("c");
+        let mut created = Vec::new();
+        create_dir_all_noting(&deep, &mut created).expect("create");
+        assert!(deep.is_dir());
+        assert_eq!(
+            created,
+            vec![
+                dir.path().join("a"),
+                dir.path().join("a").join("b"),
+                deep.clone()
+            ]
+        );
+        created.clear();
+        create_dir_all_noting(&deep, &mut created).expect("exists");
+        create_dir_all_noting(&deep.join("d"), &mut created).expect("one more");
+        assert_eq!(created, vec![deep.join("d")]);
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").expect("seed");
+        for blocked in [file.clone(), file.join("below")] {
+            let ours = create_dir_all_noting(&blocked, &mut Vec::new()).expect_err("blocked");
+            let std = std::fs::create_dir_all(&blocked).expect_err("blocked");
+            assert_eq!(ours.to_string(), std.to_string());
         }
     }
 
