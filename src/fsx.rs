@@ -3,16 +3,35 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read as _, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 /// Held for the duration of every write that must not be cut in half.
 static CRITICAL: Mutex<()> = Mutex::new(());
+/// Threads blocked in `critical_section`, waiting for the mutex.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
 
 /// Enter a section a signal must not interrupt (a publish of state, a lock or a blob): the
 /// signal watcher takes the same mutex before it cleans up and exits.
 pub fn critical_section() -> MutexGuard<'static, ()> {
-    CRITICAL.lock().unwrap_or_else(PoisonError::into_inner)
+    WAITING.fetch_add(1, Ordering::SeqCst);
+    let guard = CRITICAL.lock().unwrap_or_else(PoisonError::into_inner);
+    WAITING.fetch_sub(1, Ordering::SeqCst);
+    guard
+}
+
+/// Called between two critical sections of one long publish (the chunks of a blob batch), with
+/// no section held: if another thread is waiting for the mutex (the signal watcher), wait until
+/// it has it. A mutex is not fair, so without this the publishing thread would take it again
+/// at once and a signal could wait for the whole batch instead of one chunk. The watcher exits
+/// the process once it holds the mutex; the wait is capped anyway, so this never hangs.
+pub fn let_waiters_in() {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while WAITING.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_micros(100));
+    }
 }
 
 /// Input size bounds: a config folder is small text; anything beyond these is a mistake or an
@@ -23,20 +42,70 @@ pub const MAX_SOURCE_BYTES: u64 = 16 << 20;
 pub const MAX_STATE_BYTES: u64 = 256 << 20;
 pub const MAX_LOCK_BYTES: u64 = 1 << 20;
 
-/// Read a whole file, refusing files larger than `limit` bytes (checked while reading, so a file
-/// that grows underneath us is caught too).
+/// Read a whole file, refusing files larger than `limit` bytes (checked while reading too, so a
+/// file that grows underneath us is caught).
+///
+/// One path walk per file: the file is opened first and the open file is examined (`fstat`),
+/// then read into a buffer sized from its length, so a small file takes one read plus the one
+/// that finds its end. FIFOs, sockets and devices are refused with `not a regular file`, exactly
+/// as a check of the path before opening would: the open is non-blocking (a FIFO without a
+/// writer does not wait) and never takes a terminal as the controlling one, and when the open
+/// itself fails the path is examined to report what that check would have reported.
 pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    refuse_special_file(path)?;
-    let file = File::open(path)?;
+    let file = match open_for_reading(path) {
+        Ok(file) => file,
+        Err(err) => {
+            // The path's own error, or a socket or a device without a driver (ENXIO), is reported
+            // as the path check reports it; anything else is the open's error.
+            refuse_special_file(path)?;
+            return Err(err);
+        }
+    };
+    let meta = file.metadata()?;
+    let kind = meta.file_type();
+    if !(kind.is_file() || kind.is_dir()) {
+        return Err(not_a_regular_file());
+    }
     let mut bytes = Vec::new();
+    if kind.is_file() {
+        if meta.len() > limit {
+            return Err(too_large(limit));
+        }
+        // Room for the whole file and the read that finds its end; `len ≤ limit` bounds it.
+        let room = usize::try_from(meta.len().saturating_add(1)).unwrap_or(usize::MAX);
+        bytes.try_reserve_exact(room)?;
+    }
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("file is larger than the {} MiB limit", limit >> 20),
-        ));
+        return Err(too_large(limit));
     }
     Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_for_reading(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_for_reading(path: &Path) -> io::Result<File> {
+    refuse_special_file(path)?;
+    File::open(path)
+}
+
+fn too_large(limit: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("file is larger than the {} MiB limit", limit >> 20),
+    )
+}
+
+fn not_a_regular_file() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "not a regular file")
 }
 
 /// Opening a FIFO blocks until a writer appears, and devices never end: refuse anything that is
@@ -47,10 +116,7 @@ fn refuse_special_file(path: &Path) -> io::Result<()> {
     if kind.is_file() || kind.is_dir() {
         Ok(())
     } else {
-        Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ))
+        Err(not_a_regular_file())
     }
 }
 
@@ -139,8 +205,43 @@ pub fn sync_parent_dir(path: &Path) {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if let Ok(dir) = File::open(parent) {
-        let _ = dir.sync_all();
+    sync_dir(parent);
+}
+
+/// Best-effort fsync of directory `dir`, for renames and new entries already made in it.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// `std::fs::create_dir_all`, step for step (same calls, same errors), that also notes each
+/// directory it created in `created`: the caller makes those entries durable by syncing their
+/// parents.
+pub fn create_dir_all_noting(path: &Path, created: &mut Vec<PathBuf>) -> io::Result<()> {
+    if path == Path::new("") {
+        return Ok(());
+    }
+    match std::fs::create_dir(path) {
+        Ok(()) => {
+            created.push(path.to_path_buf());
+            return Ok(());
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+        Err(_) if path.is_dir() => return Ok(()),
+        Err(err) => return Err(err),
+    }
+    match path.parent() {
+        Some(parent) => create_dir_all_noting(parent, created)?,
+        None => return Err(io::Error::other("failed to create whole tree")),
+    }
+    match std::fs::create_dir(path) {
+        Ok(()) => {
+            created.push(path.to_path_buf());
+            Ok(())
+        }
+        Err(_) if path.is_dir() => Ok(()),
+        Err(err) => Err(err),
     }
 }
 
@@ -223,6 +324,70 @@ mod tests {
         }
         let err = read_bounded(Path::new("/dev/zero"), 1024).expect_err("device");
         assert_eq!(err.to_string(), "not a regular file");
+    }
+
+    /// The open fails on a socket (ENXIO) and on a symlink loop; the text is what a check of the
+    /// path reports, as when the path was checked before opening.
+    #[cfg(unix)]
+    #[test]
+    fn sockets_and_symlink_loops_keep_their_texts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("socket");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+        let err = read_bounded(&socket, 1024).expect_err("socket");
+        assert_eq!(err.to_string(), "not a regular file");
+        let looped = dir.path().join("loop");
+        std::os::unix::fs::symlink(&looped, &looped).expect("symlink");
+        let err = read_bounded(&looped, 1024).expect_err("loop");
+        assert_eq!(
+            err.to_string(),
+            "Too many levels of symbolic links (os error 40)"
+        );
+        let link = dir.path().join("link");
+        std::fs::write(dir.path().join("target"), b"through a link").expect("seed");
+        std::os::unix::fs::symlink("target", &link).expect("symlink");
+        assert_eq!(read_bounded(&link, 1024).expect("read"), b"through a link");
+    }
+
+    #[test]
+    fn reads_whole_files_of_any_size_up_to_the_limit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for len in [0usize, 1, 31, 32, 33, 8191, 8192, 8193, 100_000, 1 << 20] {
+            let path = dir.path().join(format!("f{len}"));
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &bytes).expect("seed");
+            assert_eq!(read_bounded(&path, 1 << 20).expect("read"), bytes, "{len}");
+        }
+    }
+
+    /// Same directories created and same errors as `std::fs::create_dir_all`, and every directory
+    /// it made is noted, outermost first.
+    #[test]
+    fn create_dir_all_notes_what_it_created() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let deep = dir.path().join("a").join("b").join("c");
+        let mut created = Vec::new();
+        create_dir_all_noting(&deep, &mut created).expect("create");
+        assert!(deep.is_dir());
+        assert_eq!(
+            created,
+            vec![
+                dir.path().join("a"),
+                dir.path().join("a").join("b"),
+                deep.clone()
+            ]
+        );
+        created.clear();
+        create_dir_all_noting(&deep, &mut created).expect("exists");
+        create_dir_all_noting(&deep.join("d"), &mut created).expect("one more");
+        assert_eq!(created, vec![deep.join("d")]);
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").expect("seed");
+        for blocked in [file.clone(), file.join("below")] {
+            let ours = create_dir_all_noting(&blocked, &mut Vec::new()).expect_err("blocked");
+            let std = std::fs::create_dir_all(&blocked).expect_err("blocked");
+            assert_eq!(ours.to_string(), std.to_string());
+        }
     }
 
     #[test]

@@ -596,4 +596,153 @@ mod injected {
             recover(&f, &context);
         }
     }
+
+    /// Published blob files (not temp files) under `dir`, recursively.
+    fn blob_files(dir: &Path) -> usize {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        entries
+            .flatten()
+            .map(|entry| {
+                let path = entry.path();
+                if path.is_dir() {
+                    blob_files(&path)
+                } else {
+                    usize::from(!path.to_string_lossy().contains(".tmp."))
+                }
+            })
+            .sum()
+    }
+
+    /// The local store publishes a batch of blobs in chunks, each in four steps: write every
+    /// temp file, fsync them all, rename them all, fsync the directories they touched. A crash
+    /// between any two steps, in the only chunk or in the third of five, leaves the earlier
+    /// chunks published, the state untouched (it is published only after the whole batch), and
+    /// never a recorded digest without its blob; one apply then converges.
+    #[test]
+    fn crash_between_the_batch_steps() {
+        let imported = template(Start::Imported);
+        let all = QUERIES + POLICIES;
+        // (point, blobs per chunk, which hit of the point crashes, blobs then published, temp
+        // files then left behind); the default chunk (512) holds all 310 blobs.
+        for (point, chunk, hit, published, temps) in [
+            ("blobs-written", None, None, 0, all),
+            ("blob-before-rename", None, None, 0, all),
+            ("blobs-renamed", None, None, all, 0),
+            ("blob-after-rename", None, None, all, 0),
+            ("blobs-written", Some("64"), Some("3"), 128, 64),
+            ("blob-before-rename", Some("64"), Some("3"), 128, 64),
+            ("blobs-renamed", Some("64"), Some("3"), 192, 0),
+            ("blob-after-rename", Some("64"), Some("3"), 192, 0),
+        ] {
+            let f = clone_folder(&imported);
+            let state_before = f.read("__cluster/state.json");
+            let mut env = vec![("OMNIGRAPH_FAULT_CRASH", point)];
+            env.extend(chunk.map(|c| ("OMNIGRAPH_FAULT_BLOB_CHUNK", c)));
+            env.extend(hit.map(|h| ("OMNIGRAPH_FAULT_HIT", h)));
+            let (code, _) = run_with(&f, "apply", &env);
+            let context = format!("apply crashed at {point} (chunk {chunk:?}, hit {hit:?})");
+            assert_eq!(code, None, "{context}: the crash point was not reached");
+            let resources = f.at("__cluster/resources");
+            assert_eq!(blob_files(&resources), published, "{context}");
+            assert_eq!(temp_files(&resources).len(), temps, "{context}");
+            assert_eq!(f.read("__cluster/state.json"), state_before, "{context}");
+            check_invariants(&f, &context);
+            recover(&f, &context);
+        }
+    }
+
+    /// A signal during a long blob batch is handled once the chunk in flight is published, not
+    /// after the whole batch: the process exits 143 with exactly one chunk published, no temp
+    /// file, no lock and the state untouched.
+    #[test]
+    fn a_signal_during_a_blob_batch_waits_for_one_chunk() {
+        let f = template(Start::Imported);
+        let state_before = f.read("__cluster/state.json");
+        let mut child = spawn(
+            f.path(),
+            "apply",
+            &[
+                ("OMNIGRAPH_FAULT_BLOB_CHUNK", "64"),
+                ("OMNIGRAPH_FAULT_PAUSE", "blob-before-rename"),
+                ("OMNIGRAPH_FAULT_PAUSE_MS", "1500"),
+            ],
+        );
+        // The first chunk's 64 temp files are written just before its pause.
+        let resources = f.at("__cluster/resources");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while temp_files(&resources).len() < 64 {
+            assert!(Instant::now() < deadline, "the first chunk never staged");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        send("TERM", child.id());
+        assert_eq!(child.wait().expect("wait").code(), Some(143));
+        assert_eq!(
+            blob_files(&resources),
+            64,
+            "not stopped after the first chunk"
+        );
+        assert_eq!(temp_files(&resources), Vec::<String>::new());
+        assert!(!f.exists("__cluster/lock.json"));
+        assert_eq!(f.read("__cluster/state.json"), state_before);
+        check_invariants(&f, "signal during a blob batch");
+        recover(&f, "signal during a blob batch");
+    }
+
+    /// ENOSPC at one blob's write, fsync or rename in the middle of a batch fails that blob
+    /// alone (its diagnostic, its temp file removed); the rest of the batch is published, and
+    /// the state is not. ENOSPC at every fsync fails every blob the same way.
+    #[test]
+    fn one_failing_blob_leaves_the_rest_of_the_batch_published() {
+        let imported = template(Start::Imported);
+        let all = QUERIES + POLICIES;
+        let enospc = "No space left on device (os error 28)";
+        for (point, hit, chunk, failed) in [
+            ("blob-write", Some("100"), None, 1),
+            ("blob-sync", Some("100"), None, 1),
+            ("blob-rename", Some("100"), None, 1),
+            ("blob-write", Some("100"), Some("64"), 1),
+            ("blob-sync", Some("100"), Some("64"), 1),
+            ("blob-rename", Some("100"), Some("64"), 1),
+            ("blob-sync", None, None, all),
+            ("blob-sync", None, Some("64"), all),
+        ] {
+            let f = clone_folder(&imported);
+            let state_before = f.read("__cluster/state.json");
+            let mut env = vec![("OMNIGRAPH_FAULT_IO", point)];
+            env.extend(hit.map(|h| ("OMNIGRAPH_FAULT_HIT", h)));
+            env.extend(chunk.map(|c| ("OMNIGRAPH_FAULT_BLOB_CHUNK", c)));
+            let (exit, stdout) = run_with(&f, "apply", &env);
+            let context = format!("apply with ENOSPC at {point} (hit {hit:?}, chunk {chunk:?})");
+            assert_eq!(exit, Some(1), "{context}: {stdout}");
+            let out: Value = serde_json::from_str(&stdout).expect("json");
+            let message = if point == "blob-rename" {
+                format!("could not move payload file into place: {enospc}")
+            } else {
+                format!("could not write payload file: {enospc}")
+            };
+            let errors: Vec<&Value> = out["diagnostics"]
+                .as_array()
+                .expect("diagnostics")
+                .iter()
+                .filter(|d| d["severity"] == "error")
+                .collect();
+            assert_eq!(errors.len(), failed, "{context}: {out}");
+            assert!(
+                errors
+                    .iter()
+                    .all(|d| d["code"] == "resource_payload_write_error"
+                        && d["message"] == message.as_str()),
+                "{context}: {out}"
+            );
+            let resources = f.at("__cluster/resources");
+            assert_eq!(blob_files(&resources), all - failed, "{context}");
+            assert_eq!(temp_files(&resources), Vec::<String>::new(), "{context}");
+            assert_eq!(f.read("__cluster/state.json"), state_before, "{context}");
+            assert!(!f.exists("__cluster/lock.json"), "{context}");
+            check_invariants(&f, &context);
+            recover(&f, &context);
+        }
+    }
 }
