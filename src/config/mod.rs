@@ -3,6 +3,7 @@
 
 pub mod raw;
 pub mod scan;
+pub mod sections;
 pub mod storage;
 
 pub use raw::{GraphConfig, PolicyConfig, QueryConfig, RawClusterConfig};
