@@ -30,13 +30,22 @@
 //!   space before the colon) or single-line quoted scalars;
 //! - values: plain scalars (same characters, `:` allowed when not followed by a space), quoted
 //!   scalars closed on the same line, and flow collections closed on the same line, at most
-//!   [`MAX_FLOW_DEPTH`] deep, whose items are quoted scalars or single-word plain scalars.
+//!   `MAX_FLOW_DEPTH` (4) deep, whose items are quoted scalars or single-word plain scalars.
 //!
 //! So no block scalars, anchors, aliases, tags, directives, document markers, explicit keys,
 //! multi-line quoted or flow nodes; and no tab, lone CR, NEL, LS, PS, BOM or control character
 //! anywhere in the text (CRLF line ends are fine). The structure adds: the first content line
 //! starts at column 0; within a split mapping every content line is at least as deep as its first
-//! entry, and lines at the entry depth are keys (`structure` below).
+//! entry, and lines at the entry depth are keys (`Builder`).
+//!
+//! Why a piece reads as it does in the whole document: with every line self-contained, no token
+//! spans a line break, so a line means the same wherever it is, given the indentation levels
+//! open above it. A piece holds whole entries of one mapping, starting at an entry's key line,
+//! with no content line shallower than that key; libyaml then opens the same levels from the
+//! key's column down in both cases, and the levels above never come into play (a plain scalar
+//! continues only on lines deeper than its mapping). The skeleton is the document with those
+//! entries removed, which leaves their header with an empty value. Every character of the text
+//! goes through exactly one parse, so the reader's character checks see all of it.
 
 use super::raw::{GraphConfig, RawClusterConfig};
 use super::scan::RESERVED_FIELDS;
