@@ -3,6 +3,7 @@
 
 pub mod raw;
 pub mod scan;
+pub mod sections;
 pub mod storage;
 
 pub use raw::{GraphConfig, PolicyConfig, QueryConfig, RawClusterConfig};
@@ -38,10 +39,27 @@ pub fn parse(layout: &Layout, diagnostics: &mut Vec<Diagnostic>) -> Option<RawCl
 }
 
 /// The text stages of parsing: scanner and reserved fields (both always run), then serde.
+///
+/// A text larger than [`sections::CHUNK_BYTES`] in the plain subset of YAML is parsed piece by
+/// piece (`sections`), which keeps serde_yaml's event buffer to one piece. That gives the
+/// whole-document parse's config or nothing; on nothing (any error included) the whole document
+/// is parsed as before, so every diagnostic keeps its text. The outline also settles the
+/// reserved-field check when every top-level key is plain and none is reserved, which saves
+/// that check's whole-document `serde_yaml::Value` parse.
 pub fn parse_text(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawClusterConfig> {
+    let outline = if text.len() > sections::CHUNK_BYTES {
+        sections::outline(text, sections::CHUNK_BYTES)
+    } else {
+        None
+    };
     let too_deep = scan::flow_nesting_exceeds(text, scan::MAX_FLOW_DEPTH);
     let mut scan_errors = scan::duplicate_keys(text);
-    scan_errors.extend(scan::reserved_fields(text, too_deep.is_some()));
+    if !outline
+        .as_ref()
+        .is_some_and(sections::Outline::names_no_reserved_field)
+    {
+        scan_errors.extend(scan::reserved_fields(text, too_deep.is_some()));
+    }
     if !scan_errors.is_empty() {
         diagnostics.extend(scan_errors);
         return None;
@@ -56,6 +74,9 @@ pub fn parse_text(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<RawCl
             ),
         ));
         return None;
+    }
+    if let Some(raw) = outline.and_then(|outline| sections::parse(text, &outline)) {
+        return Some(raw);
     }
     match serde_yaml::from_str::<RawClusterConfig>(text) {
         Ok(raw) => Some(raw),
@@ -270,6 +291,109 @@ mod tests {
                 "unsupported_state_backend"
             ]
         );
+    }
+
+    /// `parse_text` as it was before large texts were parsed in sections.
+    fn reference_parse_text(text: &str) -> (Option<RawClusterConfig>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let too_deep = scan::flow_nesting_exceeds(text, scan::MAX_FLOW_DEPTH);
+        let mut scan_errors = scan::duplicate_keys(text);
+        scan_errors.extend(scan::reserved_fields(text, too_deep.is_some()));
+        if !scan_errors.is_empty() {
+            return (None, scan_errors);
+        }
+        if let Some((line, column)) = too_deep {
+            diagnostics.push(Diagnostic::new(
+                Code::InvalidClusterYaml,
+                layout::CONFIG_FILE,
+                format!(
+                    "could not parse cluster.yaml: flow collections nest deeper than {} levels at line {line} column {column}",
+                    scan::MAX_FLOW_DEPTH
+                ),
+            ));
+            return (None, diagnostics);
+        }
+        match serde_yaml::from_str::<RawClusterConfig>(text) {
+            Ok(raw) => (Some(raw), diagnostics),
+            Err(err) => {
+                diagnostics.push(Diagnostic::new(
+                    Code::InvalidClusterYaml,
+                    layout::CONFIG_FILE,
+                    format!("could not parse cluster.yaml: {err}"),
+                ));
+                (None, diagnostics)
+            }
+        }
+    }
+
+    /// A config larger than a section, in the layout `benches/support/perfgen.rs` writes.
+    fn large_config(graphs: usize, queries: usize) -> String {
+        let mut yaml = String::from("version: 1\nmetadata:\n  name: perf\ngraphs:\n");
+        for g in 0..graphs {
+            yaml.push_str(&format!("  g{g}:\n    schema: ./g{g}.pg\n    queries:\n"));
+            for q in 0..queries {
+                yaml.push_str(&format!("      q{q}:\n        file: ./g{g}/q{q}.gq\n"));
+            }
+        }
+        yaml.push_str("policies:\n  p:\n    file: ./p.policy.yaml\n    applies_to: [cluster]\n");
+        yaml
+    }
+
+    /// Large texts go through `sections`; the config and every diagnostic stay what the
+    /// whole-document parse gives, errors with their paths and positions included.
+    #[test]
+    fn large_configs_parse_as_before() {
+        let base = large_config(4, 800);
+        assert!(base.len() > sections::CHUNK_BYTES);
+        let last_query = "        file: ./g3/q799.gq\n";
+        let deep = format!("metadata: {}{}\n", "[".repeat(1001), "]".repeat(1001));
+        let edits: &[(&str, &str)] = &[
+            ("", ""),
+            (last_query, "        file: ./g3/q799.gq\n        wat: 1\n"),
+            (last_query, "        file: [x]\n"),
+            ("  g2:\n", "  g2:\n    wat: 1\n"),
+            ("  g2:\n", "  \"g1\": {schema: x}\n  g2:\n"),
+            ("  g2:\n", "  g2:\n    queries: {}\n"),
+            ("      q5:\n", "      q5: x\n"),
+            ("version: 1\n", ""),
+            ("version: 1\n", "version: 1\nui: {}\n"),
+            ("version: 1\n", "version: 1\n\"u\\x69\": {}\n"),
+            ("version: 1\n", "version: 1\nwat: 1\n"),
+            // Contains `ui` and `apply` without being reserved keys.
+            ("      q5:\n", "      guide_apply:\n"),
+            (
+                "policies:\n",
+                "policies:\n  p2: {file: x, applies_to: [a]}\n",
+            ),
+            (
+                "policies:\n",
+                "policies:\n  p:\n    file: x\n    applies_to: []\n",
+            ),
+            ("metadata:\n", "metadata:\n  name: |\n    x\n"),
+            ("metadata:\n", "metadata: {name: a}\nmetadata:\n"),
+            ("  g1:\n", "  g1:\n  g1x:\n"),
+            ("\n", "\r\n"),
+            ("metadata:\n", &deep),
+        ];
+        for (from, to) in edits {
+            let text = if from.is_empty() {
+                base.clone()
+            } else if *from == "\n" {
+                base.replace(from, to)
+            } else {
+                assert!(base.contains(from), "{from:?}");
+                base.replacen(from, to, 1)
+            };
+            assert_eq!(
+                parse_str(&text),
+                reference_parse_text(&text),
+                "{from:?} -> {to:?}"
+            );
+        }
+        // The untouched text takes the sectioned path and is valid.
+        let outline = sections::outline(&base, sections::CHUNK_BYTES).expect("plain subset");
+        assert!(outline.is_split() && outline.names_no_reserved_field());
+        assert!(parse_str(&base).0.is_some());
     }
 
     #[test]

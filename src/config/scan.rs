@@ -16,10 +16,12 @@ pub const RESERVED_FIELDS: [&str; 8] = [
     "bindings",
 ];
 
-struct Frame {
+/// A mapping the scanner is inside: the line's indentation, its key (empty for the root) and the
+/// keys seen in it so far. Keys borrow from the text; a path is built only for a diagnostic.
+struct Frame<'a> {
     indent: i64,
-    path: String,
-    keys: HashSet<String>,
+    key: &'a str,
+    keys: HashSet<&'a str>,
 }
 
 /// Cut a line before the first `#` that is outside single and double quotes.
@@ -46,7 +48,7 @@ pub fn duplicate_keys(text: &str) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut stack = vec![Frame {
         indent: -1,
-        path: String::new(),
+        key: "",
         keys: HashSet::new(),
     }];
     for (index, line) in text.lines().enumerate() {
@@ -72,27 +74,33 @@ pub fn duplicate_keys(text: &str) -> Vec<Diagnostic> {
         let Some(parent) = stack.last_mut() else {
             continue;
         };
-        let full_path = if parent.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{}", parent.path, key)
-        };
-        if !parent.keys.insert(key.to_string()) {
+        if !parent.keys.insert(key) {
             diagnostics.push(Diagnostic::new(
                 Code::DuplicateYamlKey,
-                full_path.clone(),
+                path(&stack, key),
                 format!("duplicate YAML key `{key}` on line {}", index + 1),
             ));
         }
         if raw_value.trim().is_empty() {
             stack.push(Frame {
                 indent,
-                path: full_path,
+                key,
                 keys: HashSet::new(),
             });
         }
     }
     diagnostics
+}
+
+/// `key`'s dotted path under the frames of `stack` (the root adds nothing; keys are never empty).
+fn path(stack: &[Frame<'_>], key: &str) -> String {
+    let mut path = String::new();
+    for frame in stack.iter().skip(1) {
+        path.push_str(frame.key);
+        path.push('.');
+    }
+    path.push_str(key);
+    path
 }
 
 /// Deepest flow nesting (`[`/`{`) accepted before handing the text to the YAML parser. The
@@ -335,10 +343,82 @@ mod tests {
         assert!(flow_nesting_exceeds("a: |\n  x\nb: [[[\n", 2).is_some());
     }
 
+    /// The scanner as it was before its frames borrowed keys from the text (owned keys and
+    /// paths per frame), kept to check the two agree.
+    struct OldFrame {
+        indent: i64,
+        path: String,
+        keys: HashSet<String>,
+    }
+    fn reference_duplicate_keys(text: &str) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        let mut stack = vec![OldFrame {
+            indent: -1,
+            path: String::new(),
+            keys: HashSet::new(),
+        }];
+        for (index, line) in text.lines().enumerate() {
+            let stripped = strip_comment(line);
+            if stripped.trim().is_empty() {
+                continue;
+            }
+            let indent = stripped.chars().take_while(|c| *c == ' ').count() as i64;
+            let trimmed = stripped.trim_start();
+            if trimmed.starts_with('-') {
+                continue;
+            }
+            let Some((raw_key, raw_value)) = trimmed.split_once(':') else {
+                continue;
+            };
+            let key = raw_key.trim();
+            if key.is_empty() || key.starts_with('{') || key.starts_with('[') {
+                continue;
+            }
+            while stack.len() > 1 && stack.last().is_some_and(|top| top.indent >= indent) {
+                stack.pop();
+            }
+            let Some(parent) = stack.last_mut() else {
+                continue;
+            };
+            let full_path = if parent.path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{}.{}", parent.path, key)
+            };
+            if !parent.keys.insert(key.to_string()) {
+                diagnostics.push(Diagnostic::new(
+                    Code::DuplicateYamlKey,
+                    full_path.clone(),
+                    format!("duplicate YAML key `{key}` on line {}", index + 1),
+                ));
+            }
+            if raw_value.trim().is_empty() {
+                stack.push(OldFrame {
+                    indent,
+                    path: full_path,
+                    keys: HashSet::new(),
+                });
+            }
+        }
+        diagnostics
+    }
+
+    fn diagnostics(found: Vec<Diagnostic>) -> Vec<(String, String)> {
+        found.into_iter().map(|d| (d.path, d.message)).collect()
+    }
+
     proptest::proptest! {
         #[test]
         fn scanner_never_panics(text in "[ a-z:#'\"\\\\{}\\[\\]\\-\n\r\t|]{0,200}") {
             let _ = duplicate_keys(&text);
+        }
+
+        #[test]
+        fn scanner_matches_its_reference(text in "([ ]{0,6}(- )?[ab\"'#]{0,2}(: ?)?[ab{\\[#|]?\n){0,40}") {
+            proptest::prop_assert_eq!(
+                diagnostics(duplicate_keys(&text)),
+                diagnostics(reference_duplicate_keys(&text))
+            );
         }
     }
 }
