@@ -58,15 +58,6 @@ impl<'a> Address<'a> {
         }
     }
 
-    pub fn kind(self) -> ResourceKind {
-        match self {
-            Address::Graph(_) => ResourceKind::Graph,
-            Address::Schema(_) => ResourceKind::Schema,
-            Address::Query { .. } => ResourceKind::Query,
-            Address::Policy(_) => ResourceKind::Policy,
-        }
-    }
-
     /// Graphs and schemas are deployed definitions: deleting one needs approval (§6.4).
     pub fn is_graph_or_schema(self) -> bool {
         matches!(self, Address::Graph(_) | Address::Schema(_))

@@ -124,8 +124,15 @@ impl Desired {
 pub fn load(layout: &Layout, diagnostics: &mut Vec<Diagnostic>) -> Option<Desired> {
     let raw = config::parse(layout, diagnostics)?;
     let header = config::check_header(&raw, diagnostics);
-    Some(build(layout, &raw, header, diagnostics))
+    let desired = build(layout, &raw, header, diagnostics);
+    drop(raw);
+    crate::fsx::release_free_memory();
+    Some(desired)
 }
+
+/// Query files are read, digested and checked this many at a time (in parallel), then added:
+/// memory holds one chunk of sources, not the whole folder's.
+const QUERY_CHUNK: usize = 4096;
 
 fn build(
     layout: &Layout,
@@ -133,21 +140,53 @@ fn build(
     header: Header,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Desired {
-    let sources = Sources::load(layout, raw);
+    let graphs: Vec<(&String, &GraphConfig)> = raw.graphs.iter().collect();
+    let schemas = par::map(&graphs, |(_, graph)| {
+        SchemaSource::load(layout, &graph.schema)
+    });
+    let jobs: Vec<(usize, &String, &QueryConfig)> = graphs
+        .iter()
+        .enumerate()
+        .flat_map(|(index, (_, graph))| graph.queries.iter().map(move |(n, q)| (index, n, q)))
+        .collect();
     let mut builder = Builder {
         diagnostics,
-        resources: BTreeMap::new(),
+        resources: Vec::new(),
         dependencies: Vec::new(),
         names: BTreeSet::new(),
         graphs: Vec::new(),
         graph_queries: BTreeMap::new(),
     };
-    let mut queries = sources.queries.into_iter();
-    for ((graph_id, graph), schema) in raw.graphs.iter().zip(sources.schemas) {
-        builder.add_graph(graph_id, schema);
-        for (name, query) in graph.queries.keys().zip(&mut queries) {
-            builder.add_query(graph_id, name, query);
+    // Sized up front: growing by doubling would hold a copy and up to half again as much.
+    let targets: usize = raw.policies.values().map(|p| p.applies_to.len()).sum();
+    builder
+        .dependencies
+        .reserve_exact(graphs.len() + 2 * jobs.len() + targets);
+    builder
+        .resources
+        .reserve_exact(2 * graphs.len() + jobs.len() + raw.policies.len());
+    // Graphs are added in order, each just before its first query, so diagnostics keep the
+    // contract's order (§8.3) while queries stream through in chunks.
+    let mut next_graph = 0;
+    let mut add_graphs_through = |builder: &mut Builder<'_, '_>, last: usize| {
+        while next_graph <= last {
+            builder.add_graph(graphs[next_graph].0, &schemas[next_graph]);
+            next_graph += 1;
         }
+    };
+    for chunk in jobs.chunks(QUERY_CHUNK) {
+        let loaded = par::map(chunk, |(index, name, query)| {
+            let graph_id = graphs[*index].0;
+            let path = layout.resolve(&query.file);
+            QuerySource::load(path, graph_id, name, schemas[*index].catalog())
+        });
+        for (&(index, name, _), query) in chunk.iter().zip(loaded) {
+            add_graphs_through(&mut builder, index);
+            builder.add_query(graphs[index].0, name, query);
+        }
+    }
+    if let Some(last) = graphs.len().checked_sub(1) {
+        add_graphs_through(&mut builder, last);
     }
     builder.add_composites();
     for (policy_id, policy) in &raw.policies {
@@ -160,9 +199,10 @@ fn build(
 /// the raw config, whose names the builder borrows instead of copying.
 struct Builder<'a, 'r> {
     diagnostics: &'a mut Vec<Diagnostic>,
-    resources: BTreeMap<Text, Resource>,
+    /// In the order added; sorted (a later one for the same address wins) when finished.
+    resources: Vec<Resource>,
     dependencies: Vec<Dependency>,
-    /// Every address met so far, so edges and resources share one allocation per address.
+    /// Graph and schema addresses, which many edges name: one allocation each.
     names: BTreeSet<Text>,
     graphs: Vec<(String, String)>,
     /// (name, digest) of the query files read, per graph, for the composite.
@@ -174,8 +214,13 @@ impl<'r> Builder<'_, 'r> {
         self.diagnostics.push(Diagnostic::new(code, path, message));
     }
 
+    /// The text of `address`: interned for graphs and schemas; a query's or policy's is made
+    /// once by its caller and shared with its edges and its resource from there.
     fn name(&mut self, address: Address<'_>) -> Text {
         let text = address.to_string();
+        if !address.is_graph_or_schema() {
+            return text.into();
+        }
         if let Some(known) = self.names.get(text.as_str()) {
             return Arc::clone(known);
         }
@@ -184,23 +229,21 @@ impl<'r> Builder<'_, 'r> {
         name
     }
 
-    fn edge(&mut self, from: Address<'_>, to: Address<'_>) {
+    fn edge(&mut self, from: &Text, to: Address<'_>) {
         let dependency = Dependency {
-            from: self.name(from),
+            from: Arc::clone(from),
             to: self.name(to),
         };
         self.dependencies.push(dependency);
     }
 
-    fn resource(&mut self, address: Address<'_>, digest: Text, source: Option<PathBuf>) {
-        let name = self.name(address);
-        let resource = Resource {
-            address: Arc::clone(&name),
-            kind: address.kind(),
+    fn resource(&mut self, kind: ResourceKind, name: Text, digest: Text, source: Option<PathBuf>) {
+        self.resources.push(Resource {
+            address: name,
+            kind,
             digest,
             source,
-        };
-        self.resources.insert(name, resource);
+        });
     }
 
     /// `validate_id` of §2.5.5.
@@ -222,12 +265,13 @@ impl<'r> Builder<'_, 'r> {
     }
 
     /// A graph's id, its schema edge and its schema resource (§2.5.5 steps 1–4).
-    fn add_graph(&mut self, graph_id: &str, schema: SchemaSource) {
+    fn add_graph(&mut self, graph_id: &str, schema: &SchemaSource) {
         self.check_id("graph id", &format!("graphs.{graph_id}"), graph_id);
-        self.edge(Address::schema(graph_id), Address::graph(graph_id));
+        let schema_name = self.name(Address::schema(graph_id));
+        self.edge(&schema_name, Address::graph(graph_id));
         let path = format!("graphs.{graph_id}.schema");
         let mut schema_digest = String::new();
-        match schema.outcome {
+        match &schema.outcome {
             Err(err) => self.error(
                 Code::SchemaFileMissing,
                 path,
@@ -238,7 +282,13 @@ impl<'r> Builder<'_, 'r> {
             ),
             Ok((digest, built)) => {
                 schema_digest = digest.to_string();
-                self.resource(Address::schema(graph_id), digest, Some(schema.path));
+                let source = Some(schema.path.clone());
+                self.resource(
+                    ResourceKind::Schema,
+                    schema_name,
+                    Arc::clone(digest),
+                    source,
+                );
                 if let Err(err) = built {
                     let code = match err {
                         schema::SchemaError::Catalog(_) => Code::SchemaCatalogError,
@@ -254,10 +304,10 @@ impl<'r> Builder<'_, 'r> {
     /// One stored query of a graph (§2.5.5 step 5).
     fn add_query(&mut self, graph_id: &'r str, name: &'r str, query: QuerySource) {
         let path = format!("graphs.{graph_id}.queries.{name}");
-        let address = Address::query(graph_id, name);
+        let address = self.name(Address::query(graph_id, name));
         self.check_id("query name", &path, name);
-        self.edge(address, Address::graph(graph_id));
-        self.edge(address, Address::schema(graph_id));
+        self.edge(&address, Address::graph(graph_id));
+        self.edge(&address, Address::schema(graph_id));
         match query.outcome {
             Err(err) => self.error(
                 Code::QueryFileMissing,
@@ -272,7 +322,7 @@ impl<'r> Builder<'_, 'r> {
                     .entry(graph_id)
                     .or_default()
                     .push((name, Arc::clone(&digest)));
-                self.resource(address, digest, Some(query.path));
+                self.resource(ResourceKind::Query, address, digest, Some(query.path));
                 self.diagnostics.extend(check);
             }
         }
@@ -284,7 +334,8 @@ impl<'r> Builder<'_, 'r> {
             let queries = self.graph_queries.remove(graph_id.as_str());
             let pairs = queries.iter().flatten().map(|(n, d)| (*n, d.as_ref()));
             let composite = digest::graph_digest(&graph_id, &schema_digest, pairs);
-            self.resource(Address::graph(&graph_id), composite.into(), None);
+            let name = self.name(Address::graph(&graph_id));
+            self.resource(ResourceKind::Graph, name, composite.into(), None);
             self.graphs.push((graph_id, schema_digest));
         }
     }
@@ -297,7 +348,7 @@ impl<'r> Builder<'_, 'r> {
         policy_id: &str,
         policy: &PolicyConfig,
     ) {
-        let address = Address::policy(policy_id);
+        let address = self.name(Address::policy(policy_id));
         self.check_id("policy name", &format!("policies.{policy_id}"), policy_id);
         if policy.applies_to.is_empty() {
             self.error(
@@ -316,7 +367,7 @@ impl<'r> Builder<'_, 'r> {
                     format!("policy applies_to expects graph refs or `cluster`, got `{target}`"),
                 ),
                 Target::Graph(graph) if raw.graphs.contains_key(graph) => {
-                    self.edge(address, Address::graph(graph));
+                    self.edge(&address, Address::graph(graph));
                 }
                 Target::Graph(graph) => self.error(
                     Code::DanglingGraphReference,
@@ -329,7 +380,10 @@ impl<'r> Builder<'_, 'r> {
         }
         let file = layout.resolve(&policy.file);
         match fsx::read_bounded(&file, fsx::MAX_SOURCE_BYTES) {
-            Ok(bytes) => self.resource(address, digest::sha256_hex(&bytes).into(), Some(file)),
+            Ok(bytes) => {
+                let digest = digest::sha256_hex(&bytes).into();
+                self.resource(ResourceKind::Policy, address, digest, Some(file));
+            }
             Err(err) => self.error(
                 Code::PolicyFileMissing,
                 format!("policies.{policy_id}.file"),
@@ -342,9 +396,13 @@ impl<'r> Builder<'_, 'r> {
     }
 
     fn finish(mut self, raw: &RawClusterConfig, header: Header) -> Desired {
-        let resources: Vec<Resource> = self.resources.into_values().collect();
+        // One per address, the later one winning, as in a map (§2.5.5: "one per address").
+        self.resources.reverse();
+        self.resources.sort_by(|a, b| a.address.cmp(&b.address));
+        self.resources
+            .dedup_by(|later, kept| later.address == kept.address);
         let resource_digests = Digests(
-            resources
+            self.resources
                 .iter()
                 .map(|r| (Arc::clone(&r.address), Arc::clone(&r.digest)))
                 .collect(),
@@ -353,7 +411,7 @@ impl<'r> Builder<'_, 'r> {
         self.dependencies.sort_unstable();
         self.dependencies.dedup();
         Desired {
-            resources,
+            resources: self.resources,
             resource_digests,
             dependencies: self.dependencies,
             graphs: self.graphs,
@@ -379,32 +437,6 @@ fn target_graph(target: &str) -> Target<'_> {
         Target::WrongKind
     } else {
         Target::Graph(target)
-    }
-}
-
-/// Every schema and query file, read, digested and checked, in declaration order.
-struct Sources {
-    schemas: Vec<SchemaSource>,
-    queries: Vec<QuerySource>,
-}
-
-impl Sources {
-    fn load(layout: &Layout, raw: &RawClusterConfig) -> Self {
-        let graphs: Vec<(&String, &GraphConfig)> = raw.graphs.iter().collect();
-        let schemas = par::map(&graphs, |(_, graph)| {
-            SchemaSource::load(layout, &graph.schema)
-        });
-        let jobs: Vec<(usize, &String, &QueryConfig)> = graphs
-            .iter()
-            .enumerate()
-            .flat_map(|(index, (_, graph))| graph.queries.iter().map(move |(n, q)| (index, n, q)))
-            .collect();
-        let queries = par::map(&jobs, |(index, name, query)| {
-            let (graph_id, _) = graphs[*index];
-            let path = layout.resolve(&query.file);
-            QuerySource::load(path, graph_id, name, schemas[*index].catalog())
-        });
-        Sources { schemas, queries }
     }
 }
 

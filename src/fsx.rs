@@ -245,6 +245,17 @@ pub fn create_dir_all_noting(path: &Path, created: &mut Vec<PathBuf>) -> io::Res
     }
 }
 
+/// Give the pages of freed allocations back to the system. glibc keeps freed memory for reuse,
+/// so after a phase that built and dropped large temporaries (the raw config, the source texts)
+/// the process would otherwise carry them until it exits. Elsewhere a no-op.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Outcome of reading something that may legitimately be absent.
 #[derive(Debug)]
 pub enum Fetch<T> {
