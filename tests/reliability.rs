@@ -117,39 +117,9 @@ fn calibrate(template: &Folder, cmd: &str) -> Duration {
     longest
 }
 
-/// What every crash must leave: a state that parses (or none), every recorded query/policy
-/// digest backed by a blob with that digest, and a lock (if any) that parses.
+/// What every crash must leave (see `check_ledger_invariants`), on the local folder.
 fn check_invariants(f: &Folder, context: &str) {
-    if f.exists("__cluster/state.json") {
-        let state: Value = serde_json::from_slice(&f.read("__cluster/state.json"))
-            .unwrap_or_else(|e| panic!("{context}: torn state.json: {e}"));
-        assert_eq!(state["version"], 1, "{context}");
-        let resources = state["applied_revision"]["resources"]
-            .as_object()
-            .unwrap_or_else(|| panic!("{context}: no resources map"));
-        for (address, entry) in resources {
-            let digest = entry["digest"].as_str().expect("digest");
-            let blob = if let Some(rest) = address.strip_prefix("query.") {
-                let (graph, name) = rest.split_once('.').expect("query address");
-                format!("__cluster/resources/query/{graph}/{name}/{digest}.gq")
-            } else if let Some(policy) = address.strip_prefix("policy.") {
-                format!("__cluster/resources/policy/{policy}/{digest}.yaml")
-            } else {
-                continue;
-            };
-            assert!(f.exists(&blob), "{context}: {address} has no blob");
-            assert_eq!(
-                sha256_hex(&f.read(&blob)),
-                digest,
-                "{context}: {address} blob differs"
-            );
-        }
-    }
-    if f.exists("__cluster/lock.json") {
-        let lock: Value = serde_json::from_slice(&f.read("__cluster/lock.json"))
-            .unwrap_or_else(|e| panic!("{context}: torn lock.json: {e}"));
-        assert_eq!(lock["version"], 1, "{context}");
-    }
+    check_ledger_invariants(|rel| f.exists(rel).then(|| f.read(rel)), context);
 }
 
 /// Clear a stale lock with `force-unlock`, bootstrap state if the import never published, then

@@ -191,42 +191,9 @@ pub fn copy_folder(folder: &Folder) -> Folder {
     copy
 }
 
-/// What every interrupted run must leave in the root: a state that parses (or none), every
-/// recorded query/policy digest backed by a blob with that digest, and a lock (if any) that
-/// parses.
+/// What every interrupted run must leave in the root (see `check_ledger_invariants`).
 pub fn check_invariants(root: &Root<'_>, context: &str) {
-    if let Some(bytes) = root.get("__cluster/state.json") {
-        let state: Value = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|e| panic!("{context}: unreadable state: {e}"));
-        assert_eq!(state["version"], 1, "{context}");
-        let resources = state["applied_revision"]["resources"]
-            .as_object()
-            .unwrap_or_else(|| panic!("{context}: no resources map"));
-        for (address, entry) in resources {
-            let digest = entry["digest"].as_str().expect("digest");
-            let blob = if let Some(rest) = address.strip_prefix("query.") {
-                let (graph, name) = rest.split_once('.').expect("query address");
-                format!("__cluster/resources/query/{graph}/{name}/{digest}.gq")
-            } else if let Some(policy) = address.strip_prefix("policy.") {
-                format!("__cluster/resources/policy/{policy}/{digest}.yaml")
-            } else {
-                continue;
-            };
-            let bytes = root
-                .get(&blob)
-                .unwrap_or_else(|| panic!("{context}: {address} has no blob"));
-            assert_eq!(
-                sha256_hex(&bytes),
-                digest,
-                "{context}: {address} blob differs"
-            );
-        }
-    }
-    if let Some(bytes) = root.get("__cluster/lock.json") {
-        let lock: Value = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|e| panic!("{context}: unreadable lock: {e}"));
-        assert_eq!(lock["version"], 1, "{context}");
-    }
+    check_ledger_invariants(|rel| root.get(rel), context);
 }
 
 /// Every error diagnostic of an output has one of `allowed` codes, names an `s3://` object when

@@ -591,3 +591,39 @@ pub fn ch(
         reason.to_string(),
     )
 }
+
+/// What every crash or interruption must leave in a store, read through `get` (a relative name
+/// → its bytes, `None` when absent): a state that parses (or none), every recorded query/policy
+/// digest backed by a blob with that digest, and a lock (if any) that parses.
+pub fn check_ledger_invariants(get: impl Fn(&str) -> Option<Vec<u8>>, context: &str) {
+    if let Some(bytes) = get("__cluster/state.json") {
+        let state: Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{context}: torn state.json: {e}"));
+        assert_eq!(state["version"], 1, "{context}");
+        let resources = state["applied_revision"]["resources"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{context}: no resources map"));
+        for (address, entry) in resources {
+            let digest = entry["digest"].as_str().expect("digest");
+            let blob = if let Some(rest) = address.strip_prefix("query.") {
+                let (graph, name) = rest.split_once('.').expect("query address");
+                format!("__cluster/resources/query/{graph}/{name}/{digest}.gq")
+            } else if let Some(policy) = address.strip_prefix("policy.") {
+                format!("__cluster/resources/policy/{policy}/{digest}.yaml")
+            } else {
+                continue;
+            };
+            let bytes = get(&blob).unwrap_or_else(|| panic!("{context}: {address} has no blob"));
+            assert_eq!(
+                sha256_hex(&bytes),
+                digest,
+                "{context}: {address} blob differs"
+            );
+        }
+    }
+    if let Some(bytes) = get("__cluster/lock.json") {
+        let lock: Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{context}: torn lock.json: {e}"));
+        assert_eq!(lock["version"], 1, "{context}");
+    }
+}
