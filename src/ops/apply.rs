@@ -290,10 +290,16 @@ fn damaged_blobs(
     state: &ClusterState,
 ) -> Vec<(String, Finding)> {
     let changed: BTreeSet<&str> = changes.iter().map(|c| c.resource.as_ref()).collect();
-    let kept = state
+    let desired = &session.desired;
+    let kept: Vec<blobs::Recorded<'_>> = state
         .digests()
-        .filter(|(address, _)| !changed.contains(address));
-    blobs::verify(session.store.as_ref(), kept)
+        .filter(|(address, _)| !changed.contains(address))
+        .map(|(address, digest)| {
+            let source = desired.resource(address).and_then(|r| r.source.as_deref());
+            (address, digest, source)
+        })
+        .collect();
+    blobs::verify_with_sources(session.store.as_ref(), &kept)
         .into_iter()
         .filter(|(_, finding)| !matches!(finding, Finding::ReadError(_)))
         .collect()

@@ -162,6 +162,19 @@ pub trait Store: Send + Sync {
 
     /// The sha256 hex of each blob's bytes, in `keys` order (read concurrently where it pays).
     fn blob_digests(&self, keys: &[BlobKey]) -> Vec<Fetch<String>>;
+    /// `blob_digests` for blobs that ought to hold exactly their sources' bytes: `source(i)`
+    /// reads blob `i`'s source, which hashes to `expected[i]` (or fails). A backend whose listing
+    /// carries a checksum of each object may use it to skip reading the blobs it proves equal to
+    /// their source (reporting `expected[i]` for them); by default every blob is read.
+    fn blob_digests_of_sources(
+        &self,
+        keys: &[BlobKey],
+        expected: &[&str],
+        source: &BlobSource<'_>,
+    ) -> Vec<Fetch<String>> {
+        let _ = (expected, source);
+        self.blob_digests(keys)
+    }
     /// Publish a batch of blobs; every `Written` blob is durable when this returns. `source`
     /// is asked for a blob's bytes only when it may be written (the object store asks before
     /// its create-if-absent PUT); a `CreateOnly` blob that exists is `Existed` even when its

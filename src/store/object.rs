@@ -33,8 +33,10 @@ use crate::digest;
 use crate::fsx;
 use crate::observe::{self, Observation};
 use futures::{StreamExt, stream};
+use md5::Digest as _;
 use object_store::path::Path as Key;
 use object_store::{Error, ObjectStore, ObjectStoreExt, PutMode, PutPayload, UpdateVersion};
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::panic::AssertUnwindSafe;
@@ -295,6 +297,21 @@ impl ObjectBackend {
         }
     }
 
+    /// key → ETag of every object under `__cluster/resources/`; `None` when the listing fails
+    /// (the caller then reads each blob, which reports the failure per blob).
+    async fn resource_etags(&self, client: &dyn ObjectStore) -> Option<HashMap<String, String>> {
+        let prefix = self.key(&format!("{STATE_DIR}/{RESOURCES_DIR}")).ok()?;
+        let mut listing = client.list(Some(&prefix));
+        let mut etags = HashMap::new();
+        while let Some(meta) = listing.next().await {
+            let meta = meta.ok()?;
+            if let Some(etag) = meta.e_tag {
+                etags.insert(meta.location.as_ref().to_string(), etag);
+            }
+        }
+        Some(etags)
+    }
+
     /// The file names directly under `rel/` (one level, like a directory listing).
     async fn list_names(&self, client: &dyn ObjectStore, rel: &str) -> Result<Names, io::Error> {
         let shown = self.shown(rel);
@@ -479,6 +496,50 @@ impl Store for ObjectBackend {
                 .map(|key| Fetch::Failed(setup_error(&self.blob_uri(key), message.clone())))
                 .collect()
         })
+    }
+
+    /// One listing of the resources tells which blobs exist and their ETags; the ETag of a
+    /// single-part upload is the MD5 of the bytes the store holds, so a blob whose ETag is the
+    /// MD5 of its source is that source and need not be read back. Only the others are read
+    /// (a missing one too, so "missing" is always the answer of a read, not of a listing).
+    fn blob_digests_of_sources(
+        &self,
+        keys: &[BlobKey],
+        expected: &[&str],
+        source: &BlobSource<'_>,
+    ) -> Vec<Fetch<String>> {
+        let Ok(Some(etags)) = self.run(|client| self.resource_etags(client.as_ref())) else {
+            return self.blob_digests(keys);
+        };
+        let proven = |index: usize, key: &BlobKey| {
+            let etag = self
+                .key(&Self::blob_rel(key))
+                .ok()
+                .and_then(|k| etags.get(k.as_ref()).cloned())?;
+            let bytes = source(index).ok()?;
+            let md5 = hex::encode(md5::Md5::digest(&bytes));
+            (etag.trim_matches('"') == md5).then(|| expected[index].to_string())
+        };
+        let mut found: Vec<Option<String>> = keys
+            .iter()
+            .enumerate()
+            .map(|(index, key)| proven(index, key))
+            .collect();
+        let unread: Vec<usize> = (0..keys.len()).filter(|&i| found[i].is_none()).collect();
+        let unread_keys: Vec<BlobKey> = unread.iter().map(|&i| keys[i].clone()).collect();
+        let mut read = unread
+            .into_iter()
+            .zip(self.blob_digests(&unread_keys))
+            .peekable();
+        (0..keys.len())
+            .map(|index| match found[index].take() {
+                Some(digest) => Fetch::Found(digest),
+                None => match read.next_if(|(i, _)| *i == index) {
+                    Some((_, fetched)) => fetched,
+                    None => Fetch::Failed(io::Error::other("blob was neither listed nor read")),
+                },
+            })
+            .collect()
     }
 
     fn put_blobs(&self, writes: &[BlobWrite], source: &BlobSource<'_>) -> Vec<BlobOutcome> {
