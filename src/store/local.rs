@@ -31,7 +31,7 @@ const BLOB_CHUNK: usize = 512;
 
 /// Threads that fsync a chunk's files, then its directories. fsync waits on the device, not the
 /// CPU, and only concurrency amortises it (the disk has no group commit): 32 in flight cost a
-/// quarter of 4 in the measurements (docs/perf-findings-draft.md §3).
+/// quarter of 4 in the measurements (docs/performance.md).
 const SYNC_THREADS: usize = 32;
 
 #[derive(Debug, Clone)]
