@@ -264,6 +264,17 @@ pub enum Fetch<T> {
     Failed(io::Error),
 }
 
+impl<T> Fetch<T> {
+    /// The found value transformed by `f`; absence and failure pass through.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fetch<U> {
+        match self {
+            Fetch::Found(value) => Fetch::Found(f(value)),
+            Fetch::NotFound => Fetch::NotFound,
+            Fetch::Failed(err) => Fetch::Failed(err),
+        }
+    }
+}
+
 fn classify<T>(result: io::Result<T>) -> Fetch<T> {
     match result {
         Ok(value) => Fetch::Found(value),

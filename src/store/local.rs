@@ -217,11 +217,8 @@ impl Store for LocalStore {
     }
 
     fn read_state(&self) -> Fetch<StoredState> {
-        match fsx::read_bytes(&self.state_file(), fsx::MAX_STATE_BYTES) {
-            Fetch::Found(bytes) => Fetch::Found(StoredState { bytes, etag: None }),
-            Fetch::NotFound => Fetch::NotFound,
-            Fetch::Failed(err) => Fetch::Failed(err),
-        }
+        fsx::read_bytes(&self.state_file(), fsx::MAX_STATE_BYTES)
+            .map(|bytes| StoredState { bytes, etag: None })
     }
 
     fn write_state(
@@ -284,11 +281,8 @@ impl Store for LocalStore {
 
     fn blob_digests(&self, keys: &[BlobKey]) -> Vec<Fetch<String>> {
         crate::par::map(keys, |key| {
-            match fsx::read_bytes(&self.blob_path(key), fsx::MAX_SOURCE_BYTES) {
-                Fetch::Found(bytes) => Fetch::Found(digest::sha256_hex(&bytes)),
-                Fetch::NotFound => Fetch::NotFound,
-                Fetch::Failed(err) => Fetch::Failed(err),
-            }
+            fsx::read_bytes(&self.blob_path(key), fsx::MAX_SOURCE_BYTES)
+                .map(|bytes| digest::sha256_hex(&bytes))
         })
     }
 

@@ -392,11 +392,8 @@ impl Store for ObjectBackend {
     }
 
     fn read_state(&self) -> Fetch<StoredState> {
-        match self.fetch_now(STATE_FILE_REL, fsx::MAX_STATE_BYTES) {
-            Fetch::Found((bytes, etag)) => Fetch::Found(StoredState { bytes, etag }),
-            Fetch::NotFound => Fetch::NotFound,
-            Fetch::Failed(err) => Fetch::Failed(err),
-        }
+        self.fetch_now(STATE_FILE_REL, fsx::MAX_STATE_BYTES)
+            .map(|(bytes, etag)| StoredState { bytes, etag })
     }
 
     fn write_state(
@@ -453,11 +450,8 @@ impl Store for ObjectBackend {
     }
 
     fn read_lock(&self) -> Fetch<Vec<u8>> {
-        match self.fetch_now(LOCK_FILE_REL, fsx::MAX_LOCK_BYTES) {
-            Fetch::Found((bytes, _)) => Fetch::Found(bytes),
-            Fetch::NotFound => Fetch::NotFound,
-            Fetch::Failed(err) => Fetch::Failed(err),
-        }
+        self.fetch_now(LOCK_FILE_REL, fsx::MAX_LOCK_BYTES)
+            .map(|(bytes, _)| bytes)
     }
 
     fn remove_lock(&self) -> io::Result<()> {
@@ -479,14 +473,9 @@ impl Store for ObjectBackend {
             stream::iter(keys)
                 .map(move |key| async move {
                     let rel = Self::blob_rel(key);
-                    match self
-                        .fetch(client.as_ref(), &rel, fsx::MAX_SOURCE_BYTES)
+                    self.fetch(client.as_ref(), &rel, fsx::MAX_SOURCE_BYTES)
                         .await
-                    {
-                        Fetch::Found((bytes, _)) => Fetch::Found(digest::sha256_hex(&bytes)),
-                        Fetch::NotFound => Fetch::NotFound,
-                        Fetch::Failed(err) => Fetch::Failed(err),
-                    }
+                        .map(|(bytes, _)| digest::sha256_hex(&bytes))
                 })
                 .buffered(IN_FLIGHT)
                 .collect::<Vec<_>>()
