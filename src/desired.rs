@@ -431,7 +431,7 @@ enum Target<'a> {
 fn target_graph(target: &str) -> Target<'_> {
     if target == "cluster" {
         Target::Cluster
-    } else if let Some(graph) = target.strip_prefix("graph.") {
+    } else if let Some(Address::Graph(graph)) = Address::parse(target) {
         Target::Graph(graph)
     } else if target.contains('.') {
         Target::WrongKind
