@@ -146,7 +146,7 @@ fn recover(f: &Folder, context: &str) {
 fn kill_loop(cmd: &str, start: Start, kills: usize) {
     let template = template(start);
     let span = calibrate(&template, cmd);
-    let mut rng = Rng::new();
+    let mut rng = Rng::seeded();
     let mut interrupted = 0;
     for round in 0..kills {
         let f = clone_folder(&template);
@@ -205,7 +205,7 @@ fn send(signal: &str, pid: u32) {
 fn signals_never_leave_our_lock() {
     let imported = template(Start::Imported);
     let applied = template(Start::Applied);
-    let mut rng = Rng::new();
+    let mut rng = Rng::seeded();
     let mut landed = 0;
     let rounds = 30 * scale();
     for round in 0..rounds {

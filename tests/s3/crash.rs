@@ -67,7 +67,7 @@ fn sigkill_during_apply_leaves_a_readable_state() {
         span = span.min(started.elapsed());
     }
 
-    let mut rng = Rng::new();
+    let mut rng = Rng::seeded();
     let (mut rounds, mut interrupted, mut stale) = (0, 0, 0);
     // Kill points are random, so keep going (within bounds) until enough runs were cut short.
     while interrupted < KILLS / 2 && rounds < 3 * KILLS {
@@ -103,7 +103,7 @@ fn signals_never_leave_our_lock_on_s3() {
     let server = S3Server::shared();
     let bucket = server.bucket();
     let template = folder_with_queries(QUERIES);
-    let mut rng = Rng::new();
+    let mut rng = Rng::seeded();
     let mut landed = 0;
     for round in 0..SIGNALS {
         let (signal, code) = [("INT", 130), ("TERM", 143), ("HUP", 129)][round % 3];

@@ -421,7 +421,9 @@ pub fn pty_script(
     let screen = screen.lock().expect("screen").clone();
     PtyRun {
         code: status.code().expect("exit code"),
-        screen: String::from_utf8(screen).expect("utf8").replace("\r\n", "\n"),
+        screen: String::from_utf8(screen)
+            .expect("utf8")
+            .replace("\r\n", "\n"),
     }
 }
 
@@ -482,7 +484,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub struct Rng(u64);
 
 impl Rng {
-    pub fn new() -> Rng {
+    pub fn seeded() -> Rng {
         let seed = std::env::var("OMNIGRAPH_RELIABILITY_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -510,16 +512,21 @@ pub fn scrub(text: &str) -> String {
     let rules = [
         (r"\b[0-9A-HJKMNP-TV-Z]{26}\b", "[ULID]"),
         (r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[NOW]"),
-        (r#""lock_age_seconds": \d+"#, r#""lock_age_seconds": "[AGE]""#),
+        (
+            r#""lock_age_seconds": \d+"#,
+            r#""lock_age_seconds": "[AGE]""#,
+        ),
         (r"age_seconds=\d+", "age_seconds=[AGE]"),
         (r#""lock_pid": \d+"#, r#""lock_pid": "[PID]""#),
         (r"pid=\d+", "pid=[PID]"),
         (r"sha256:[0-9a-f]{64}", "sha256:[CAS]"),
     ];
-    rules.iter().fold(text.to_string(), |text, (pattern, token)| {
-        let re = regex::Regex::new(pattern).expect("pattern");
-        re.replace_all(&text, *token).into_owned()
-    })
+    rules
+        .iter()
+        .fold(text.to_string(), |text, (pattern, token)| {
+            let re = regex::Regex::new(pattern).expect("pattern");
+            re.replace_all(&text, *token).into_owned()
+        })
 }
 
 /// Snapshot `text` after redacting the folder path, ULIDs, fresh timestamps, lock ages and CAS
