@@ -20,7 +20,6 @@ mod flow;
 use cluster_test_support::s3::S3Server;
 use cluster_test_support::*;
 use serde_json::Value;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 /// A cluster root `s3://«bucket»/«prefix»` on a moto server, with helpers to arrange and inspect
@@ -99,22 +98,9 @@ impl<'a> Root<'a> {
 
     /// Upload a real graph root fixture to `graphs/«graph».omni/`.
     pub fn upload_root(&self, graph: &str, fixture: &str) {
-        fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-            for entry in std::fs::read_dir(dir).expect("read_dir") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    walk(root, &path, out);
-                } else {
-                    let rel = path.strip_prefix(root).expect("under root");
-                    let rel = rel.to_str().expect("utf8").to_string();
-                    out.push((rel, std::fs::read(&path).expect("read")));
-                }
-            }
-        }
-        let mut files = Vec::new();
         let from = graph_root_fixture(fixture);
-        walk(&from, &from, &mut files);
-        for (rel, bytes) in files {
+        for rel in files_under(&from) {
+            let bytes = std::fs::read(from.join(&rel)).expect("read");
             self.put(&format!("graphs/{graph}.omni/{rel}"), bytes);
         }
     }

@@ -235,21 +235,7 @@ impl Folder {
     /// Every file under this folder (relative, `/`-separated, sorted): what a command must not
     /// change when its storage root is elsewhere.
     pub fn files(&self) -> Vec<String> {
-        fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).expect("read_dir") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    walk(root, &path, out);
-                } else {
-                    let rel = path.strip_prefix(root).expect("under root");
-                    out.push(rel.to_string_lossy().replace('\\', "/"));
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(self.path(), self.path(), &mut files);
-        files.sort();
-        files
+        files_under(self.path())
     }
 
     /// Put `storage: «root»` into `cluster.yaml`, right after `version: 1`.
@@ -464,6 +450,25 @@ pub fn graph_root_fixture(fixture: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../fixtures/graph-roots")
         .join(fixture)
+}
+
+/// Every file under `dir`, as paths relative to it (`/`-separated, sorted).
+pub fn files_under(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).expect("under root");
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files);
+    files.sort();
+    files
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
