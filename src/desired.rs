@@ -7,6 +7,7 @@
 //! composites, then the policies, emitting diagnostics in the contract's order.
 
 use crate::address::{Address, ResourceKind};
+use crate::addressed::{Dependency, Digests, Text};
 use crate::config::{self, GraphConfig, Header, PolicyConfig, QueryConfig, RawClusterConfig};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
@@ -18,11 +19,6 @@ use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// Address and digest text, shared: one allocation each however many places name it (the
-/// resource, its edges, the changes and blast radius planned from it). At 50,000 queries the
-/// copies would be most of a plan's memory.
-pub type Text = Arc<str>;
 
 /// One desired resource. `path` is the resolved source file (absent for graphs), shown as text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,56 +38,6 @@ fn shown_path<S: Serializer>(path: &Option<PathBuf>, serializer: S) -> Result<S:
     match path {
         Some(path) => serializer.serialize_str(&layout::display(path)),
         None => serializer.serialize_none(),
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Dependency {
-    pub from: Text,
-    pub to: Text,
-}
-
-/// address → digest, sorted by address (byte order); a JSON object when serialised.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Digests(Vec<(Text, Text)>);
-
-impl Digests {
-    /// From pairs in any order; a later pair for the same address wins, as in a map.
-    pub fn from_pairs(mut pairs: Vec<(Text, Text)>) -> Self {
-        pairs.reverse();
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        pairs.dedup_by(|later, kept| later.0 == kept.0);
-        Digests(pairs)
-    }
-
-    pub fn get(&self, address: &str) -> Option<&Text> {
-        self.0
-            .binary_search_by(|(a, _)| a.as_ref().cmp(address))
-            .ok()
-            .map(|i| &self.0[i].1)
-    }
-
-    /// The pairs in address order.
-    pub fn pairs(&self) -> &[(Text, Text)] {
-        &self.0
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(a, d)| (a.as_ref(), d.as_ref()))
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl Serialize for Digests {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter())
     }
 }
 
@@ -401,7 +347,7 @@ impl<'r> Builder<'_, 'r> {
         self.resources.sort_by(|a, b| a.address.cmp(&b.address));
         self.resources
             .dedup_by(|later, kept| later.address == kept.address);
-        let resource_digests = Digests(
+        let resource_digests = Digests::from_sorted(
             self.resources
                 .iter()
                 .map(|r| (Arc::clone(&r.address), Arc::clone(&r.digest)))

@@ -17,6 +17,7 @@ pub mod signals;
 pub mod state;
 
 pub(crate) mod address;
+pub(crate) mod addressed;
 pub(crate) mod blobs;
 pub(crate) mod desired;
 pub(crate) mod faults;

@@ -3,7 +3,7 @@
 
 use super::session::Session;
 use super::{Context, DesiredRevision, saved_plan};
-use crate::desired::{Dependency, Digests};
+use crate::addressed::{Dependency, Digests};
 use crate::diagnostic::Diagnostic;
 use crate::layout;
 use crate::plan::{self, ApprovalRequirement, BlastRadius, Change};

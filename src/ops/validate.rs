@@ -1,7 +1,8 @@
 //! `cluster validate` (§3.1): load the config folder; no state, lock or graph access.
 
 use super::Context;
-use crate::desired::{self, Dependency, Digests, Resource};
+use crate::addressed::{Dependency, Digests};
+use crate::desired::{self, Resource};
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::layout;
 use serde::Serialize;

@@ -2,7 +2,7 @@
 //! (contract §6.1–§6.4). Pure functions over digests and dependency edges.
 
 use crate::address::Address;
-use crate::desired::{Dependency, Digests, Text};
+use crate::addressed::{Dependency, Digests, Text};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 

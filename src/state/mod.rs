@@ -9,7 +9,7 @@ pub use ledger::{
     StateRead, StateResource,
 };
 
-use crate::desired::Digests;
+use crate::addressed::Digests;
 use crate::store::Store;
 use serde::Serialize;
 use serde_json::Value;
