@@ -138,7 +138,6 @@ pub fn check_header(raw: &RawClusterConfig, diagnostics: &mut Vec<Diagnostic>) -
     }
     let storage = raw.storage.as_deref().and_then(|text| {
         storage::parse(text)
-            .and_then(supported_by_this_build)
             .map_err(|message| {
                 diagnostics.push(Diagnostic::new(
                     Code::InvalidStorageRoot,
@@ -151,16 +150,6 @@ pub fn check_header(raw: &RawClusterConfig, diagnostics: &mut Vec<Diagnostic>) -
     Header {
         state_lock: raw.state.lock.unwrap_or(true),
         storage,
-    }
-}
-
-/// An `s3://` root needs the object-store backend, which a build may leave out.
-fn supported_by_this_build(root: StorageRoot) -> Result<StorageRoot, String> {
-    match root {
-        StorageRoot::S3 { .. } if !cfg!(feature = "s3") => {
-            Err("storage s3:// URIs need a build with the `s3` feature (on by default)".to_string())
-        }
-        root => Ok(root),
     }
 }
 

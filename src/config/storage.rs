@@ -9,7 +9,9 @@ pub enum StorageRoot {
     /// A directory: a plain path (relative to the config folder) or a `file://` URI.
     Local(PathBuf),
     /// `s3://bucket/prefix`: objects under `prefix/` in `bucket` (prefix without slashes at
-    /// either end; empty for the bucket's top level).
+    /// either end; empty for the bucket's top level). Only in builds with the object-store
+    /// backend (the `s3` feature): other builds refuse such a root when parsing it.
+    #[cfg(feature = "s3")]
     S3 { bucket: String, prefix: String },
 }
 
@@ -33,15 +35,26 @@ pub fn parse(text: &str) -> Result<StorageRoot, String> {
             if bucket.is_empty() {
                 return Err("storage s3:// URI must name a bucket".to_string());
             }
-            Ok(StorageRoot::S3 {
-                bucket: bucket.to_string(),
-                prefix: prefix.trim_matches('/').to_string(),
-            })
+            s3_root(bucket, prefix.trim_matches('/'))
         }
         _ => Err(format!(
             "storage URI scheme '{scheme}' is not supported; use a path, file:// or s3://"
         )),
     }
+}
+
+/// The one place that knows whether this build has the object-store backend.
+#[cfg(feature = "s3")]
+fn s3_root(bucket: &str, prefix: &str) -> Result<StorageRoot, String> {
+    Ok(StorageRoot::S3 {
+        bucket: bucket.to_string(),
+        prefix: prefix.to_string(),
+    })
+}
+
+#[cfg(not(feature = "s3"))]
+fn s3_root(_bucket: &str, _prefix: &str) -> Result<StorageRoot, String> {
+    Err("storage s3:// URIs need a build with the `s3` feature (on by default)".to_string())
 }
 
 /// `scheme://rest` when the text starts with a URI scheme (RFC 3986: a letter, then letters,
@@ -54,7 +67,7 @@ fn split_scheme(text: &str) -> Option<(&str, &str)> {
     valid.then_some((scheme, rest))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "s3"))]
 mod tests {
     use super::*;
 

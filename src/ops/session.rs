@@ -3,12 +3,13 @@
 //! command then gets either its working set or what it had when it had to stop.
 
 use super::Context;
-use crate::config::{self, Header, RawClusterConfig};
+use crate::config::{self, Header, RawClusterConfig, StorageRoot};
 use crate::desired::{self, Desired};
 use crate::diagnostic::{Code, Diagnostic, has_errors};
 use crate::state::lock::{self, LockGuard};
 use crate::state::{ClusterState, LoadedState, StateObservations, StateRead, ledger};
-use crate::store::{self, StateVersion, Store};
+use crate::layout::Layout;
+use crate::store::{StateVersion, Store, local::LocalStore};
 use std::sync::Arc;
 
 /// What a command reports however it ended: the observations and diagnostics of the run.
@@ -50,7 +51,7 @@ impl<'a> Session<'a> {
     pub fn open(context: &'a Context<'a>, label: &str) -> Result<Self, Box<Early>> {
         let mut diagnostics = Vec::new();
         let desired = desired::load(context.layout, &mut diagnostics);
-        let store = store::open(context.layout, desired.as_ref().map(|d| &d.header));
+        let store = open_store(context.layout, desired.as_ref().map(|d| &d.header));
         let mut observations = StateObservations::new(store.as_ref());
         let stop = |desired, observations, diagnostics| {
             Box::new(Early {
@@ -127,6 +128,19 @@ impl<'a> Session<'a> {
     }
 }
 
+/// The store a command's config names: its `storage:` root, or the config folder itself when
+/// there is none (or no header could be read).
+fn open_store(layout: &Layout, header: Option<&Header>) -> Arc<dyn Store> {
+    match header.and_then(|h| h.storage.as_ref()) {
+        None => Arc::new(LocalStore::new(&layout.config_dir)),
+        Some(StorageRoot::Local(path)) => Arc::new(LocalStore::new(layout.resolve(path))),
+        #[cfg(feature = "s3")]
+        Some(StorageRoot::S3 { bucket, prefix }) => {
+            Arc::new(crate::store::object::ObjectBackend::s3(bucket, prefix))
+        }
+    }
+}
+
 /// Take the state lock for `label` when `state.lock` is on; otherwise warn that the command ran
 /// unlocked (§2.6.3). `None` when no lock is held afterwards.
 fn lock_or_warn(
@@ -180,7 +194,7 @@ impl Parsed {
         let storage_invalid = header_diagnostics
             .iter()
             .any(|d| d.code == Code::InvalidStorageRoot);
-        let store = store::open(context.layout, header.as_ref());
+        let store = open_store(context.layout, header.as_ref());
         let observations = StateObservations::new(store.as_ref());
         Parsed {
             raw,
