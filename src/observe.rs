@@ -1,11 +1,16 @@
 //! Read-only observation of graph roots (`graphs/«G».omni`) for refresh/import (contract §7,
 //! graph-roots.md). Only two facts are read, without linking the graph engine: the schema text
 //! (`_schema.pg`) and the manifest version of branch `main` (newest file under
-//! `__manifest/_versions/`).
+//! `__manifest/_versions/`). The store lists names and reads bytes; this module makes them an
+//! observation, whatever the backend.
 
+use crate::fsx;
 use crate::lang::schema;
-use crate::layout;
-use std::path::Path;
+use crate::store::{RootEntry, Store};
+
+/// Where a root keeps the versions of its manifest and its schema text (graph-roots.md).
+const VERSIONS_DIR: &str = "__manifest/_versions";
+const SCHEMA_FILE: &str = "_schema.pg";
 
 /// A graph root that could be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,63 +29,41 @@ pub enum Observation {
     Failed(String),
 }
 
-/// Observe a graph root on the local file system.
-pub fn observe_dir(root: &Path) -> Observation {
-    // Symlinks are followed; any metadata failure counts as "missing", as in the reference.
-    let Ok(meta) = std::fs::metadata(root) else {
-        return Observation::Missing;
-    };
-    let shown = layout::display(root);
-    if !meta.is_dir() {
-        return Observation::Failed(format!("graph root '{shown}' is not a directory"));
-    }
-    let versions_dir = root.join("__manifest").join("_versions");
-    let versions_shown = layout::display(&versions_dir);
-    let names = list_names(&versions_dir)
-        .map_err(|err| format!("could not list manifest versions in '{versions_shown}': {err}"));
-    let schema_path = root.join("_schema.pg");
-    observe_parts(
-        &shown,
-        names,
-        &versions_shown,
-        &layout::display(&schema_path),
-        || crate::fsx::read_text_bounded(&schema_path, crate::fsx::MAX_SOURCE_BYTES),
-    )
-}
-
-fn list_names(dir: &Path) -> std::io::Result<Vec<String>> {
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        if let Some(name) = entry?.file_name().to_str() {
-            names.push(name.to_string());
+/// Observe the root of graph `graph` in `store` read-only (§7): the newest `main` version among
+/// the names of `__manifest/_versions/`, then the schema text, which must parse and build a
+/// catalog. The store supplies the facts; every judgement and every error text is made here, the
+/// same for every backend.
+pub fn graph(store: &dyn Store, graph: &str) -> Observation {
+    let root = store.graph_uri(graph);
+    match store.graph_root(graph) {
+        Ok(RootEntry::Missing) => return Observation::Missing,
+        Ok(RootEntry::Directory) => {}
+        Ok(RootEntry::Other(what)) => {
+            return Observation::Failed(format!("graph root '{root}' {what}"));
         }
+        // The error names the root already.
+        Err(err) => return Observation::Failed(format!("could not observe graph root {err}")),
     }
-    Ok(names)
-}
-
-/// The backend-independent part of observing a root that exists: the newest `main` version among
-/// the file names of `__manifest/_versions/` (or why they could not be listed), then the schema
-/// text, which must parse and build a catalog. `root`, `versions` and `schema` are the shown
-/// locations used in error texts.
-pub fn observe_parts(
-    root: &str,
-    names: Result<Vec<String>, String>,
-    versions: &str,
-    schema: &str,
-    read_schema: impl FnOnce() -> std::io::Result<String>,
-) -> Observation {
-    let newest = names.and_then(|names| {
-        names
-            .iter()
-            .filter_map(|name| manifest_file_version(name))
-            .max()
-            .ok_or_else(|| format!("no manifest version files in '{versions}'"))
-    });
+    let versions = format!("{root}/{VERSIONS_DIR}");
+    let newest = store
+        .graph_names(graph, VERSIONS_DIR)
+        .map_err(|err| format!("could not list manifest versions in '{versions}': {err}"))
+        .and_then(|names| {
+            names
+                .iter()
+                .filter_map(|name| manifest_file_version(name))
+                .max()
+                .ok_or_else(|| format!("no manifest version files in '{versions}'"))
+        });
     let manifest_version = match newest {
         Ok(version) => version,
         Err(message) => return Observation::Failed(format!("graph root '{root}': {message}")),
     };
-    let schema_text = match read_schema() {
+    let schema = format!("{root}/{SCHEMA_FILE}");
+    let read = store
+        .graph_file(graph, SCHEMA_FILE, fsx::MAX_SOURCE_BYTES)
+        .and_then(fsx::utf8);
+    let schema_text = match read {
         Ok(text) => text,
         Err(err) => {
             return Observation::Failed(format!(
@@ -146,18 +129,23 @@ mod tests {
     #[test]
     fn missing_and_broken_roots() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert_eq!(
-            observe_dir(&dir.path().join("nope.omni")),
-            Observation::Missing
-        );
-        let empty = dir.path().join("empty.omni");
-        std::fs::create_dir(&empty).expect("mkdir");
-        match observe_dir(&empty) {
+        let store = crate::store::local::LocalStore::new(dir.path());
+        let graphs = dir.path().join("graphs");
+        assert_eq!(graph(&store, "nope"), Observation::Missing);
+        std::fs::create_dir_all(graphs.join("empty.omni")).expect("mkdir");
+        match graph(&store, "empty") {
             Observation::Failed(message) => assert!(message.contains("_versions"), "{message}"),
             other => panic!("unexpected {other:?}"),
         }
-        let file = dir.path().join("file.omni");
-        std::fs::write(&file, b"x").expect("write");
-        assert!(matches!(observe_dir(&file), Observation::Failed(_)));
+        std::fs::write(graphs.join("file.omni"), b"x").expect("write");
+        match graph(&store, "file") {
+            Observation::Failed(message) => {
+                assert!(
+                    message.ends_with("file.omni' is not a directory"),
+                    "{message}"
+                )
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 }

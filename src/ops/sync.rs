@@ -8,7 +8,7 @@ use crate::address::Address;
 use crate::blobs::{self, Finding};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
-use crate::observe::{LiveGraph, Observation};
+use crate::observe::{self, LiveGraph, Observation};
 use crate::state::{
     ClusterState, LedgerView, ResourceStatus, ResourceStatusRecord, StateObservations,
 };
@@ -157,7 +157,7 @@ fn observe_graphs(session: &Session<'_>, state: &mut ClusterState) -> usize {
     let mut failures = 0;
     for (graph, desired_schema) in &session.desired.graphs {
         let observed_at = session.context.runtime.now_rfc3339();
-        let seen = match session.store.observe_graph(graph) {
+        let seen = match observe::graph(session.store.as_ref(), graph) {
             Observation::Missing => Seen::missing(state, graph),
             Observation::Live(live) => Seen::live(state, graph, &live, desired_schema),
             Observation::Failed(message) => {

@@ -12,13 +12,12 @@
 
 use super::{
     BlobKey, BlobMode, BlobOutcome, BlobSource, BlobWrite, BlobWriteError, Fetch, GRAPHS_DIR,
-    LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, STATE_DIR, STATE_FILE_REL, StateVersion,
-    StateWriteError, Store, StoredState, TempStep,
+    LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, RootEntry, STATE_DIR, STATE_FILE_REL,
+    StateVersion, StateWriteError, Store, StoredState, TempStep,
 };
 use crate::digest;
 use crate::fsx::{self, AtomicWriteError};
 use crate::layout::display;
-use crate::observe::{self, Observation};
 use std::fs::OpenOptions;
 use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -65,8 +64,16 @@ impl LocalStore {
         path
     }
 
-    fn graph_root(&self, graph: &str) -> PathBuf {
+    fn graph_dir(&self, graph: &str) -> PathBuf {
         self.root.join(GRAPHS_DIR).join(format!("{graph}.omni"))
+    }
+
+    /// `rel` (`/`-separated) below graph `graph`'s root, one join per part, so it is shown as
+    /// `./graphs/«G».omni/__manifest/_versions`.
+    fn graph_path(&self, graph: &str, rel: &str) -> PathBuf {
+        let mut path = self.graph_dir(graph);
+        path.extend(rel.split('/'));
+        path
     }
 
     /// Publish one chunk of a batch (§2.7.1, steps 4–7 batched). `first` is the index of
@@ -213,7 +220,7 @@ impl Store for LocalStore {
     }
 
     fn graph_uri(&self, graph: &str) -> String {
-        display(&self.graph_root(graph))
+        display(&self.graph_dir(graph))
     }
 
     fn read_state(&self) -> Fetch<StoredState> {
@@ -297,8 +304,29 @@ impl Store for LocalStore {
         outcomes
     }
 
-    fn observe_graph(&self, graph: &str) -> Observation {
-        observe::observe_dir(&self.graph_root(graph))
+    /// Symlinks are followed; a root whose metadata cannot be read counts as missing, as in
+    /// the reference.
+    fn graph_root(&self, graph: &str) -> io::Result<RootEntry> {
+        Ok(match std::fs::metadata(self.graph_dir(graph)) {
+            Err(_) => RootEntry::Missing,
+            Ok(meta) if meta.is_dir() => RootEntry::Directory,
+            Ok(_) => RootEntry::Other("is not a directory"),
+        })
+    }
+
+    /// Every entry's name that is UTF-8 (a manifest version's name always is).
+    fn graph_names(&self, graph: &str, dir: &str) -> io::Result<Vec<String>> {
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(self.graph_path(graph, dir))? {
+            if let Some(name) = entry?.file_name().to_str() {
+                names.push(name.to_string());
+            }
+        }
+        Ok(names)
+    }
+
+    fn graph_file(&self, graph: &str, file: &str, limit: u64) -> io::Result<Vec<u8>> {
+        fsx::read_bounded(&self.graph_path(graph, file), limit)
     }
 }
 

@@ -4,6 +4,10 @@
 //! files it names) is never read through here: config lives in the working tree, state in the
 //! store.
 //!
+//! The store knows bytes and names, not clusters: for a graph root it says what is at its place,
+//! lists names and reads files; `crate::observe` makes an observation of those facts, so a new
+//! backend (GCS, Azure) only lists and reads.
+//!
 //! A backend promises, in its own way: a state write is a compare-and-swap that is published
 //! whole or not at all; a lock is created only if absent and appears whole; a blob is published
 //! whole, and a batch of blobs is durable before the call returns (so the state that names them
@@ -16,7 +20,6 @@ pub mod object;
 
 use crate::diagnostic::Diagnostic;
 pub use crate::fsx::Fetch;
-use crate::observe::Observation;
 use std::io;
 
 /// Names under a store's root (§2.1). Diagnostic paths name files relative to the root, whatever
@@ -46,6 +49,18 @@ pub struct StateVersion {
 pub struct StoredState {
     pub bytes: Vec<u8>,
     pub etag: Option<String>,
+}
+
+/// What is at the place of a graph root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootEntry {
+    /// Nothing: the graph has no root.
+    Missing,
+    /// A directory (on an object store, a prefix holding objects).
+    Directory,
+    /// Something that cannot hold a graph; the words say what it is, after the root's name
+    /// (`is not a directory`).
+    Other(&'static str),
 }
 
 /// The step of a state write that failed (§2.6.2); the ledger turns each into its diagnostic.
@@ -181,31 +196,11 @@ pub trait Store: Send + Sync {
     /// source fails.
     fn put_blobs(&self, writes: &[BlobWrite], source: &BlobSource<'_>) -> Vec<BlobOutcome>;
 
-    /// Observe the root of graph `graph` read-only (§7).
-    fn observe_graph(&self, graph: &str) -> Observation;
-}
-
-/// The store a command's config names: its `storage:` root, or the config folder itself when
-/// there is none (or no header could be read).
-pub fn open(
-    layout: &crate::layout::Layout,
-    header: Option<&crate::config::Header>,
-) -> std::sync::Arc<dyn Store> {
-    use crate::config::StorageRoot;
-    match header.and_then(|h| h.storage.as_ref()) {
-        None => std::sync::Arc::new(local::LocalStore::new(&layout.config_dir)),
-        Some(StorageRoot::Local(path)) => {
-            std::sync::Arc::new(local::LocalStore::new(layout.resolve(path)))
-        }
-        #[cfg(feature = "s3")]
-        Some(StorageRoot::S3 { bucket, prefix }) => {
-            std::sync::Arc::new(object::ObjectBackend::s3(bucket, prefix))
-        }
-        // The header refuses s3:// roots in builds without the backend, so no command gets here
-        // with one; fall back to the config folder rather than panic.
-        #[cfg(not(feature = "s3"))]
-        Some(StorageRoot::S3 { .. }) => {
-            std::sync::Arc::new(local::LocalStore::new(&layout.config_dir))
-        }
-    }
+    /// What is at graph `graph`'s root (shown as `graph_uri`); `Err` when the store cannot
+    /// tell.
+    fn graph_root(&self, graph: &str) -> io::Result<RootEntry>;
+    /// The names directly under `dir`, a `/`-separated directory below graph `graph`'s root.
+    fn graph_names(&self, graph: &str, dir: &str) -> io::Result<Vec<String>>;
+    /// The bytes of `file`, a `/`-separated name below graph `graph`'s root, at most `limit`.
+    fn graph_file(&self, graph: &str, file: &str, limit: u64) -> io::Result<Vec<u8>>;
 }

@@ -26,12 +26,11 @@ mod s3;
 
 use super::{
     BlobKey, BlobMode, BlobOutcome, BlobSource, BlobWrite, BlobWriteError, Fetch, GRAPHS_DIR,
-    LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, STATE_DIR, STATE_FILE_REL, StateVersion,
-    StateWriteError, Store, StoredState,
+    LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, RootEntry, STATE_DIR, STATE_FILE_REL,
+    StateVersion, StateWriteError, Store, StoredState,
 };
 use crate::digest;
 use crate::fsx;
-use crate::observe::{self, Observation};
 use futures::{StreamExt, stream};
 use md5::Digest as _;
 use object_store::path::Path as Key;
@@ -553,65 +552,50 @@ impl Store for ObjectBackend {
         })
     }
 
-    /// §7 for a root under this prefix: missing when nothing is stored under `graphs/«G».omni/`
-    /// (and no object has the root's own name).
-    fn observe_graph(&self, graph: &str) -> Observation {
+    /// A root is missing when nothing is stored under `graphs/«G».omni/` and no object has the
+    /// root's own name; such an object is the local "regular file at the root's path".
+    fn graph_root(&self, graph: &str) -> io::Result<RootEntry> {
         let rel = Self::graph_rel(graph);
         let root = self.shown(&rel);
-        // The error names the root already.
-        let failed =
-            |err: io::Error| Observation::Failed(format!("could not observe graph root {err}"));
-        let top = match self.now(&root, |client| self.list_names(client.as_ref(), &rel)) {
-            Ok(top) => top,
-            Err(err) => return failed(err),
-        };
-        if top.files.is_empty() && top.subdirectories == 0 {
-            // An object named like the root is the local "regular file at the root's path".
-            return match self.now(&root, |client| self.exists(client.as_ref(), &rel)) {
-                Ok(false) => Observation::Missing,
-                Ok(true) => Observation::Failed(format!(
-                    "graph root '{root}' is an object, not a prefix holding a graph"
-                )),
-                Err(err) => failed(err),
-            };
+        let top = self.now(&root, |client| self.list_names(client.as_ref(), &rel))?;
+        if !top.files.is_empty() || top.subdirectories > 0 {
+            return Ok(RootEntry::Directory);
         }
-        let versions_rel = format!("{rel}/__manifest/_versions");
-        let versions = self.shown(&versions_rel);
-        let names = self
-            .now(&versions, |client| {
-                self.list_names(client.as_ref(), &versions_rel)
-            })
+        Ok(
+            match self.now(&root, |client| self.exists(client.as_ref(), &rel))? {
+                false => RootEntry::Missing,
+                true => RootEntry::Other("is an object, not a prefix holding a graph"),
+            },
+        )
+    }
+
+    /// The objects directly under the directory, like a directory listing.
+    fn graph_names(&self, graph: &str, dir: &str) -> io::Result<Vec<String>> {
+        let rel = format!("{}/{dir}", Self::graph_rel(graph));
+        let shown = self.shown(&rel);
+        self.now(&shown, |client| self.list_names(client.as_ref(), &rel))
             .map(|names| names.files)
-            .map_err(|err| format!("could not list manifest versions in '{versions}': {err}"));
-        let schema_rel = format!("{rel}/_schema.pg");
-        let schema = self.shown(&schema_rel);
-        observe::observe_parts(&root, names, &versions, &schema, || {
-            match self.fetch_now(&schema_rel, fsx::MAX_SOURCE_BYTES) {
-                Fetch::Found((bytes, _)) => fsx::utf8(bytes),
-                Fetch::NotFound => Err(io::Error::new(io::ErrorKind::NotFound, "no such object")),
-                Fetch::Failed(err) => Err(err),
-            }
-        })
+    }
+
+    fn graph_file(&self, graph: &str, file: &str, limit: u64) -> io::Result<Vec<u8>> {
+        let rel = format!("{}/{file}", Self::graph_rel(graph));
+        match self.fetch_now(&rel, limit) {
+            Fetch::Found((bytes, _)) => Ok(bytes),
+            Fetch::NotFound => Err(io::Error::new(io::ErrorKind::NotFound, "no such object")),
+            Fetch::Failed(err) => Err(err),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::Layout;
-    use crate::ops::{Context, status};
-    use crate::runtime::Runtime;
 
-    /// Local commands never start the object-store runtime (nor build a client), and opening
-    /// an S3 root contacts nothing until its first operation.
+    /// Opening an S3 root contacts nothing until its first operation: naming its objects
+    /// builds neither the client nor the runtime. (That local commands never start the
+    /// runtime is checked through the library in tests/cli/storage.rs.)
     #[test]
-    fn nothing_starts_before_the_first_object_store_request() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("cluster.yaml"), "version: 1\n").expect("write");
-        let layout = Layout::new(dir.path());
-        let runtime = Runtime::system();
-        let out = status::run(&Context::new(&layout, &runtime));
-        assert!(out.ok);
+    fn naming_objects_contacts_nothing() {
         let s3 = ObjectBackend::s3("bucket", "team/a");
         assert_eq!(s3.state_path(), "s3://bucket/team/a/__cluster/state.json");
         assert_eq!(s3.graph_uri("g"), "s3://bucket/team/a/graphs/g.omni");
