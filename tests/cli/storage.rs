@@ -121,3 +121,31 @@ fn a_relative_storage_path_is_under_the_config_folder() {
     assert!(f.exists("state/__cluster/state.json"));
     assert!(!f.exists("__cluster"));
 }
+
+/// Local commands stay synchronous: run through the library in this process, none of them
+/// starts the object-store runtime, whose worker threads are named `omnigraph-store`.
+#[test]
+fn local_commands_never_start_the_object_store_runtime() {
+    use omnigraph_cluster::layout::Layout;
+    use omnigraph_cluster::ops::{Context, apply, plan, status, sync};
+    use omnigraph_cluster::runtime::Runtime;
+
+    let f = Folder::live();
+    let layout = Layout::new(f.path());
+    let runtime = Runtime::system();
+    let context = Context::new(&layout, &runtime);
+    assert!(sync::run(&context, sync::SyncOperation::Import).ok);
+    assert!(plan::run(&context).ok);
+    assert!(apply::run(&context).ok);
+    assert!(sync::run(&context, sync::SyncOperation::Refresh).ok);
+    assert!(status::run(&context).ok);
+    let threads: Vec<String> = std::fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task")
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .collect();
+    assert!(!threads.is_empty());
+    assert!(
+        !threads.iter().any(|name| name.trim() == "omnigraph-store"),
+        "{threads:?}"
+    );
+}
