@@ -1,8 +1,11 @@
 //! omnigraph-cluster: the `omnigraph cluster` control plane as a library; `src/main.rs` is the
 //! thin binary. Read `ops` for the seven commands; every other module is one concern they share.
 //!
-//! Dependencies point one way: `signals` → `state::lock` → `store` → `fsx`; `ops` → `desired`
-//! (`config`, `lang`) → `address`; `plan`, `blobs` and `observe` sit between `ops` and `store`.
+//! Dependencies point one way: `output` (the object of any command, and its rendering) sits on
+//! top of `ops`; `signals` → `state::lock` → `store` → `fsx`; `ops` → `desired` (`config`,
+//! `lang`) → `addressed`, `address`; `plan`, `blobs` and `observe` sit between `ops` and `store`;
+//! the ledger (`state`) and the differ (`plan`) know only the leaves. The store knows bytes and
+//! names, never config, observations or languages.
 
 pub mod cli;
 pub mod config;

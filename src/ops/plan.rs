@@ -43,7 +43,16 @@ pub fn run(context: &Context<'_>) -> PlanOutput {
 pub fn run_with(context: &Context<'_>, options: &PlanOptions) -> PlanOutput {
     let mut output = compute(context);
     if let (Some(out), true) = (&options.out, output.ok) {
-        match saved_plan::save(context, out, &output) {
+        let saved = saved_plan::ToSave {
+            plan: &output,
+            config_digest: output
+                .desired_revision
+                .config_digest
+                .as_deref()
+                .unwrap_or(""),
+            state_cas: output.state_observations.state_cas.as_deref(),
+        };
+        match saved_plan::save(context, out, &saved) {
             Ok(()) => output.saved_plan = Some(layout::display(out)),
             Err(diagnostic) => {
                 output.diagnostics.push(diagnostic);

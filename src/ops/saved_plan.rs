@@ -6,7 +6,6 @@
 //! (`saved_plan_stale`), so a saved plan never applies something the operator did not see.
 
 use super::Context;
-use super::plan::PlanOutput;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fsx;
 use crate::layout;
@@ -19,13 +18,23 @@ use std::path::{Path, PathBuf};
 pub const FORMAT_VERSION: u64 = 1;
 
 #[derive(Serialize)]
-struct SavedPlanFile<'a> {
+struct SavedPlanFile<'a, P: Serialize> {
     format_version: u64,
     canonical_config_dir: String,
     config_digest: &'a str,
     state_cas: Option<&'a str>,
     #[serde(flatten)]
-    plan: &'a PlanOutput,
+    plan: &'a P,
+}
+
+/// What a saved plan stores: the plan object (`plan --json`'s, which must be ok) and what it
+/// was planned against.
+pub struct ToSave<'a, P: Serialize> {
+    pub plan: &'a P,
+    /// The desired config digest (empty when there was none).
+    pub config_digest: &'a str,
+    /// The CAS of the state read under the lock; `None` when there was none.
+    pub state_cas: Option<&'a str>,
 }
 
 /// What `apply --plan` needs of a saved plan; the other fields of the plan object are kept in
@@ -46,8 +55,12 @@ fn canonical_config_dir(context: &Context<'_>) -> std::io::Result<String> {
     std::fs::canonicalize(&context.layout.config_dir).map(|p| layout::display(&p))
 }
 
-/// Write `plan` (which must be ok) to `path` atomically: temp file beside it, fsync, rename.
-pub fn save(context: &Context<'_>, path: &Path, plan: &PlanOutput) -> Result<(), Diagnostic> {
+/// Write `saved` to `path` atomically: temp file beside it, fsync, rename.
+pub fn save<P: Serialize>(
+    context: &Context<'_>,
+    path: &Path,
+    saved: &ToSave<'_, P>,
+) -> Result<(), Diagnostic> {
     let shown = layout::display(path);
     let failed = |err: &dyn std::fmt::Display| {
         Diagnostic::new(
@@ -59,9 +72,9 @@ pub fn save(context: &Context<'_>, path: &Path, plan: &PlanOutput) -> Result<(),
     let file = SavedPlanFile {
         format_version: FORMAT_VERSION,
         canonical_config_dir: canonical_config_dir(context).map_err(|e| failed(&e))?,
-        config_digest: plan.desired_revision.config_digest.as_deref().unwrap_or(""),
-        state_cas: plan.state_observations.state_cas.as_deref(),
-        plan,
+        config_digest: saved.config_digest,
+        state_cas: saved.state_cas,
+        plan: saved.plan,
     };
     let mut bytes = serde_json::to_vec_pretty(&file).map_err(|e| failed(&e))?;
     bytes.push(b'\n');

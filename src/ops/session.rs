@@ -6,9 +6,9 @@ use super::Context;
 use crate::config::{self, Header, RawClusterConfig, StorageRoot};
 use crate::desired::{self, Desired};
 use crate::diagnostic::{Code, Diagnostic, has_errors};
+use crate::layout::Layout;
 use crate::state::lock::{self, LockGuard};
 use crate::state::{ClusterState, LoadedState, StateObservations, StateRead, ledger};
-use crate::layout::Layout;
 use crate::store::{StateVersion, Store, local::LocalStore};
 use std::sync::Arc;
 

@@ -1,14 +1,15 @@
 //! Human-readable output, line for line as contract §9 specifies; on a terminal, the same lines
 //! with colour and the extra texts only a person at a terminal sees (see [`Presentation`]).
 
+use super::Output;
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::ops::Question;
 use crate::ops::apply::ApplyOutput;
 use crate::ops::plan::PlanOutput;
 use crate::ops::status::StatusOutput;
 use crate::ops::sync::SyncOutput;
 use crate::ops::unlock::UnlockOutput;
 use crate::ops::validate::ValidateOutput;
-use crate::ops::{Output, Question};
 use crate::plan::{Change, Disposition, Operation};
 use crate::state::StateObservations;
 use crate::state::lock::{LockWait, StateLockFile};
