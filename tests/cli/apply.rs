@@ -276,30 +276,7 @@ fn s50_empty_state_resources() {
     f.write_state(r#"{"version":1,"state_revision":1,"applied_revision":{}}"#);
     let (code, out) = f.json(&["apply"]);
     assert_eq!(code, 0);
-    assert_eq!(
-        change_list(&out),
-        [
-            ch(
-                "graph.knowledge",
-                "create",
-                "deferred",
-                "apply_unsupported_kind"
-            ),
-            ch("policy.base", "create", "blocked", "dependency_missing"),
-            ch(
-                "query.knowledge.find_person",
-                "create",
-                "blocked",
-                "dependency_missing"
-            ),
-            ch(
-                "schema.knowledge",
-                "create",
-                "deferred",
-                "apply_unsupported_kind"
-            ),
-        ]
-    );
+    assert_eq!(change_list(&out), fresh_changes());
     assert_eq!(out["applied_count"], 0);
     assert_eq!(out["converged"], false);
     let state = f.state();
@@ -368,11 +345,7 @@ fn s52_held_lock_blocks_apply() {
 
 #[test]
 fn s53_apply_without_lock() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("lock: true", "lock: false"),
-    );
+    let f = Folder::standard_edited("lock: true", "lock: false");
     f.applyable_state();
     let (code, out) = f.json(&["apply"]);
     assert_eq!(code, 0);
@@ -436,11 +409,7 @@ fn s55_bad_config_creates_nothing() {
 
 #[test]
 fn s56_read_only_state_dir() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("lock: true", "lock: false"),
-    );
+    let f = Folder::standard_edited("lock: true", "lock: false");
     f.applyable_state();
     f.write(&query_blob_rel(QUERY_DIGEST), PEOPLE_GQ);
     f.write(&policy_blob_rel(POLICY_DIGEST), POLICY);

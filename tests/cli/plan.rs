@@ -9,30 +9,7 @@ fn s30_fresh_plan() {
     let run = f.run(&["plan", "--json"]);
     assert_eq!(run.code, 0);
     let out = run.json();
-    assert_eq!(
-        change_list(&out),
-        [
-            ch(
-                "graph.knowledge",
-                "create",
-                "deferred",
-                "apply_unsupported_kind"
-            ),
-            ch("policy.base", "create", "blocked", "dependency_missing"),
-            ch(
-                "query.knowledge.find_person",
-                "create",
-                "blocked",
-                "dependency_missing"
-            ),
-            ch(
-                "schema.knowledge",
-                "create",
-                "deferred",
-                "apply_unsupported_kind"
-            ),
-        ]
-    );
+    assert_eq!(change_list(&out), fresh_changes());
     assert_eq!(
         out["blast_radius"],
         json!([
@@ -217,11 +194,7 @@ fn s35_unparsable_lock() {
 
 #[test]
 fn s36_lock_disabled() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("lock: true", "lock: false"),
-    );
+    let f = Folder::standard_edited("lock: true", "lock: false");
     let (code, out) = f.json(&["plan"]);
     assert_eq!(code, 0);
     assert_eq!(
@@ -296,11 +269,7 @@ fn s39_unknown_state_field() {
 
 #[test]
 fn s40_header_error_takes_no_lock() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("version: 1", "version: 2"),
-    );
+    let f = Folder::standard_edited("version: 1", "version: 2");
     let (code, out) = f.json(&["plan"]);
     assert_eq!(code, 1);
     assert!(out["desired_revision"]["config_digest"].is_string());

@@ -472,10 +472,7 @@ fn s85_held_lock_blocks_refresh_and_import() {
 #[test]
 fn s86_refresh_without_lock() {
     let f = Folder::live();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("lock: true", "lock: false"),
-    );
+    f.edit_config("lock: true", "lock: false");
     f.write_state(r#"{"version":1,"applied_revision":{}}"#);
     let (code, out) = f.json(&["refresh"]);
     assert_eq!(code, 0, "{out}");
@@ -489,10 +486,7 @@ fn s86_refresh_without_lock() {
 #[test]
 fn s86_import_without_lock_warns() {
     let f = Folder::live();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("lock: true", "lock: false"),
-    );
+    f.edit_config("lock: true", "lock: false");
     let (code, out) = f.json(&["import"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(
@@ -503,11 +497,7 @@ fn s86_import_without_lock_warns() {
 
 #[test]
 fn s87_bad_backend_touches_nothing() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("backend: cluster", "backend: s3://bucket/state"),
-    );
+    let f = Folder::standard_edited("backend: cluster", "backend: s3://bucket/state");
     let (code, out) = f.json(&["refresh"]);
     assert_eq!(code, 1);
     assert_eq!(codes(&out), ["unsupported_state_backend"]);

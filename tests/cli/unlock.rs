@@ -105,11 +105,7 @@ fn s93_lock_version_two_is_refused() {
 
 #[test]
 fn s94_header_error_leaves_the_lock_unread() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("backend: cluster", "backend: s3://bucket/state"),
-    );
+    let f = Folder::standard_edited("backend: cluster", "backend: s3://bucket/state");
     f.held_lock("plan");
     let (code, out) = f.json(&["force-unlock", "held-lock"]);
     assert_eq!(code, 1);

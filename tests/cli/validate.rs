@@ -272,11 +272,7 @@ fn s13_comments_are_ignored() {
 
 #[test]
 fn s14_unsupported_version_still_lists_resources() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("version: 1", "version: 2"),
-    );
+    let f = Folder::standard_edited("version: 1", "version: 2");
     let (code, out) = f.json(&["validate"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -333,11 +329,7 @@ fn s16_unsupported_state_backend() {
 
 #[test]
 fn s17_invalid_graph_id() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("knowledge", "1bad"),
-    );
+    let f = Folder::standard_edited("knowledge", "1bad");
     let (code, out) = f.json(&["validate"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -354,11 +346,7 @@ fn s17_invalid_graph_id() {
 
 #[test]
 fn s18_invalid_query_name_then_key_mismatch() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("find_person:", "find.person:"),
-    );
+    let f = Folder::standard_edited("find_person:", "find.person:");
     let (code, out) = f.json(&["validate"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -493,11 +481,7 @@ fn s22_unparsable_query() {
 
 #[test]
 fn s23_query_key_mismatch() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("find_person:", "different:"),
-    );
+    let f = Folder::standard_edited("find_person:", "different:");
     let (code, out) = f.json(&["validate"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -534,11 +518,7 @@ fn s24_query_typecheck_error() {
 
 #[test]
 fn s25_empty_applies_to() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("[knowledge]", "[]"),
-    );
+    let f = Folder::standard_edited("[knowledge]", "[]");
     let (code, out) = f.json(&["validate"]);
     assert_eq!(code, 1);
     assert_eq!(
@@ -584,11 +564,7 @@ fn s26_wrong_kind_and_dangling_references() {
 
 #[test]
 fn s27_cluster_scope_and_deduplicated_edges() {
-    let f = Folder::standard();
-    f.write(
-        "cluster.yaml",
-        cluster_yaml("company-brain").replace("[knowledge]", "[cluster]"),
-    );
+    let f = Folder::standard_edited("[knowledge]", "[cluster]");
     let (code, out) = f.json(&["validate"]);
     assert_eq!(code, 0);
     assert_eq!(out["dependencies"].as_array().expect("deps").len(), 3);

@@ -112,6 +112,13 @@ impl Folder {
         Folder::named("company-brain")
     }
 
+    /// F with one edit of its `cluster.yaml` (see [`Folder::edit_config`]).
+    pub fn standard_edited(from: &str, to: &str) -> Folder {
+        let folder = Folder::standard();
+        folder.edit_config(from, to);
+        folder
+    }
+
     pub fn named(name: &str) -> Folder {
         let folder = Folder::empty();
         folder.write("people.pg", PEOPLE_PG);
@@ -137,6 +144,13 @@ impl Folder {
         folder.write("people.pg", LIVE_PEOPLE_PG);
         folder.add_root("knowledge", "people-fresh.omni");
         folder
+    }
+
+    /// Replace `from` with `to` throughout `cluster.yaml`, which must contain it.
+    pub fn edit_config(&self, from: &str, to: &str) {
+        let text = self.read_string("cluster.yaml");
+        assert!(text.contains(from), "cluster.yaml has no {from:?}");
+        self.write("cluster.yaml", text.replace(from, to));
     }
 
     /// Copy a real graph root from `tests/fixtures/graph-roots/` to `graphs/«graph».omni`.
@@ -587,6 +601,32 @@ pub fn change_list(out: &Value) -> Vec<(String, String, String, String)> {
             (s("resource"), s("operation"), s("disposition"), s("reason"))
         })
         .collect()
+}
+
+/// F's changes against a state that records none of its resources (S30, S50): the graph and
+/// its schema are created later, so everything else waits for them.
+pub fn fresh_changes() -> Vec<(String, String, String, String)> {
+    vec![
+        ch(
+            "graph.knowledge",
+            "create",
+            "deferred",
+            "apply_unsupported_kind",
+        ),
+        ch("policy.base", "create", "blocked", "dependency_missing"),
+        ch(
+            "query.knowledge.find_person",
+            "create",
+            "blocked",
+            "dependency_missing",
+        ),
+        ch(
+            "schema.knowledge",
+            "create",
+            "deferred",
+            "apply_unsupported_kind",
+        ),
+    ]
 }
 
 /// Build the tuple `change_list` yields, for terse expectations.
