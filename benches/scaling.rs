@@ -1,7 +1,7 @@
 //! Scaling benchmark: every `omnigraph cluster` command, run through the release binary, on the
 //! `shared/bench/perfgen.py` folder at 5,060 resources (20 graphs × 250 queries, 20 policies: the
 //! perfgen defaults) and at 50,060 (20 graphs × 2,500 queries). Each graph has a live root at
-//! `graphs/«G».omni`, copied from `tests/fixtures/graph-roots/people-fresh.omni` with its
+//! `graphs/«G».omni`, copied from `fixtures/graph-roots/people-fresh.omni` with its
 //! `_schema.pg` replaced by the graph's desired schema text, so `import` and `refresh` observe
 //! live graphs whose schema matches and the first `apply` publishes every query and policy blob
 //! (with the unmodified root every query would stay blocked behind a schema mismatch).
@@ -222,7 +222,7 @@ fn sync_disk() {
 fn build_folder(dir: &Path, shape: Shape) {
     perfgen::generate(dir, shape).expect("generate folder");
     let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/graph-roots/people-fresh.omni");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/graph-roots/people-fresh.omni");
     for g in 0..shape.graphs {
         let gid = format!("g{g:03}");
         let root = dir.join(format!("graphs/{gid}.omni"));

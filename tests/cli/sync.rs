@@ -1,5 +1,5 @@
 //! §10.5 — refresh and import (S72–S88), observing the real graph roots in
-//! `tests/fixtures/graph-roots/` (see its README for their versions and digests).
+//! `fixtures/graph-roots/` (see its README for their versions and digests).
 
 use cluster_test_support::*;
 use serde_json::{Value, json};
@@ -316,7 +316,7 @@ fn s80_evolved_root_reports_its_own_schema() {
     f.add_root("knowledge", "people-evolved-v2.omni");
     let v2 = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/graph-roots/people-v2.pg"),
+            .join("fixtures/graph-roots/people-v2.pg"),
     )
     .expect("v2 schema");
     let (code, out) = f.json(&["import"]);
@@ -552,7 +552,7 @@ fn org_root_with_interfaces_and_edges() {
         "org.pg",
         std::fs::read(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/graph-roots/org.pg"),
+                .join("fixtures/graph-roots/org.pg"),
         )
         .expect("org.pg"),
     );

@@ -153,7 +153,7 @@ impl Folder {
         self.write("cluster.yaml", text.replace(from, to));
     }
 
-    /// Copy a real graph root from `tests/fixtures/graph-roots/` to `graphs/«graph».omni`.
+    /// Copy a real graph root from `fixtures/graph-roots/` to `graphs/«graph».omni`.
     pub fn add_root(&self, graph: &str, fixture: &str) {
         let from = graph_root_fixture(fixture);
         copy_dir(&from, &self.path().join(format!("graphs/{graph}.omni")));
@@ -459,10 +459,10 @@ pub fn run_env(args: &[&str], env: &[(String, String)]) -> Run {
     }
 }
 
-/// The root of a real graph-root fixture in `tests/fixtures/graph-roots/`.
+/// The root of a real graph-root fixture in `fixtures/graph-roots/`.
 pub fn graph_root_fixture(fixture: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/graph-roots")
+        .join("../../fixtures/graph-roots")
         .join(fixture)
 }
 
