@@ -106,7 +106,7 @@ fn calibrate(template: &Folder, cmd: &str) -> Duration {
     for _ in 0..3 {
         let f = clone_folder(template);
         let started = Instant::now();
-        let out = spawn(f.path(), cmd, &[]).wait_with_output().expect("wait");
+        let out = child::finish(spawn(f.path(), cmd, &[]), cmd);
         longest = longest.max(started.elapsed());
         assert!(
             out.status.success(),
@@ -155,7 +155,7 @@ fn kill_loop(cmd: &str, start: Start, kills: usize) {
         let mut child = spawn(f.path(), cmd, &[]);
         std::thread::sleep(delay);
         let _ = child.kill();
-        let status = child.wait().expect("wait");
+        let status = child::finish(child, cmd).status;
         interrupted += usize::from(!status.success());
         let context = format!("{cmd} killed after {delay:?} (round {round})");
         check_invariants(&f, &context);
@@ -216,11 +216,13 @@ fn signals_never_leave_our_lock() {
             ("plan", &imported),
         ][(round / 3) % 3];
         let f = clone_folder(start);
-        let mut child = spawn(f.path(), cmd, &[]);
+        let child = spawn(f.path(), cmd, &[]);
         std::thread::sleep(Duration::from_micros(2_000 + rng.below(40_000)));
         send(signal, child.id());
-        let status = child.wait().expect("wait");
         let context = format!("{cmd} SIG{signal} round {round}");
+        // Read the output while waiting: a lost signal leaves the command running to its end,
+        // writing more JSON than a pipe holds.
+        let status = child::finish(child, &context).status;
         match status.code() {
             Some(0) => {}
             Some(c) if c == code => landed += 1,
@@ -247,7 +249,7 @@ fn race(f: &Folder, commands: &[&str]) -> Vec<(String, Value)> {
     children
         .into_iter()
         .map(|(cmd, child)| {
-            let out = child.wait_with_output().expect("wait");
+            let out = child::finish(child, &cmd);
             let stdout = String::from_utf8(out.stdout).expect("utf8");
             assert!(
                 out.stderr.is_empty(),
@@ -357,7 +359,7 @@ mod injected {
     use super::*;
 
     fn run_with(f: &Folder, cmd: &str, env: &[(&str, &str)]) -> (Option<i32>, String) {
-        let out = spawn(f.path(), cmd, env).wait_with_output().expect("wait");
+        let out = child::finish(spawn(f.path(), cmd, env), cmd);
         (
             out.status.code(),
             String::from_utf8(out.stdout).expect("utf8"),
@@ -395,7 +397,7 @@ mod injected {
         let imported = template(Start::Imported);
         for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
             let f = clone_folder(&imported);
-            let mut child = spawn(
+            let child = spawn(
                 f.path(),
                 "apply",
                 &[
@@ -409,7 +411,7 @@ mod injected {
                 std::thread::sleep(Duration::from_millis(2));
             }
             send(signal, child.id());
-            assert_eq!(child.wait().expect("wait").code(), Some(code));
+            assert_eq!(child::finish(child, "apply").status.code(), Some(code));
             assert!(
                 !f.exists("__cluster/lock.json"),
                 "SIG{signal} left the lock"
@@ -430,7 +432,7 @@ mod injected {
     fn signal_leaves_a_foreign_lock_alone() {
         let f = template(Start::Imported);
         f.held_lock("plan");
-        let mut child = spawn(
+        let child = spawn(
             f.path(),
             "apply",
             &[
@@ -441,7 +443,10 @@ mod injected {
         // Loading 300 queries takes a few milliseconds; the pause then lasts five seconds.
         std::thread::sleep(Duration::from_millis(1500));
         send("TERM", child.id());
-        assert_eq!(child.wait().expect("wait").code(), Some(143));
+        assert_eq!(
+            child::finish(child, "the signalled command").status.code(),
+            Some(143)
+        );
         assert_eq!(f.read_string("__cluster/lock.json"), HELD_LOCK);
     }
 
@@ -449,7 +454,7 @@ mod injected {
     fn signal_during_a_state_write_waits_for_the_publish() {
         let f = template(Start::Imported);
         let before = f.state()["state_revision"].as_u64().expect("revision");
-        let mut child = spawn(
+        let child = spawn(
             f.path(),
             "refresh",
             &[
@@ -459,7 +464,10 @@ mod injected {
         );
         std::thread::sleep(Duration::from_millis(500));
         send("TERM", child.id());
-        assert_eq!(child.wait().expect("wait").code(), Some(143));
+        assert_eq!(
+            child::finish(child, "the signalled command").status.code(),
+            Some(143)
+        );
         // The write that was in flight completed before the exit: the new revision is published.
         assert_eq!(f.state()["state_revision"], before + 1);
         assert!(!f.exists("__cluster/lock.json"));
@@ -630,7 +638,7 @@ mod injected {
     fn a_signal_during_a_blob_batch_waits_for_one_chunk() {
         let f = template(Start::Imported);
         let state_before = f.read("__cluster/state.json");
-        let mut child = spawn(
+        let child = spawn(
             f.path(),
             "apply",
             &[
@@ -647,7 +655,10 @@ mod injected {
             std::thread::sleep(Duration::from_millis(5));
         }
         send("TERM", child.id());
-        assert_eq!(child.wait().expect("wait").code(), Some(143));
+        assert_eq!(
+            child::finish(child, "the signalled command").status.code(),
+            Some(143)
+        );
         assert_eq!(
             blob_files(&resources),
             64,

@@ -408,12 +408,7 @@ fn spawn(f: &Folder, args: &[&str]) -> std::process::Child {
 }
 
 fn finish(child: std::process::Child) -> (i32, Value) {
-    let out = child.wait_with_output().expect("wait");
-    let run = Run {
-        code: out.status.code().expect("code"),
-        stdout: String::from_utf8(out.stdout).expect("utf8"),
-        stderr: String::from_utf8(out.stderr).expect("utf8"),
-    };
+    let run = Run::from(child::finish(child, "a command of the lock-timeout race"));
     let value = run.json();
     (run.code, value)
 }
@@ -491,10 +486,7 @@ fn lock_timeout_values() {
 #[test]
 fn completions_and_man_page() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let out = Command::new(binary())
-            .args(["completions", shell])
-            .output()
-            .expect("run");
+        let out = child::output(Command::new(binary()).args(["completions", shell]), shell);
         assert_eq!(out.status.code(), Some(0), "{shell}");
         let script = String::from_utf8(out.stdout).expect("utf8");
         assert!(script.contains("omnigraph"), "{shell}");
@@ -502,13 +494,10 @@ fn completions_and_man_page() {
         assert!(script.contains("lock-timeout"), "{shell}");
         assert!(out.stderr.is_empty());
     }
-    let bad = Command::new(binary())
-        .args(["completions", "tcsh"])
-        .output()
-        .expect("run");
+    let bad = child::output(Command::new(binary()).args(["completions", "tcsh"]), "tcsh");
     assert_eq!(bad.status.code(), Some(2));
 
-    let out = Command::new(binary()).arg("man").output().expect("run");
+    let out = child::output(Command::new(binary()).arg("man"), "man");
     assert_eq!(out.status.code(), Some(0));
     let page = String::from_utf8(out.stdout).expect("utf8");
     assert!(
@@ -519,7 +508,7 @@ fn completions_and_man_page() {
     assert!(page.contains(".TH omnigraph 1"), "{page}");
     assert!(page.contains("completions"));
 
-    let help = Command::new(binary()).arg("--help").output().expect("run");
+    let help = child::output(Command::new(binary()).arg("--help"), "--help");
     let help = String::from_utf8(help.stdout).expect("utf8");
     assert!(
         help.contains("Validate, plan, apply and observe an OmniGraph cluster configuration"),

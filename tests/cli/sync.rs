@@ -315,8 +315,7 @@ fn s80_evolved_root_reports_its_own_schema() {
     f.remove("graphs/knowledge.omni");
     f.add_root("knowledge", "people-evolved-v2.omni");
     let v2 = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/graph-roots/people-v2.pg"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/graph-roots/people-v2.pg"),
     )
     .expect("v2 schema");
     let (code, out) = f.json(&["import"]);
@@ -551,8 +550,7 @@ fn org_root_with_interfaces_and_edges() {
     f.write(
         "org.pg",
         std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("fixtures/graph-roots/org.pg"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/graph-roots/org.pg"),
         )
         .expect("org.pg"),
     );

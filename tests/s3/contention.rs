@@ -51,7 +51,7 @@ fn rounds(lock: bool) {
         let results: Vec<(String, Value)> = children
             .into_iter()
             .map(|(cmd, child)| {
-                let out = child.wait_with_output().expect("wait");
+                let out = child::finish(child, cmd);
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 assert!(stderr.is_empty(), "{cmd}: {stderr}");
                 let value: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
@@ -109,7 +109,7 @@ fn concurrent_imports_create_state_once() {
         let children: Vec<_> = (0..8).map(|_| cloud.spawn("import")).collect();
         let mut ok = 0;
         for child in children {
-            let out = child.wait_with_output().expect("wait");
+            let out = child::finish(child, "import");
             let value: Value = serde_json::from_slice(&out.stdout).expect("JSON output");
             assert_errors_within(
                 &value,

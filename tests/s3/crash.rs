@@ -76,7 +76,8 @@ fn sigkill_during_apply_leaves_a_readable_state() {
         let mut child = cloud.spawn("apply");
         std::thread::sleep(delay);
         let _ = child.kill();
-        let status = child.wait().expect("wait");
+        let pid = child.id();
+        let status = child::finish(child, "apply").status;
         interrupted += usize::from(!status.success());
         let context = format!("apply killed after {delay:?} of {span:?} (round {rounds})");
         check_invariants(&cloud.root, &context);
@@ -86,7 +87,7 @@ fn sigkill_during_apply_leaves_a_readable_state() {
             "{context}: revision {revision}"
         );
         stale += usize::from(cloud.root.exists("__cluster/lock.json"));
-        recover(&cloud, child.id(), &context);
+        recover(&cloud, pid, &context);
         rounds += 1;
     }
     eprintln!(
@@ -108,7 +109,7 @@ fn signals_never_leave_our_lock_on_s3() {
     for round in 0..SIGNALS {
         let (signal, code) = [("INT", 130), ("TERM", 143), ("HUP", 129)][round % 3];
         let cloud = imported(server, &template, &bucket, &format!("signal-{round}"));
-        let mut child = cloud.spawn("apply");
+        let child = cloud.spawn("apply");
         // Wait for the lock, so the signal lands while the command holds it.
         let started = Instant::now();
         while !cloud.root.exists("__cluster/lock.json") && started.elapsed().as_secs() < 10 {
@@ -118,8 +119,9 @@ fn signals_never_leave_our_lock_on_s3() {
         let _ = std::process::Command::new("kill")
             .args([format!("-{signal}"), child.id().to_string()])
             .status();
-        let status = child.wait().expect("wait");
         let context = format!("apply SIG{signal} round {round}");
+        let pid = child.id();
+        let status = child::finish(child, &context).status;
         match status.code() {
             Some(0) => {}
             Some(c) if c == code => landed += 1,
@@ -130,7 +132,7 @@ fn signals_never_leave_our_lock_on_s3() {
             "{context}: lock left behind"
         );
         check_invariants(&cloud.root, &context);
-        recover(&cloud, child.id(), &context);
+        recover(&cloud, pid, &context);
     }
     eprintln!("s3 signals: {landed}/{SIGNALS} landed while apply held the lock");
     assert!(landed > 0, "no signal arrived while a command ran");

@@ -160,7 +160,7 @@ fn a_stopped_server_fails_each_step_and_mid_run() {
     // `cloud` borrows the server; rebuild it around the stop.
     let (folder, env) = (cloud.folder, cloud.env);
     server.stop();
-    let out = child.wait_with_output().expect("wait");
+    let out = child::finish(child, "apply against a stopped server");
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "",

@@ -290,7 +290,7 @@ fn two_machines_share_one_prefix() {
     assert_eq!(obs["lock_id"], held["lock_id"]);
     assert_eq!(obs["lock_operation"], "apply");
     assert_eq!(obs["lock_pid"], child.id());
-    let out = child.wait_with_output().expect("wait");
+    let out = child::finish(child, "apply of machine A");
     let applied: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(applied["ok"], true, "{applied}");
     assert_eq!(applied["converged"], true);

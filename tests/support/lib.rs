@@ -3,11 +3,11 @@
 //! redaction for insta snapshots. A crate of its own, so every test binary takes what it needs
 //! without `#[path]` includes or dead-code allowances.
 
+pub mod child;
 pub mod s3;
 
 pub use insta;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -406,17 +406,10 @@ pub fn pty_script(
         input,
         screen: std::sync::Arc::clone(&screen),
     });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{args:?} still running after 60 s (waiting for input?)");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    };
+    let status = child::status(
+        &mut child,
+        &format!("{args:?} on a terminal (waiting for input?)"),
+    );
     reading.join().expect("reader");
     let screen = screen.lock().expect("screen").clone();
     PtyRun {
@@ -429,33 +422,39 @@ pub fn pty_script(
 
 /// `omnigraph cluster «args»`, optionally from working directory `cwd`.
 pub fn run_in(cwd: Option<&Path>, args: &[&str]) -> Run {
-    let mut cmd = Command::cargo_bin("omnigraph").expect("binary");
+    let mut cmd = std::process::Command::new(binary());
     cmd.arg("cluster").args(args);
     if let Some(cwd) = cwd {
         cmd.current_dir(cwd);
     }
-    let out = cmd.output().expect("run");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf8 stderr"),
-    }
+    Run::from(child::output(
+        &mut cmd,
+        &format!("omnigraph cluster {args:?}"),
+    ))
 }
 
 /// `omnigraph cluster «args»` with `env` set and every other `AWS_*` variable of this process
 /// removed, so the child sees exactly the storage settings a test gives it.
 pub fn run_env(args: &[&str], env: &[(String, String)]) -> Run {
-    let mut cmd = Command::cargo_bin("omnigraph").expect("binary");
+    let mut cmd = std::process::Command::new(binary());
     cmd.arg("cluster").args(args);
     for name in s3::stray_aws_vars() {
         cmd.env_remove(name);
     }
     cmd.envs(env.iter().map(|(k, v)| (k, v)));
-    let out = cmd.output().expect("run");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf8 stderr"),
+    Run::from(child::output(
+        &mut cmd,
+        &format!("omnigraph cluster {args:?}"),
+    ))
+}
+
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Self {
+        Run {
+            code: out.status.code().expect("exit code"),
+            stdout: String::from_utf8(out.stdout).expect("utf8 stdout"),
+            stderr: String::from_utf8(out.stderr).expect("utf8 stderr"),
+        }
     }
 }
 

@@ -87,11 +87,19 @@ fn ensure_installed() {
     static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
     let result = INSTALLED.get_or_init(|| {
         let started = Instant::now();
-        let out = Command::new(script())
+        // A first install downloads from PyPI: minutes, not the usual child deadline.
+        let child = Command::new(script())
             .arg("install")
             .stdin(Stdio::null())
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .map_err(|e| format!("cannot run {}: {e}", script().display()))?;
+        let out = crate::child::finish_within(
+            child,
+            Duration::from_secs(15 * 60),
+            "scripts/s3-server install",
+        );
         if !out.status.success() {
             return Err(format!(
                 "`scripts/s3-server install` failed ({}):\n{}{}",
@@ -189,7 +197,7 @@ impl S3Server {
     fn kill(&mut self) {
         if let Some(mut p) = self.process.take() {
             drop(p.stdin.take()); // EOF: the watchdog kills -9 the server, reaps it and exits
-            let _ = p.watchdog.wait();
+            crate::child::status(&mut p.watchdog, "the S3 server's watchdog");
         }
     }
 
