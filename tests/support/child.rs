@@ -6,7 +6,8 @@
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use wait_timeout::ChildExt;
 
 /// How long any child may run. Generous: the slowest command of the suite (an apply of hundreds
 /// of blobs against a local S3 server under injected faults) takes seconds, not minutes.
@@ -62,21 +63,16 @@ pub fn status(child: &mut Child, what: &str) -> ExitStatus {
         .unwrap_or_else(|| panic!("{what}: still running after {DEADLINE:?}; killed it"))
 }
 
-/// The child's status, or `None` after killing it when `deadline` passed first.
+/// The child's status, or `None` after killing it when `deadline` passed first. Woken as soon as
+/// the child exits (the kill loops time runs by it), not at a polling interval.
 fn wait_within(child: &mut Child, deadline: Duration) -> Option<ExitStatus> {
-    let started = Instant::now();
-    let mut pause = Duration::from_millis(1);
-    loop {
-        if let Some(status) = child.try_wait().expect("wait for a child") {
-            return Some(status);
-        }
-        if started.elapsed() > deadline {
+    match child.wait_timeout(deadline).expect("wait for a child") {
+        Some(status) => Some(status),
+        None => {
             let _ = child.kill();
             let _ = child.wait();
-            return None;
+            None
         }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(20));
     }
 }
 
