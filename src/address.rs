@@ -58,6 +58,16 @@ impl<'a> Address<'a> {
         }
     }
 
+    /// Whether every part of the address keeps the id rule, so it may name a file or an object
+    /// key. Addresses read from a ledger are not trusted: `query.../../x` must never become a
+    /// path.
+    pub fn is_well_formed(self) -> bool {
+        match self {
+            Address::Graph(id) | Address::Schema(id) | Address::Policy(id) => is_valid_id(id),
+            Address::Query { graph, name } => is_valid_id(graph) && is_valid_id(name),
+        }
+    }
+
     /// Graphs and schemas are deployed definitions: deleting one needs approval (§6.4).
     pub fn is_graph_or_schema(self) -> bool {
         matches!(self, Address::Graph(_) | Address::Schema(_))
@@ -73,6 +83,15 @@ impl fmt::Display for Address<'_> {
             Address::Policy(name) => write!(f, "policy.{name}"),
         }
     }
+}
+
+/// `validate_id` of §2.5.5: a letter or `_`, then ASCII letters, digits, `_` or `-`.
+pub fn is_valid_id(value: &str) -> bool {
+    let mut chars = value.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// `query.«graph».`: every stored query of `graph` has an address starting with it (§5.2).
@@ -97,6 +116,29 @@ mod tests {
         assert_eq!(Address::parse("graph."), Some(Address::graph("")));
         assert_eq!(Address::parse("policy.a.b"), Some(Address::policy("a.b")));
         assert_eq!(Address::parse("schema.k"), Some(Address::schema("k")));
+    }
+
+    #[test]
+    fn well_formed_addresses_keep_the_id_rule() {
+        for good in ["graph.g", "schema._g-1", "query.g.q", "policy.p"] {
+            assert!(
+                Address::parse(good).is_some_and(Address::is_well_formed),
+                "{good}"
+            );
+        }
+        for bad in [
+            "graph.",
+            "query.g.a.b",
+            "query.../../../../tmp/x.y",
+            "policy.a/b",
+            "query.1g.q",
+            "policy.p\n",
+        ] {
+            assert!(
+                !Address::parse(bad).is_some_and(Address::is_well_formed),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -10,10 +10,26 @@ use crate::layout;
 use crate::store::{BlobKey, BlobMode, BlobOutcome, BlobWrite, BlobWriteError, Fetch, Store};
 use std::path::Path;
 
-/// Where the blob of `address` at `digest` lives; `None` for kinds without payloads (graphs,
-/// schemas, unknown addresses): `query/«g»/«n»/«D».gq`, `policy/«p»/«D».yaml`.
-pub fn key(address: &str, digest: &str) -> Option<BlobKey> {
-    let parts: Vec<String> = match Address::parse(address)? {
+/// Where the payload of a resource lives, if it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// `query/«g»/«n»/«D».gq` or `policy/«p»/«D».yaml`.
+    Blob(BlobKey),
+    /// Graphs, schemas and addresses of no known kind have no payload.
+    None,
+    /// The address (or digest) breaks the id rule, so it must never become a path or an object
+    /// key: a ledger that records `query.../../x` is not followed out of the catalog.
+    Refused,
+}
+
+/// Where the blob of `address` at `digest` lives.
+pub fn place(address: &str, digest: &str) -> Place {
+    let Some(parsed) = Address::parse(address) else {
+        return Place::None;
+    };
+    let parts: Vec<String> = match parsed {
+        Address::Graph(_) | Address::Schema(_) => return Place::None,
+        _ if !parsed.is_well_formed() || !is_plain_name(digest) => return Place::Refused,
         Address::Query { graph, name } => vec![
             "query".into(),
             graph.into(),
@@ -21,9 +37,24 @@ pub fn key(address: &str, digest: &str) -> Option<BlobKey> {
             format!("{digest}.gq"),
         ],
         Address::Policy(policy) => vec!["policy".into(), policy.into(), format!("{digest}.yaml")],
-        Address::Graph(_) | Address::Schema(_) => return None,
     };
-    Some(BlobKey(parts))
+    Place::Blob(BlobKey(parts))
+}
+
+/// A digest names a file only as letters, digits, `_` and `-` (a sha256 is hex).
+fn is_plain_name(digest: &str) -> bool {
+    !digest.is_empty()
+        && digest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// The blob key of a resource that has a payload and a well-formed address.
+pub fn key(address: &str, digest: &str) -> Option<BlobKey> {
+    match place(address, digest) {
+        Place::Blob(key) => Some(key),
+        Place::None | Place::Refused => None,
+    }
 }
 
 /// One payload to publish: the resource, its digest and the source file it is copied from
@@ -198,8 +229,12 @@ fn write_error(address: &str, err: BlobWriteError) -> Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
     Missing,
-    Mismatch { actual: String },
+    Mismatch {
+        actual: String,
+    },
     ReadError(String),
+    /// The recorded address or digest breaks the id rule: nothing was read for it.
+    Refused,
 }
 
 impl Finding {
@@ -219,6 +254,18 @@ impl Finding {
             ),
             Finding::ReadError(text) => {
                 Diagnostic::new(Code::CatalogPayloadReadError, address, text.clone())
+            }
+            Finding::Refused => {
+                // The address comes from a file anyone with write access could have edited:
+                // shown escaped, so it cannot forge lines of output.
+                let shown = address.escape_debug().to_string();
+                Diagnostic::new(
+                    Code::InvalidStateAddress,
+                    &shown,
+                    format!(
+                        "state records `{shown}`, which breaks the id rule (or names a digest that is not a plain name); it was not read as a catalog payload"
+                    ),
+                )
             }
         }
     }
@@ -253,10 +300,16 @@ pub fn verify_with_sources<'a>(
 }
 
 fn verify_recorded(store: &dyn Store, recorded: &[Recorded<'_>]) -> Vec<(String, Finding)> {
+    let mut refused = Vec::new();
     let (blobs, keys): (Vec<Recorded<'_>>, Vec<BlobKey>) = recorded
         .iter()
-        .filter_map(|&(address, digest, source)| {
-            key(address, digest).map(|k| ((address, digest, source), k))
+        .filter_map(|&(address, digest, source)| match place(address, digest) {
+            Place::Blob(key) => Some(((address, digest, source), key)),
+            Place::None => None,
+            Place::Refused => {
+                refused.push(address);
+                None
+            }
         })
         .unzip();
     let expected: Vec<&str> = blobs.iter().map(|&(_, digest, _)| digest).collect();
@@ -287,6 +340,11 @@ fn verify_recorded(store: &dyn Store, recorded: &[Recorded<'_>]) -> Vec<(String,
             };
             Some((address.to_string(), finding))
         })
+        .chain(
+            refused
+                .into_iter()
+                .map(|address| (address.to_string(), Finding::Refused)),
+        )
         .collect()
 }
 
@@ -298,13 +356,8 @@ mod tests {
     fn keys_per_class() {
         let parts = |a: &str| key(a, "D").map(|k| k.0);
         assert_eq!(
-            parts("query.g.a.b"),
-            Some(vec![
-                "query".into(),
-                "g".into(),
-                "a.b".into(),
-                "D.gq".into()
-            ])
+            parts("query.g.a"),
+            Some(vec!["query".into(), "g".into(), "a".into(), "D.gq".into()])
         );
         assert_eq!(
             parts("policy.p"),
@@ -314,6 +367,15 @@ mod tests {
         assert_eq!(parts("schema.g"), None);
         assert_eq!(parts("query.g"), None);
         assert_eq!(parts("other.x"), None);
+        // Never a path out of the catalog, whatever a ledger records.
+        for (address, digest) in [
+            ("query.g.a.b", "D"),
+            ("query.../../../../tmp/x.y", "D"),
+            ("policy.p", "../../x"),
+            ("policy.p", ""),
+        ] {
+            assert_eq!(place(address, digest), Place::Refused, "{address} {digest}");
+        }
     }
 
     /// M-46a: an applied query change whose desired resource records no source file.

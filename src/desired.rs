@@ -194,12 +194,7 @@ impl<'r> Builder<'_, 'r> {
 
     /// `validate_id` of §2.5.5.
     fn check_id(&mut self, kind: &str, path: &str, value: &str) {
-        let mut chars = value.chars();
-        let valid = chars
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !valid {
+        if !crate::address::is_valid_id(value) {
             self.error(
                 Code::InvalidResourceId,
                 path,

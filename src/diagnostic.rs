@@ -99,6 +99,7 @@ codes! {
     CatalogPayloadMissing = "catalog_payload_missing", Warning, "a recorded payload blob is missing";
     CatalogPayloadMismatch = "catalog_payload_mismatch", Warning, "a recorded payload blob has other bytes";
     CatalogPayloadReadError = "catalog_payload_read_error", Error, "a recorded payload blob cannot be read";
+    InvalidStateAddress = "invalid_state_address", Error, "state.json records a query or policy address that breaks the id rule; nothing is read for it";
     GraphObservationError = "graph_observation_error", Error, "a declared graph root exists but cannot be read";
     CatalogPayloadRepaired = "catalog_payload_repaired", Warning, "apply replaced a missing or damaged payload blob from its source";
     SavedPlanInvalid = "saved_plan_invalid", Error, "`apply --plan` was given a file that is not a usable saved plan of this cluster";

@@ -301,7 +301,7 @@ fn damaged_blobs(
         .collect();
     blobs::verify_with_sources(session.store.as_ref(), &kept)
         .into_iter()
-        .filter(|(_, finding)| !matches!(finding, Finding::ReadError(_)))
+        .filter(|(_, finding)| matches!(finding, Finding::Missing | Finding::Mismatch { .. }))
         .collect()
 }
 

@@ -124,6 +124,9 @@ fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
     for (address, finding) in blobs::verify(session.store.as_ref(), state.digests()) {
         session.push(finding.diagnostic(&address));
         let record = match &finding {
+            // Left as recorded: nothing was read, so nothing is known about it (apply drops it,
+            // as it is never a desired address).
+            Finding::Refused => continue,
             Finding::Missing => {
                 state.applied_revision.resources.remove(&address);
                 ResourceStatusRecord::new(

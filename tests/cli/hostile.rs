@@ -292,3 +292,52 @@ fn oversized_query_file_is_refused() {
             .ends_with(": file is larger than the 16 MiB limit")
     );
 }
+
+/// A ledger entry whose address climbs out of the catalog: read as a path it would name
+/// `«root»/x/D.gq`, a file outside `__cluster/resources/`.
+pub const CLIMBING_ADDRESS: &str = "query..../../../x";
+
+/// No command turns a ledger address that breaks the id rule into a path: status and refresh
+/// report it (`invalid_state_address`), nothing reads the file it would name (whose digest would
+/// show in a mismatch message), and apply drops it as it drops any resource no longer desired.
+#[test]
+fn ledger_addresses_never_become_paths() {
+    let f = Folder::applied();
+    f.write("x/D.gq", "outside the catalog\n");
+    let outside = sha256_hex(b"outside the catalog\n");
+    let mut state = f.state();
+    state["applied_revision"]["resources"][CLIMBING_ADDRESS] = serde_json::json!({"digest": "D"});
+    f.write_state(&serde_json::to_string_pretty(&state).expect("json"));
+    let shown = CLIMBING_ADDRESS.escape_debug().to_string();
+
+    for command in ["validate", "plan", "status", "refresh", "import", "apply"] {
+        let run = f.run(&[command, "--json"]);
+        assert!(
+            !run.stdout.contains(&outside),
+            "{command} read the file: {}",
+            run.stdout
+        );
+        let out = run.json();
+        let refused = codes(&out).iter().any(|c| c == "invalid_state_address");
+        assert_eq!(
+            refused,
+            matches!(command, "status" | "refresh"),
+            "{command}: {out}"
+        );
+        if refused {
+            assert_eq!(diag(&out, "invalid_state_address")["path"], shown.as_str());
+            assert_eq!(run.code, 1, "{command}: {out}");
+        }
+        if command == "plan" {
+            assert!(change_list(&out).contains(&ch(CLIMBING_ADDRESS, "delete", "applied", "")));
+        }
+    }
+    // Apply removed the entry as no desired resource has its address; nothing else moved.
+    assert!(f.state()["applied_revision"]["resources"][CLIMBING_ADDRESS].is_null());
+    assert_eq!(f.read_string("x/D.gq"), "outside the catalog\n");
+    let (code, out) = f.json(&["status"]);
+    assert_eq!((code, codes(&out)), (0, Vec::<String>::new()), "{out}");
+    let (code, out) = f.json(&["force-unlock", "01ANYID"]);
+    assert_eq!(codes(&out), ["state_lock_missing"], "{out}");
+    assert_eq!(code, 1);
+}

@@ -16,6 +16,7 @@ mod contention;
 mod crash;
 mod failures;
 mod flow;
+mod hostile;
 
 use cluster_test_support::s3::S3Server;
 use cluster_test_support::*;
