@@ -62,7 +62,7 @@ pub struct CommonArgs {
 /// Options of the commands that take the state lock.
 #[derive(Debug, Clone, Args)]
 pub struct LockArgs {
-    /// How long to wait for a held state lock before failing (e.g. 500ms, 30s, 2m); 0s fails at once
+    /// How long to wait for a held state lock before failing (e.g. 500ms, 30s, 2m, 1m30s); 0s fails at once
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub lock_timeout: Duration,
 }
@@ -173,28 +173,48 @@ impl ClusterCommand {
     }
 }
 
-/// `30s`, `2m`, `500ms`, `1h` or `0`: a whole number and a unit (ms, s, m, h).
+/// `30s`, `2m`, `500ms`, `1h`, `0`, or several of them run together, largest unit first
+/// (`1m30s`, `1h5m`, `2s500ms`), as Go and Terraform write durations.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
     let invalid = || {
-        format!("invalid duration `{text}`: use a whole number and a unit, e.g. 500ms, 30s, 2m, 1h")
+        format!(
+            "invalid duration `{text}`: use whole numbers with units, e.g. 500ms, 30s, 2m, 1m30s, 1h"
+        )
     };
-    let value: u64 = number.parse().map_err(|_| invalid())?;
-    let millis_per = match unit {
-        "ms" => 1,
-        "s" => 1_000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "" if value == 0 => 0,
-        _ => return Err(invalid()),
-    };
-    value
-        .checked_mul(millis_per)
-        .map(Duration::from_millis)
+    // A bare zero needs no unit.
+    if !text.is_empty() && text.bytes().all(|b| b == b'0') {
+        return Ok(Duration::ZERO);
+    }
+    const UNITS: [(&str, u64); 4] = [("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)];
+    let mut rest = text;
+    let mut total: u64 = 0;
+    // Index into UNITS of the last unit seen: each must be smaller than the one before.
+    let mut last: Option<usize> = None;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let value: u64 = rest[..digits].parse().map_err(|_| invalid())?;
+        let after = &rest[digits..];
+        let letters = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        let unit = UNITS
+            .iter()
+            .position(|(name, _)| *name == &after[..letters])
+            .ok_or_else(invalid)?;
+        if last.is_some_and(|previous| unit <= previous) {
+            return Err(invalid());
+        }
+        last = Some(unit);
+        total = value
+            .checked_mul(UNITS[unit].1)
+            .and_then(|millis| total.checked_add(millis))
+            .ok_or_else(invalid)?;
+        rest = &after[letters..];
+    }
+    last.map(|_| Duration::from_millis(total))
         .ok_or_else(invalid)
 }
 
@@ -224,7 +244,16 @@ mod tests {
         assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1h5m"), Ok(Duration::from_secs(3900)));
+        assert_eq!(parse_duration("2s500ms"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_duration("1h0m1s"), Ok(Duration::from_secs(3601)));
         for bad in [
+            "30s1m",
+            "1m1m",
+            "1m 30s",
+            "1m30",
+            "ms",
             "",
             "s",
             "5",

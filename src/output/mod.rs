@@ -9,6 +9,7 @@ use crate::ops::status::StatusOutput;
 use crate::ops::sync::SyncOutput;
 use crate::ops::unlock::UnlockOutput;
 use crate::ops::validate::ValidateOutput;
+use crate::plan::Change;
 use std::io::Write;
 
 /// The output object of any subcommand.
@@ -35,11 +36,13 @@ impl Output {
     }
 
     /// The process exit status: 0 when ok, 1 when not. With `--detailed-exitcode`, an ok plan
-    /// with at least one change and an ok apply that did not converge exit 2.
+    /// that `apply` would act on (a change `applied` or `derived`: the ledger would move) and an
+    /// ok apply that did not converge exit 2. Deferred and blocked changes alone leave a plan at
+    /// 0: no apply could take them, so a "changes pending" gate must not fire on them.
     pub fn exit_status(&self, detailed: bool) -> u8 {
         match self {
             _ if !self.ok() => 1,
-            Output::Plan(o) if detailed && !o.changes.is_empty() => 2,
+            Output::Plan(o) if detailed && o.changes.iter().any(Change::moves_ledger) => 2,
             Output::Apply(o) if detailed && !o.converged => 2,
             _ => 0,
         }

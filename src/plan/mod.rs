@@ -44,6 +44,17 @@ pub struct Change {
     pub reason: Option<&'static str>,
 }
 
+impl Change {
+    /// Whether `apply` would act on this change now: it is executed (`applied`) or recomputed
+    /// from the others (`derived`). Deferred and blocked changes wait for a later phase.
+    pub fn moves_ledger(&self) -> bool {
+        matches!(
+            self.disposition,
+            Some(Disposition::Applied | Disposition::Derived)
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BlastRadius {
     pub resource: Text,

@@ -31,12 +31,29 @@ fn apply_saved(f: &Folder, file: &str) -> (i32, Value) {
 
 #[test]
 fn plan_detailed_exitcode() {
-    let fresh = Folder::standard();
-    let plain = fresh.run(&["plan"]);
-    let detailed = fresh.run(&["plan", "--detailed-exitcode"]);
+    // Changes apply would make: the policy and the query are applied, the graph derived.
+    let pending = Folder::standard();
+    pending.applyable_state();
+    let plain = pending.run(&["plan"]);
+    let detailed = pending.run(&["plan", "--detailed-exitcode"]);
     assert_eq!((plain.code, detailed.code), (0, 2));
     assert_eq!(plain.stdout, detailed.stdout);
-    assert_eq!(fresh.json(&["plan", "--detailed-exitcode"]).0, 2);
+    assert_eq!(pending.json(&["plan", "--detailed-exitcode"]).0, 2);
+
+    // Issue 17: only deferred and blocked changes (no graph root yet, as in the bundled
+    // example) are listed with their reasons, but apply would write nothing: 0, not 2.
+    let fresh = Folder::standard();
+    let (code, out) = fresh.json(&["plan", "--detailed-exitcode"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(change_list(&out), fresh_changes());
+    // One executable change among deferred ones is enough.
+    let mixed = Folder::standard();
+    mixed.write_state(&format!(
+        r#"{{"version":1,"applied_revision":{{"resources":{{"policy.gone":{{"digest":"{POLICY_DIGEST}"}}}}}}}}"#
+    ));
+    let (code, out) = mixed.json(&["plan", "--detailed-exitcode"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(change_list(&out).contains(&ch("policy.gone", "delete", "applied", "")));
 
     let done = Folder::applied();
     assert_eq!(done.run(&["plan", "--detailed-exitcode"]).code, 0);
@@ -468,10 +485,12 @@ fn the_wait_expires_with_the_usual_refusal() {
 fn lock_timeout_values() {
     let f = Folder::standard();
     f.applyable_state();
-    for ok in ["0", "0s", "500ms", "30s", "2m", "1h"] {
+    for ok in [
+        "0", "0s", "500ms", "30s", "2m", "1h", "1m30s", "1h5m", "2s500ms",
+    ] {
         assert_eq!(f.run(&["plan", "--lock-timeout", ok]).code, 0, "{ok}");
     }
-    for bad in ["soon", "5", "1.5s", "-1s", "10d"] {
+    for bad in ["soon", "5", "1.5s", "-1s", "10d", "30s1m", "1m1m", "1m30"] {
         let flag = format!("--lock-timeout={bad}");
         let run = f.run(&["plan", &flag]);
         assert_eq!(run.code, 2, "{bad}");
