@@ -149,3 +149,55 @@ fn local_commands_never_start_the_object_store_runtime() {
         "{threads:?}"
     );
 }
+
+/// Issue 17: a value that looks like a URI but is not an accepted one is refused, where it used
+/// to become a local folder named `s3:` holding the state; a folder of that name is written
+/// `./s3:/clusters`.
+#[test]
+fn near_uris_are_refused_and_write_nothing() {
+    for storage in ["s3:/clusters", "s3:bucket", "S3://bucket/p", "gs://bucket/p"] {
+        let f = Folder::standard();
+        f.set_storage(storage);
+        for command in ["validate", "plan", "import", "status"] {
+            let (code, out) = f.json(&[command]);
+            assert_eq!(code, 1, "{storage} {command}: {out}");
+            let d = diag(&out, "invalid_storage_root");
+            assert_eq!(d["path"], "storage");
+            let message = d["message"].as_str().expect("message");
+            assert!(message.contains("s3://bucket/prefix"), "{message}");
+        }
+        assert!(!f.exists("s3:"), "{storage}");
+        assert!(!f.exists("__cluster"), "{storage}");
+    }
+    let f = Folder::standard();
+    f.set_storage("./s3:/clusters");
+    assert_eq!(f.json(&["import"]).0, 0);
+    assert!(f.exists("s3:/clusters/__cluster/state.json"));
+}
+
+/// Credentials never belong in `storage:`: refused by every command, and no output shows them.
+#[test]
+fn credentials_in_the_storage_uri_are_refused_and_never_shown() {
+    for storage in [
+        "s3://AKIAEXAMPLE:s3cr3tKey@bucket/prefix",
+        "s3:AKIAEXAMPLE:s3cr3tKey@bucket",
+    ] {
+        let f = Folder::standard();
+        f.set_storage(storage);
+        for command in ["validate", "plan", "apply", "status", "refresh", "import"] {
+            for json in [true, false] {
+                let mut args = vec![command];
+                if json {
+                    args.push("--json");
+                }
+                let run = f.run(&args);
+                assert_eq!(run.code, 1, "{storage} {command}");
+                for text in [&run.stdout, &run.stderr] {
+                    assert!(!text.contains("s3cr3tKey"), "{command}: {text}");
+                    assert!(!text.contains("AKIAEXAMPLE"), "{command}: {text}");
+                }
+                assert!(run.stdout.contains("invalid_storage_root"), "{}", run.stdout);
+            }
+        }
+    }
+}
