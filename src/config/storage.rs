@@ -155,7 +155,14 @@ mod tests {
     /// taken as a local folder named `s3:`.
     #[test]
     fn near_uris_are_refused() {
-        for text in ["s3:/clusters", "s3:bucket", "S3://b/p", "File:///abs", "gs://b", "a:b"] {
+        for text in [
+            "s3:/clusters",
+            "s3:bucket",
+            "S3://b/p",
+            "File:///abs",
+            "gs://b",
+            "a:b",
+        ] {
             assert!(parse(text).is_err(), "{text}");
         }
         assert_eq!(
@@ -168,7 +175,10 @@ mod tests {
     #[test]
     fn credentials_are_refused_and_masked() {
         let err = parse("s3://AKIAEXAMPLE:s3cr3t@bucket/prefix").unwrap_err();
-        assert!(!err.contains("s3cr3t") && !err.contains("AKIAEXAMPLE"), "{err}");
+        assert!(
+            !err.contains("s3cr3t") && !err.contains("AKIAEXAMPLE"),
+            "{err}"
+        );
         assert!(err.contains("s3://***@bucket/prefix"), "{err}");
         let err = parse("file://user:s3cr3t@host/x").unwrap_err();
         assert!(!err.contains("s3cr3t"), "{err}");

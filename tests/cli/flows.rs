@@ -255,3 +255,60 @@ fn s103_out_of_band_schema_change() {
         live.as_str()
     );
 }
+
+/// The bundled example converges on its first run (import, then apply), as docs/cluster.md
+/// shows, and a schema edit is then deferred with its dependant blocked.
+#[test]
+fn the_bundled_example_converges_on_a_first_run() {
+    let f = Folder::empty();
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/company-brain"),
+        f.path(),
+    );
+    let _ = std::fs::remove_dir_all(f.at("__cluster"));
+    let (code, out) = f.json(&["import"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = f.json(&["apply"]);
+    assert_eq!(
+        (code, &out["converged"]),
+        (0, &serde_json::json!(true)),
+        "{out}"
+    );
+    assert_eq!(out["applied_count"], 7);
+
+    let schema = f.read_string("schemas/people.pg");
+    f.write(
+        "schemas/people.pg",
+        schema.replace("age: I32?\n", "age: I32?\n  email: String?\n"),
+    );
+    let adults = f.read_string("queries/people/adults.gq");
+    f.write(
+        "queries/people/adults.gq",
+        adults.replace("$p.name, $p.age }", "$p.name, $p.age, $p.email }"),
+    );
+    let (code, out) = f.json(&["plan", "--detailed-exitcode"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        change_list(&out),
+        [
+            ch(
+                "graph.people",
+                "update",
+                "deferred",
+                "apply_unsupported_kind"
+            ),
+            ch(
+                "query.people.adults",
+                "update",
+                "blocked",
+                "dependency_not_applied"
+            ),
+            ch(
+                "schema.people",
+                "update",
+                "deferred",
+                "apply_unsupported_kind"
+            ),
+        ]
+    );
+}

@@ -155,7 +155,12 @@ fn local_commands_never_start_the_object_store_runtime() {
 /// `./s3:/clusters`.
 #[test]
 fn near_uris_are_refused_and_write_nothing() {
-    for storage in ["s3:/clusters", "s3:bucket", "S3://bucket/p", "gs://bucket/p"] {
+    for storage in [
+        "s3:/clusters",
+        "s3:bucket",
+        "S3://bucket/p",
+        "gs://bucket/p",
+    ] {
         let f = Folder::standard();
         f.set_storage(storage);
         for command in ["validate", "plan", "import", "status"] {
@@ -196,7 +201,11 @@ fn credentials_in_the_storage_uri_are_refused_and_never_shown() {
                     assert!(!text.contains("s3cr3tKey"), "{command}: {text}");
                     assert!(!text.contains("AKIAEXAMPLE"), "{command}: {text}");
                 }
-                assert!(run.stdout.contains("invalid_storage_root"), "{}", run.stdout);
+                assert!(
+                    run.stdout.contains("invalid_storage_root"),
+                    "{}",
+                    run.stdout
+                );
             }
         }
     }
