@@ -73,12 +73,21 @@ pub struct PlanArgs {
     pub common: CommonArgs,
     #[command(flatten)]
     pub lock: LockArgs,
-    /// Exit 0 when there are no changes, 1 on error, 2 when there are changes
+    /// Exit 2 when apply would change the ledger (a change applied or derived), 0 when it would not, 1 on error
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// Save the plan to FILE for `cluster apply --plan FILE`
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// --lock=false reads the state without taking the state lock and writes nothing, so a job
+    /// with read-only access can plan (as Terraform's -lock=false)
+    #[arg(
+        long = "lock",
+        value_name = "BOOL",
+        default_value_t = true,
+        action = clap::ArgAction::Set
+    )]
+    pub take_lock: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -75,7 +75,7 @@ codes! {
     DanglingGraphReference = "dangling_graph_reference", Error, "a policy names a graph that is not declared";
     WrongKindReference = "wrong_kind_reference", Error, "a policy target is neither a graph nor `cluster`";
     PolicyFileMissing = "policy_file_missing", Error, "a policy file cannot be read";
-    StateLockDisabled = "state_lock_disabled", Warning, "`state.lock: false`: the command ran without the lock";
+    StateLockDisabled = "state_lock_disabled", Warning, "`state.lock: false` or `plan --lock=false`: the command ran without the lock";
     StateLockError = "state_lock_error", Error, "the lock could not be created";
     StateLockHeld = "state_lock_held", Error, "another command holds the state lock";
     StateReadError = "state_read_error", Error, "state.json exists but cannot be read";

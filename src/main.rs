@@ -74,6 +74,7 @@ fn dispatch(command: &ClusterCommand, context: &Context<'_>) -> Output {
         ClusterCommand::Plan(args) => {
             let options = PlanOptions {
                 out: args.out.clone(),
+                lock: args.take_lock,
             };
             Output::Plan(ops::plan::run_with(context, &options))
         }

@@ -82,7 +82,8 @@ pub fn run_with(context: &Context<'_>, options: &ApplyOptions) -> ApplyOutput {
 /// §3.3 steps 7–18, on an opened session; with `saved`, only if the saved plan there is still
 /// exactly what apply would do.
 fn execute(session: &mut Session<'_>, saved: Option<&Path>) -> Outcome {
-    let saved = match saved.map(|path| saved_plan::load(session.context, path).map(|s| (path, s))) {
+    let cluster = session.store.identity();
+    let saved = match saved.map(|path| saved_plan::load(path, &cluster).map(|s| (path, s))) {
         Some(Err(invalid)) => {
             session.push(invalid);
             return Outcome::default();

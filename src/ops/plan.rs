@@ -1,10 +1,11 @@
 //! `cluster plan` (§3.2): diff the desired revision against the ledger under the lock; writes
-//! nothing but the (empty) state directory the lock needs.
+//! nothing but the (empty) state directory the lock needs. With `--lock=false` it reads the
+//! ledger without the lock and writes nothing at all.
 
-use super::session::Session;
+use super::session::{Locking, Session};
 use super::{Context, DesiredRevision, saved_plan};
 use crate::addressed::{Dependency, Digests};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::layout;
 use crate::plan::{self, ApprovalRequirement, BlastRadius, Change};
 use crate::state::StateObservations;
@@ -29,10 +30,22 @@ pub struct PlanOutput {
 }
 
 /// What the command line adds to a plan.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PlanOptions {
     /// `--out FILE`: save an ok plan there for `apply --plan`.
     pub out: Option<PathBuf>,
+    /// `--lock=false` makes this false: read the state without taking the lock, and write
+    /// nothing (a plan job with read-only credentials).
+    pub lock: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            out: None,
+            lock: true,
+        }
+    }
 }
 
 pub fn run(context: &Context<'_>) -> PlanOutput {
@@ -41,10 +54,11 @@ pub fn run(context: &Context<'_>) -> PlanOutput {
 
 /// `plan`, then save it when `--out` asks and the plan is ok (a failed plan is never saved).
 pub fn run_with(context: &Context<'_>, options: &PlanOptions) -> PlanOutput {
-    let mut output = compute(context);
-    if let (Some(out), true) = (&options.out, output.ok) {
+    let (mut output, cluster) = compute(context, options.lock);
+    if let (Some(out), Some(cluster), true) = (&options.out, cluster, output.ok) {
         let saved = saved_plan::ToSave {
             plan: &output,
+            cluster: &cluster,
             config_digest: output
                 .desired_revision
                 .config_digest
@@ -63,10 +77,24 @@ pub fn run_with(context: &Context<'_>, options: &PlanOptions) -> PlanOutput {
     output
 }
 
-fn compute(context: &Context<'_>) -> PlanOutput {
-    let (desired, changes, end) = match Session::open(context, "plan") {
+/// The plan, and the identity of the cluster it was made for when the ledger could be read.
+fn compute(context: &Context<'_>, lock: bool) -> (PlanOutput, Option<String>) {
+    let locking = if lock {
+        Locking::Take
+    } else {
+        Locking::Observe {
+            warning: Some(Diagnostic::new(
+                Code::StateLockDisabled,
+                "--lock",
+                "plan --lock=false; plan read state without acquiring the cluster state lock",
+            )),
+        }
+    };
+    let mut cluster = None;
+    let (desired, changes, end) = match Session::open_with(context, "plan", locking) {
         Err(early) => (early.desired, Vec::new(), early.end),
         Ok(session) => {
+            cluster = Some(session.store.identity());
             let prior = session
                 .state
                 .iter()
@@ -81,7 +109,7 @@ fn compute(context: &Context<'_>) -> PlanOutput {
     let (resource_digests, dependencies) = desired
         .map(|d| (d.resource_digests, d.dependencies))
         .unwrap_or_default();
-    PlanOutput {
+    let output = PlanOutput {
         ok: end.ok(),
         config_dir: context.config_dir(),
         desired_revision,
@@ -93,5 +121,6 @@ fn compute(context: &Context<'_>) -> PlanOutput {
         changes,
         saved_plan: None,
         diagnostics: end.diagnostics,
-    }
+    };
+    (output, cluster)
 }

@@ -1,7 +1,8 @@
 //! Saved plans (`plan --out FILE`, `apply --plan FILE`). The file is the object `plan --json`
-//! prints, preceded by what it was planned against: the format version, the config folder
-//! (canonicalised, so a plan is tied to one cluster), the desired config digest and the CAS of
-//! the state read under the lock (`null` when there was none). `apply --plan` refuses a file it
+//! prints, preceded by what it was planned against: the format version, the cluster (the
+//! identity of its storage root: `s3://bucket/prefix`, or the canonical path of a local root,
+//! so a plan travels between checkouts and runners that share one state), the desired config
+//! digest and the CAS of the state read (`null` when there was none). `apply --plan` refuses a file it
 //! cannot use (`saved_plan_invalid`) and a plan whose config or state moved since
 //! (`saved_plan_stale`), so a saved plan never applies something the operator did not see.
 
@@ -14,13 +15,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// The `format_version` this build writes and reads.
-pub const FORMAT_VERSION: u64 = 1;
+/// The `format_version` this build writes and reads. Version 1 named the checkout's config folder
+/// (`canonical_config_dir`) instead of the cluster's storage root.
+pub const FORMAT_VERSION: u64 = 2;
 
 #[derive(Serialize)]
 struct SavedPlanFile<'a, P: Serialize> {
     format_version: u64,
-    canonical_config_dir: String,
+    cluster: &'a str,
     config_digest: &'a str,
     state_cas: Option<&'a str>,
     #[serde(flatten)]
@@ -31,6 +33,8 @@ struct SavedPlanFile<'a, P: Serialize> {
 /// was planned against.
 pub struct ToSave<'a, P: Serialize> {
     pub plan: &'a P,
+    /// The cluster's identity (`Store::identity`).
+    pub cluster: &'a str,
     /// The desired config digest (empty when there was none).
     pub config_digest: &'a str,
     /// The CAS of the state read under the lock; `None` when there was none.
@@ -41,18 +45,13 @@ pub struct ToSave<'a, P: Serialize> {
 /// the file for people and scripts.
 #[derive(Debug, Clone, Deserialize)]
 pub struct SavedPlan {
-    pub canonical_config_dir: String,
+    pub cluster: String,
     pub config_digest: String,
     /// Required, `null` when the plan saw no state.
     #[serde(deserialize_with = "Option::deserialize")]
     pub state_cas: Option<String>,
     pub ok: bool,
     pub changes: Value,
-}
-
-/// The config folder as an absolute path without symlinks: the identity of a cluster.
-fn canonical_config_dir(context: &Context<'_>) -> std::io::Result<String> {
-    std::fs::canonicalize(&context.layout.config_dir).map(|p| layout::display(&p))
 }
 
 /// Write `saved` to `path` atomically: temp file beside it, fsync, rename.
@@ -71,7 +70,7 @@ pub fn save<P: Serialize>(
     };
     let file = SavedPlanFile {
         format_version: FORMAT_VERSION,
-        canonical_config_dir: canonical_config_dir(context).map_err(|e| failed(&e))?,
+        cluster: saved.cluster,
         config_digest: saved.config_digest,
         state_cas: saved.state_cas,
         plan: saved.plan,
@@ -97,8 +96,8 @@ fn temp_path(path: &Path, name: &std::ffi::OsStr, id: &str) -> PathBuf {
     path.with_file_name(temp_name)
 }
 
-/// Read the saved plan at `path` and check it belongs to this cluster and can be applied.
-pub fn load(context: &Context<'_>, path: &Path) -> Result<SavedPlan, Diagnostic> {
+/// Read the saved plan at `path` and check it belongs to cluster `cluster` and can be applied.
+pub fn load(path: &Path, cluster: &str) -> Result<SavedPlan, Diagnostic> {
     let shown = layout::display(path);
     let invalid = |text: String| Diagnostic::new(Code::SavedPlanInvalid, &shown, text);
     let bytes = fsx::read_bounded(path, fsx::MAX_STATE_BYTES)
@@ -116,13 +115,10 @@ pub fn load(context: &Context<'_>, path: &Path) -> Result<SavedPlan, Diagnostic>
     }
     let saved: SavedPlan = serde_json::from_value(value)
         .map_err(|err| invalid(format!("could not parse saved plan: {err}")))?;
-    // A config folder that does not exist is reported by the load that follows.
-    if let Ok(here) = canonical_config_dir(context)
-        && saved.canonical_config_dir != here
-    {
+    if saved.cluster != cluster {
         return Err(invalid(format!(
-            "saved plan was made for the cluster at '{}', not '{here}'",
-            saved.canonical_config_dir
+            "saved plan was made for the cluster at '{}', not '{cluster}'",
+            saved.cluster
         )));
     }
     if !saved.ok {

@@ -45,10 +45,30 @@ pub struct Session<'a> {
     guard: Option<LockGuard>,
 }
 
+/// How a command meets the state lock.
+pub enum Locking {
+    /// Take it for the command's whole run, or warn that `state.lock: false` turned it off (the
+    /// contract's behaviour).
+    Take,
+    /// Leave it alone: only look whether someone holds it, as `status` does, so the command
+    /// creates and writes nothing and needs only read access (`plan --lock=false`,
+    /// `refresh --dry-run`). `warning`, if any, says so in the output.
+    Observe { warning: Option<Diagnostic> },
+}
+
 impl<'a> Session<'a> {
-    /// Open a command labelled `label` (`plan`, `apply`, `refresh`, `import`): §3.2 steps 1–5,
-    /// §3.3 steps 1–6, §3.5 steps 1–6.
+    /// Open a command labelled `label` (`plan`, `apply`, `refresh`, `import`) that takes the
+    /// lock: §3.2 steps 1–5, §3.3 steps 1–6, §3.5 steps 1–6.
     pub fn open(context: &'a Context<'a>, label: &str) -> Result<Self, Box<Early>> {
+        Session::open_with(context, label, Locking::Take)
+    }
+
+    /// [`Session::open`], meeting the lock as `locking` says.
+    pub fn open_with(
+        context: &'a Context<'a>,
+        label: &str,
+        locking: Locking,
+    ) -> Result<Self, Box<Early>> {
         let mut diagnostics = Vec::new();
         let desired = desired::load(context.layout, &mut diagnostics);
         let store = open_store(context.layout, desired.as_ref().map(|d| &d.header));
@@ -68,14 +88,26 @@ impl<'a> Session<'a> {
         if has_errors(&diagnostics) {
             return Err(stop(Some(desired), observations, diagnostics));
         }
-        let guard = lock_or_warn(
-            &desired.header,
-            &store,
-            context,
-            label,
-            &mut observations,
-            &mut diagnostics,
-        );
+        let guard = match locking {
+            Locking::Take => lock_or_warn(
+                &desired.header,
+                &store,
+                context,
+                label,
+                &mut observations,
+                &mut diagnostics,
+            ),
+            Locking::Observe { warning } => {
+                lock::observe(
+                    store.as_ref(),
+                    context.runtime,
+                    &mut observations,
+                    &mut diagnostics,
+                );
+                diagnostics.extend(warning);
+                None
+            }
+        };
         if has_errors(&diagnostics) {
             return Err(stop(Some(desired), observations, diagnostics));
         }

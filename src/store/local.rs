@@ -207,6 +207,15 @@ fn sync_file(path: &Path) -> io::Result<()> {
 type BlobBytes = Result<Vec<u8>, crate::diagnostic::Diagnostic>;
 
 impl Store for LocalStore {
+    /// The root canonicalised; a root that does not exist yet (no state) is made absolute as
+    /// typed, relative to the current directory like every path the tool is given.
+    fn identity(&self) -> String {
+        std::fs::canonicalize(&self.root)
+            .or_else(|_| std::path::absolute(&self.root))
+            .map(|path| display(&path))
+            .unwrap_or_else(|_| display(&self.root))
+    }
+
     fn state_path(&self) -> String {
         display(&self.state_file())
     }

@@ -148,6 +148,10 @@ pub type BlobSource<'a> = dyn Fn(usize) -> Result<Vec<u8>, Diagnostic> + Sync + 
 
 /// Every stored byte of one cluster goes through this.
 pub trait Store: Send + Sync {
+    /// Which cluster this is, whatever checkout reaches it: the `s3://bucket/prefix` of an
+    /// object-store root, the absolute (symlink-free where it exists) path of a local one. Saved
+    /// plans are bound to it.
+    fn identity(&self) -> String;
     /// `state_path` as shown in outputs.
     fn state_path(&self) -> String;
     /// `lock_path` as shown in outputs.

@@ -374,6 +374,10 @@ fn executor() -> Result<&'static tokio::runtime::Runtime, String> {
 }
 
 impl Store for ObjectBackend {
+    fn identity(&self) -> String {
+        self.shown_root.clone()
+    }
+
     fn state_path(&self) -> String {
         self.shown(STATE_FILE_REL)
     }

@@ -114,7 +114,7 @@ fn saved_plan_round_trip() {
         keys,
         [
             "format_version",
-            "canonical_config_dir",
+            "cluster",
             "config_digest",
             "state_cas",
             "ok",
@@ -129,9 +129,10 @@ fn saved_plan_round_trip() {
             "diagnostics"
         ]
     );
-    assert_eq!(saved["format_version"], 1);
+    assert_eq!(saved["format_version"], 2);
+    // The cluster is its storage root: here the config folder itself, canonicalised.
     let canonical = std::fs::canonicalize(f.path()).expect("canonical");
-    assert_eq!(saved["canonical_config_dir"], json!(canonical.to_str()));
+    assert_eq!(saved["cluster"], json!(canonical.to_str()));
     assert_eq!(saved["config_digest"], CONFIG_DIGEST);
     let cas = format!("sha256:{}", sha256_hex(&f.read("__cluster/state.json")));
     assert_eq!(saved["state_cas"], json!(cas));
@@ -142,12 +143,7 @@ fn saved_plan_round_trip() {
         .expect("object")
         .remove("saved_plan");
     let mut rest = saved.clone();
-    for key in [
-        "format_version",
-        "canonical_config_dir",
-        "config_digest",
-        "state_cas",
-    ] {
+    for key in ["format_version", "cluster", "config_digest", "state_cas"] {
         rest.as_object_mut().expect("object").remove(key);
     }
     assert_eq!(rest, printed);
@@ -263,9 +259,9 @@ fn invalid_plan_files() {
             "saved plan is not JSON: EOF while parsing an object at line 1 column 1",
         ),
         (
-            "v2.json",
-            edited(&|v| v["format_version"] = json!(2)),
-            "saved plan has format_version 2; this build reads format_version 1",
+            "v1.json",
+            edited(&|v| v["format_version"] = json!(1)),
+            "saved plan has format_version 1; this build reads format_version 2",
         ),
         (
             "nov.json",
@@ -288,7 +284,7 @@ fn invalid_plan_files() {
         ),
         (
             "other.json",
-            edited(&|v| v["canonical_config_dir"] = json!("/elsewhere")),
+            edited(&|v| v["cluster"] = json!("/elsewhere")),
             "",
         ),
     ];
@@ -534,4 +530,124 @@ fn completions_and_man_page() {
         "{help}"
     );
     assert!(!help.contains("read-only cluster"));
+}
+
+/// Issue 17 §2: `plan --lock=false` reads the state without the lock, creates and writes
+/// nothing, and works where the folder is read-only; the output says it ran without the lock.
+#[test]
+fn plan_without_the_lock_needs_only_read_access() {
+    let f = Folder::standard();
+    f.applyable_state();
+    let before = f.files();
+    let locked = f.run(&["plan", "--json"]);
+    let run = f.run_read_only(&["plan", "--lock=false", "--json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let out = run.json();
+    assert_eq!(out["changes"], locked.json()["changes"]);
+    assert_eq!(
+        diag(&out, "state_lock_disabled")["message"],
+        "plan --lock=false; plan read state without acquiring the cluster state lock"
+    );
+    assert_eq!(diag(&out, "state_lock_disabled")["path"], "--lock");
+    assert_eq!(out["state_observations"]["lock_acquired"], false);
+    assert_eq!(out["state_observations"]["state_found"], true);
+    assert_eq!(f.files(), before);
+    // The lock the default plan takes needs write access.
+    let run = f.run_read_only(&["plan", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(codes(&run.json()), ["state_lock_error"]);
+
+    // Without any state, nothing is created either (a plan with the lock creates `__cluster/`).
+    let fresh = Folder::standard();
+    let (code, out) = fresh.json(&["plan", "--lock=false"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!fresh.exists("__cluster"));
+    // The human text says so too (as a warning line).
+    let (_, human) = fresh.human(&["plan", "--lock=false"]);
+    assert!(
+        human.contains("WARN  state_lock_disabled --lock: plan --lock=false"),
+        "{human}"
+    );
+}
+
+/// A held lock does not stop `plan --lock=false`, which shows the holder as `status` does.
+#[test]
+fn plan_without_the_lock_shows_a_held_lock() {
+    let f = Folder::standard();
+    f.applyable_state();
+    f.held_lock("apply");
+    let (code, out) = f.json(&["plan", "--lock=false"]);
+    assert_eq!(code, 0, "{out}");
+    let obs = &out["state_observations"];
+    assert_eq!(obs["locked"], true);
+    assert_eq!(obs["lock_operation"], "apply");
+    assert_eq!(obs["lock_acquired"], false);
+    assert!(f.exists("__cluster/lock.json"));
+}
+
+/// A plan saved without the lock still carries the state CAS: apply refuses it once the state
+/// moved, and applies it while it has not.
+#[test]
+fn a_plan_saved_without_the_lock_is_bound_to_the_state_it_read() {
+    let f = Folder::standard();
+    f.applyable_state();
+    let path = f.at("p.json");
+    let out = path.to_str().expect("utf8");
+    let (code, planned) = f.json(&["plan", "--lock=false", "--out", out]);
+    assert_eq!(code, 0, "{planned}");
+    let saved: Value = serde_json::from_slice(&f.read("p.json")).expect("json");
+    assert_eq!(
+        saved["state_cas"],
+        format!("sha256:{}", sha256_hex(&f.read("__cluster/state.json")))
+    );
+    // Someone refreshes meanwhile: the state moved.
+    let moved = f
+        .read_string("__cluster/state.json")
+        .replace("\"state_revision\":1", "\"state_revision\":7");
+    f.write_state(&moved);
+    let (code, refused) = f.json(&["apply", "--plan", out]);
+    assert_eq!(
+        (code, codes(&refused)),
+        (1, vec!["saved_plan_stale".to_string()])
+    );
+    // A fresh plan without the lock applies.
+    assert_eq!(f.json(&["plan", "--lock=false", "--out", out]).0, 0);
+    let (code, applied) = f.json(&["apply", "--plan", out]);
+    assert_eq!(code, 0, "{applied}");
+    assert_eq!(applied["converged"], true);
+}
+
+/// Issue 17 §3: a saved plan is bound to the cluster (its storage root), not to the checkout,
+/// so a plan made in one checkout applies in another that shares the state.
+#[test]
+fn a_saved_plan_travels_between_checkouts_of_one_cluster() {
+    let shared = Folder::empty();
+    shared.add_root("knowledge", "people-fresh.omni");
+    let root = shared.path().to_str().expect("utf8").to_string();
+    let (a, b) = (Folder::standard(), Folder::standard());
+    for checkout in [&a, &b] {
+        checkout.write("people.pg", LIVE_PEOPLE_PG);
+        checkout.set_storage(&root);
+    }
+    assert_eq!(a.json(&["import"]).0, 0);
+    let (code, out) = a.json(&["plan", "--out", a.at("p.json").to_str().expect("utf8")]);
+    assert_eq!(code, 0, "{out}");
+    let saved: Value = serde_json::from_slice(&a.read("p.json")).expect("json");
+    let canonical = std::fs::canonicalize(shared.path()).expect("canonical");
+    assert_eq!(saved["cluster"], json!(canonical.to_str()));
+    // B applies A's plan: the same cluster and config, another checkout.
+    b.write("p.json", a.read("p.json"));
+    let (code, out) = b.json(&["apply", "--plan", b.at("p.json").to_str().expect("utf8")]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["converged"], true);
+    assert_eq!(out["changes"], saved["changes"]);
+    // A checkout of another cluster (its own root) still refuses it.
+    let c = Folder::standard();
+    c.write("people.pg", LIVE_PEOPLE_PG);
+    c.write("p.json", a.read("p.json"));
+    let (code, out) = c.json(&["apply", "--plan", c.at("p.json").to_str().expect("utf8")]);
+    assert_eq!(
+        (code, codes(&out)),
+        (1, vec!["saved_plan_invalid".to_string()])
+    );
 }

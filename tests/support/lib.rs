@@ -420,6 +420,44 @@ pub fn pty_script(
     }
 }
 
+impl Folder {
+    /// `omnigraph cluster «args» --config «this folder»` with the folder read-only to the
+    /// command: every file and directory loses its write bits, and, when the tests run as root
+    /// (which ignores them, as CI does), the command runs as `nobody` through `setpriv`. The
+    /// modes are restored afterwards.
+    pub fn run_read_only(&self, args: &[&str]) -> Run {
+        set_modes(self.path(), 0o555, 0o444);
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let mut cmd = if unsafe { libc::geteuid() } == 0 {
+            let mut cmd = std::process::Command::new("setpriv");
+            cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(binary());
+            cmd
+        } else {
+            std::process::Command::new(binary())
+        };
+        cmd.arg("cluster").args(self.args(args));
+        let run = Run::from(child::output(&mut cmd, &format!("read-only {args:?}")));
+        set_modes(self.path(), 0o755, 0o644);
+        run
+    }
+}
+
+/// Give every directory under (and including) `root` mode `dirs` and every file mode `files`.
+fn set_modes(root: &Path, dirs: u32, files: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::symlink_metadata(root).expect("stat");
+    if meta.is_dir() {
+        // Children first while the directory is still writable and listable.
+        for entry in std::fs::read_dir(root).expect("list") {
+            set_modes(&entry.expect("entry").path(), dirs, files);
+        }
+        std::fs::set_permissions(root, std::fs::Permissions::from_mode(dirs)).expect("chmod");
+    } else if meta.is_file() {
+        std::fs::set_permissions(root, std::fs::Permissions::from_mode(files)).expect("chmod");
+    }
+}
+
 /// `omnigraph cluster «args»`, optionally from working directory `cwd`.
 pub fn run_in(cwd: Option<&Path>, args: &[&str]) -> Run {
     let mut cmd = std::process::Command::new(binary());
