@@ -115,6 +115,19 @@ pub struct SyncArgs {
     pub lock: LockArgs,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct RefreshArgs {
+    #[command(flatten)]
+    pub sync: SyncArgs,
+    /// Observe and verify as refresh does, then report what it would record (drift) instead of
+    /// writing it; takes no lock and writes nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run: exit 0 when there is no drift, 2 when there is, 1 on error
+    #[arg(long, requires = "dry_run")]
+    pub detailed_exitcode: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ClusterCommand {
     /// Validate cluster.yaml and referenced schemas, queries, and policy files
@@ -126,7 +139,7 @@ pub enum ClusterCommand {
     /// Read the local JSON state ledger without scanning live graph resources
     Status(CommonArgs),
     /// Refresh existing local JSON state from declared graph observations
-    Refresh(SyncArgs),
+    Refresh(RefreshArgs),
     /// Import initial local JSON state from declared graph observations
     Import(SyncArgs),
     /// Remove a held local JSON state lock after operator confirmation
@@ -148,7 +161,8 @@ impl ClusterCommand {
             ClusterCommand::Validate(c) | ClusterCommand::Status(c) => c,
             ClusterCommand::Plan(a) => &a.common,
             ClusterCommand::Apply(a) => &a.common,
-            ClusterCommand::Refresh(a) | ClusterCommand::Import(a) => &a.common,
+            ClusterCommand::Refresh(a) => &a.sync.common,
+            ClusterCommand::Import(a) => &a.common,
             ClusterCommand::ForceUnlock { common, .. } => common,
         }
     }
@@ -158,6 +172,7 @@ impl ClusterCommand {
         match self {
             ClusterCommand::Plan(a) => a.detailed_exitcode,
             ClusterCommand::Apply(a) => a.detailed_exitcode,
+            ClusterCommand::Refresh(a) => a.detailed_exitcode,
             _ => false,
         }
     }
@@ -176,7 +191,8 @@ impl ClusterCommand {
         match self {
             ClusterCommand::Plan(a) => a.lock.lock_timeout,
             ClusterCommand::Apply(a) => a.lock.lock_timeout,
-            ClusterCommand::Refresh(a) | ClusterCommand::Import(a) => a.lock.lock_timeout,
+            ClusterCommand::Refresh(a) => a.sync.lock.lock_timeout,
+            ClusterCommand::Import(a) => a.lock.lock_timeout,
             _ => Duration::ZERO,
         }
     }

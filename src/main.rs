@@ -85,6 +85,7 @@ fn dispatch(command: &ClusterCommand, context: &Context<'_>) -> Output {
             Output::Apply(ops::apply::run_with(context, &options))
         }
         ClusterCommand::Status(_) => Output::Status(ops::status::run(context)),
+        ClusterCommand::Refresh(args) if args.dry_run => Output::Drift(ops::drift::run(context)),
         ClusterCommand::Refresh(_) => Output::Sync(ops::sync::run(context, SyncOperation::Refresh)),
         ClusterCommand::Import(_) => Output::Sync(ops::sync::run(context, SyncOperation::Import)),
         ClusterCommand::ForceUnlock { lock_id, .. } => {

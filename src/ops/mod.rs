@@ -3,6 +3,7 @@
 //! The commands that read the ledger open through [`session`].
 
 pub mod apply;
+pub mod drift;
 pub mod plan;
 pub mod saved_plan;
 pub mod session;

@@ -99,15 +99,7 @@ fn execute(session: &mut Session<'_>, operation: SyncOperation) -> LedgerView {
             None,
         ),
     };
-    heal_payloads(session, &mut state);
-    let failures = observe_graphs(session, &mut state);
-    if failures > 0 {
-        session.push(Diagnostic::new(
-            Code::GraphObservationError,
-            "graphs",
-            format!("{failures} graph observation(s) failed"),
-        ));
-    }
+    observe_into(session, &mut state);
     if operation == SyncOperation::Import && session.has_errors() {
         return state.into();
     }
@@ -117,6 +109,20 @@ fn execute(session: &mut Session<'_>, operation: SyncOperation) -> LedgerView {
     };
     session.write_state(&state, expected.as_ref());
     state.into()
+}
+
+/// §3.5 steps 9–11 on `state`: verify the recorded payloads, observe every declared graph root,
+/// and record what was found, as refresh and import write it (and `refresh --dry-run` shows it).
+pub(super) fn observe_into(session: &mut Session<'_>, state: &mut ClusterState) {
+    heal_payloads(session, state);
+    let failures = observe_graphs(session, state);
+    if failures > 0 {
+        session.push(Diagnostic::new(
+            Code::GraphObservationError,
+            "graphs",
+            format!("{failures} graph observation(s) failed"),
+        ));
+    }
 }
 
 /// Verify recorded payloads; drop drifted digests so `apply` republishes them (§3.5 step 9).

@@ -5,6 +5,7 @@ use super::Output;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ops::Question;
 use crate::ops::apply::ApplyOutput;
+use crate::ops::drift::{Drift, DriftOutput};
 use crate::ops::plan::PlanOutput;
 use crate::ops::status::StatusOutput;
 use crate::ops::sync::SyncOutput;
@@ -153,6 +154,7 @@ pub fn render_with(output: &Output, presentation: &Presentation) -> String {
         Output::Apply(o) => apply(&mut out, o, paint),
         Output::Status(o) => status(&mut out, o),
         Output::Sync(o) => sync(&mut out, o),
+        Output::Drift(o) => drift(&mut out, o),
         Output::Unlock(o) => unlock(&mut out, o),
     };
     diagnostic_lines(&mut out, diagnostics, paint);
@@ -271,6 +273,74 @@ fn sync<'a>(out: &mut String, o: &'a SyncOutput) -> &'a [Diagnostic] {
         let _ = writeln!(out, "cluster {op} failed");
     }
     &o.diagnostics
+}
+
+/// `refresh --dry-run`: the state read, then each resource refresh would record differently,
+/// with what would move.
+fn drift<'a>(out: &mut String, o: &'a DriftOutput) -> &'a [Diagnostic] {
+    let obs = &o.state_observations;
+    if !o.ok {
+        out.push_str(
+            "cluster refresh --dry-run failed
+",
+        );
+    }
+    if o.ok || !o.drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "cluster refresh --dry-run: {} drift(s) against revision {}; nothing was written",
+            o.drift.len(),
+            obs.state_revision
+        );
+    }
+    for item in &o.drift {
+        drift_lines(out, item);
+    }
+    &o.diagnostics
+}
+
+fn drift_lines(out: &mut String, item: &Drift) {
+    let _ = writeln!(out, "  ~ {}", item.resource);
+    if let Some(digest) = &item.digest {
+        let shown = |d: &Option<String>| d.clone().unwrap_or_else(|| "(none)".to_string());
+        let _ = writeln!(
+            out,
+            "      digest: {} -> {}",
+            shown(&digest.before),
+            shown(&digest.after)
+        );
+    }
+    if let Some(status) = &item.status {
+        let shown = |record: &Option<crate::state::ResourceStatusRecord>| match record {
+            None => "(none)".to_string(),
+            Some(r) => {
+                let mut text = serde_json::to_value(r.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                if !r.conditions.is_empty() {
+                    let _ = write!(text, " [{}]", r.conditions.join(", "));
+                }
+                if let Some(message) = &r.message {
+                    let _ = write!(text, " {message}");
+                }
+                text
+            }
+        };
+        let _ = writeln!(
+            out,
+            "      status: {} -> {}",
+            shown(&status.before),
+            shown(&status.after)
+        );
+    }
+    for (field, moved) in &item.observation {
+        let _ = writeln!(
+            out,
+            "      observation {field}: {} -> {}",
+            moved.before, moved.after
+        );
+    }
 }
 
 fn unlock<'a>(out: &mut String, o: &'a UnlockOutput) -> &'a [Diagnostic] {

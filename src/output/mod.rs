@@ -4,6 +4,7 @@
 pub mod human;
 
 use crate::ops::apply::ApplyOutput;
+use crate::ops::drift::DriftOutput;
 use crate::ops::plan::PlanOutput;
 use crate::ops::status::StatusOutput;
 use crate::ops::sync::SyncOutput;
@@ -20,6 +21,8 @@ pub enum Output {
     Apply(ApplyOutput),
     Status(StatusOutput),
     Sync(SyncOutput),
+    /// `refresh --dry-run`.
+    Drift(DriftOutput),
     Unlock(UnlockOutput),
 }
 
@@ -31,19 +34,22 @@ impl Output {
             Output::Apply(o) => o.ok,
             Output::Status(o) => o.ok,
             Output::Sync(o) => o.ok,
+            Output::Drift(o) => o.ok,
             Output::Unlock(o) => o.ok,
         }
     }
 
-    /// The process exit status: 0 when ok, 1 when not. With `--detailed-exitcode`, an ok plan
-    /// that `apply` would act on (a change `applied` or `derived`: the ledger would move) and an
-    /// ok apply that did not converge exit 2. Deferred and blocked changes alone leave a plan at
-    /// 0: no apply could take them, so a "changes pending" gate must not fire on them.
+    /// The process exit status: 0 when ok, 1 when not. With `--detailed-exitcode`, these exit 2
+    /// when ok: a plan that `apply` would act on (a change `applied` or `derived`: the ledger
+    /// would move), an apply that did not converge, a `refresh --dry-run` that found drift.
+    /// Deferred and blocked changes alone leave a plan at 0: no apply could take them, so a
+    /// "changes pending" gate must not fire on them.
     pub fn exit_status(&self, detailed: bool) -> u8 {
         match self {
             _ if !self.ok() => 1,
             Output::Plan(o) if detailed && o.changes.iter().any(Change::moves_ledger) => 2,
             Output::Apply(o) if detailed && !o.converged => 2,
+            Output::Drift(o) if detailed && !o.drift.is_empty() => 2,
             _ => 0,
         }
     }
@@ -56,6 +62,7 @@ impl Output {
             Output::Apply(o) => serde_json::to_writer_pretty(out, o),
             Output::Status(o) => serde_json::to_writer_pretty(out, o),
             Output::Sync(o) => serde_json::to_writer_pretty(out, o),
+            Output::Drift(o) => serde_json::to_writer_pretty(out, o),
             Output::Unlock(o) => serde_json::to_writer_pretty(out, o),
         }
     }

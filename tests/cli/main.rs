@@ -4,6 +4,7 @@
 
 mod apply;
 mod ci;
+mod drift;
 mod flows;
 mod hostile;
 mod plan;
