@@ -1,6 +1,7 @@
 //! The JSON state ledger (`__cluster/state.json`), the lock file (`__cluster/lock.json`) and the
 //! `state_observations` object every stateful command reports.
 
+pub mod drift;
 pub mod ledger;
 pub mod lock;
 
