@@ -16,7 +16,7 @@ pub struct Cli {
     /// Print version
     #[arg(short = 'v', long = "version", action = clap::ArgAction::Version)]
     pub version: Option<bool>,
-    /// Acting identity (accepted for compatibility with the wider omnigraph CLI; ignored here)
+    /// Acting identity recorded in the history of apply, refresh and import (default: OMNIGRAPH_ACTOR, else user@host)
     #[arg(long = "as", global = true, value_name = "ACTOR")]
     pub actor: Option<String>,
     /// When to colour human output: only on a terminal (auto, honours NO_COLOR), always or never.
@@ -128,6 +128,28 @@ pub struct RefreshArgs {
     pub detailed_exitcode: bool,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub show: Option<HistoryCommand>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Show at most N revisions (the newest)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum HistoryCommand {
+    /// Show one revision whole: who, when, how, and every change
+    Show {
+        /// The revision number
+        revision: u64,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ClusterCommand {
     /// Validate cluster.yaml and referenced schemas, queries, and policy files
@@ -142,6 +164,8 @@ pub enum ClusterCommand {
     Refresh(RefreshArgs),
     /// Import initial local JSON state from declared graph observations
     Import(SyncArgs),
+    /// List the revisions of the state ledger, newest first, or show one (`history show REV`)
+    History(HistoryArgs),
     /// Remove a held local JSON state lock after operator confirmation
     ForceUnlock {
         /// Exact lock id from cluster status or a state_lock_held diagnostic
@@ -163,6 +187,11 @@ impl ClusterCommand {
             ClusterCommand::Apply(a) => &a.common,
             ClusterCommand::Refresh(a) => &a.sync.common,
             ClusterCommand::Import(a) => &a.common,
+            ClusterCommand::History(HistoryArgs {
+                show: Some(HistoryCommand::Show { common, .. }),
+                ..
+            }) => common,
+            ClusterCommand::History(a) => &a.common,
             ClusterCommand::ForceUnlock { common, .. } => common,
         }
     }

@@ -85,6 +85,10 @@ codes! {
     StateAlreadyExists = "state_already_exists", Error, "import found an existing state.json";
     StateCasMismatch = "state_cas_mismatch", Error, "state.json changed while the command ran";
     StateWriteError = "state_write_error", Error, "state.json could not be written";
+    HistoryWriteError = "history_write_error", Error, "the revision's history record could not be written, so the state was not published";
+    HistoryReadError = "history_read_error", Error, "the history records could not be listed or read";
+    HistoryIncomplete = "history_incomplete", Warning, "a revision was published without a history record, so the history stops there";
+    HistoryRevisionNotFound = "history_revision_not_found", Error, "`history show` was given a revision the confirmed history does not hold";
     StateLockMissing = "state_lock_missing", Error, "force-unlock found no lock";
     StateLockReadError = "state_lock_read_error", Error, "the lock exists but cannot be read";
     InvalidStateLock = "invalid_state_lock", Error, "the lock does not match the lock structure";

@@ -3,7 +3,7 @@
 //! waiting for the lock, `yes` prompts) and prints the result.
 
 use clap::Parser;
-use omnigraph_cluster::cli::{self, Cli, ClusterCommand, ColorWhen, TopCommand};
+use omnigraph_cluster::cli::{self, Cli, ClusterCommand, ColorWhen, HistoryCommand, TopCommand};
 use omnigraph_cluster::layout::Layout;
 use omnigraph_cluster::ops::plan::PlanOptions;
 use omnigraph_cluster::ops::sync::SyncOperation;
@@ -23,7 +23,10 @@ fn main() -> ExitCode {
         TopCommand::Man => return emit(cli::man_page()),
     };
     signals::install();
-    let runtime = Runtime::system();
+    let mut runtime = Runtime::system();
+    if let Some(actor) = cli.actor.clone().filter(|a| !a.trim().is_empty()) {
+        runtime.actor = actor;
+    }
     let common = command.common().clone();
     let layout = Layout::new(&common.config);
     let presentation = presentation(cli.color, common.json, &layout);
@@ -88,6 +91,12 @@ fn dispatch(command: &ClusterCommand, context: &Context<'_>) -> Output {
         ClusterCommand::Refresh(args) if args.dry_run => Output::Drift(ops::drift::run(context)),
         ClusterCommand::Refresh(_) => Output::Sync(ops::sync::run(context, SyncOperation::Refresh)),
         ClusterCommand::Import(_) => Output::Sync(ops::sync::run(context, SyncOperation::Import)),
+        ClusterCommand::History(args) => match &args.show {
+            Some(HistoryCommand::Show { revision, .. }) => {
+                Output::Revision(ops::history::show(context, *revision))
+            }
+            None => Output::History(ops::history::run(context, args.limit)),
+        },
         ClusterCommand::ForceUnlock { lock_id, .. } => {
             Output::Unlock(ops::unlock::run(context, lock_id))
         }

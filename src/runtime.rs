@@ -8,15 +8,19 @@ pub struct Runtime {
     pub now: Box<dyn Fn() -> OffsetDateTime>,
     pub new_id: Box<dyn Fn() -> String>,
     pub pid: u32,
+    /// Who runs the command, as the history records it: `--as`, else `OMNIGRAPH_ACTOR`, else
+    /// `user@host`.
+    pub actor: String,
 }
 
 impl Runtime {
-    /// The real clock, fresh ULIDs and this process's id.
+    /// The real clock, fresh ULIDs, this process's id and the actor of the environment.
     pub fn system() -> Self {
         Runtime {
             now: Box::new(OffsetDateTime::now_utc),
             new_id: Box::new(|| ulid::Ulid::new().to_string()),
             pid: std::process::id(),
+            actor: default_actor(),
         }
     }
 
@@ -32,6 +36,75 @@ impl Runtime {
     pub fn now_rfc3339(&self) -> String {
         rfc3339(self.now())
     }
+}
+
+/// `OMNIGRAPH_ACTOR` when set and not blank, else `user@host` (the login name from `USER` or
+/// `LOGNAME`, else the numeric uid; the host name from the system).
+pub fn default_actor() -> String {
+    let set = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if let Some(actor) = set("OMNIGRAPH_ACTOR") {
+        return actor;
+    }
+    let user = set("USER")
+        .or_else(|| set("LOGNAME"))
+        .unwrap_or_else(login_name);
+    format!("{user}@{}", host_name())
+}
+
+/// The name of this process's user in the password database, else `uid«N»`.
+#[cfg(unix)]
+fn login_name() -> String {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    // SAFETY: passwd is plain data (integers and pointers), for which all zeroes is valid.
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut buffer = vec![0 as libc::c_char; 4096];
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call, and the buffer's length is the one given;
+    // `found` is either null or points at `entry`, whose strings live in `buffer`.
+    let rc = unsafe {
+        libc::getpwuid_r(
+            uid,
+            &mut entry,
+            buffer.as_mut_ptr(),
+            buffer.len(),
+            &mut found,
+        )
+    };
+    if rc == 0 && !found.is_null() && !entry.pw_name.is_null() {
+        // SAFETY: pw_name is a NUL-terminated string inside `buffer`, which is still alive.
+        let name = unsafe { std::ffi::CStr::from_ptr(entry.pw_name) };
+        if let Ok(name) = name.to_str()
+            && !name.is_empty()
+        {
+            return name.to_string();
+        }
+    }
+    format!("uid{uid}")
+}
+
+#[cfg(not(unix))]
+fn login_name() -> String {
+    "unknown".to_string()
+}
+
+/// The system's host name, `localhost` when it cannot be had.
+fn host_name() -> String {
+    #[cfg(unix)]
+    {
+        let mut buffer = [0u8; 256];
+        // SAFETY: the buffer is valid for its whole length, which is what gethostname is told.
+        let rc = unsafe { libc::gethostname(buffer.as_mut_ptr().cast(), buffer.len()) };
+        if rc == 0 {
+            let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
+            if let Ok(name) = std::str::from_utf8(&buffer[..end])
+                && !name.is_empty()
+            {
+                return name.to_string();
+            }
+        }
+    }
+    "localhost".to_string()
 }
 
 /// RFC 3339 rendering of the `time` crate, with the reference's fallback text.

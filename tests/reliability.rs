@@ -117,9 +117,12 @@ fn calibrate(template: &Folder, cmd: &str) -> Duration {
     longest
 }
 
-/// What every crash must leave (see `check_ledger_invariants`), on the local folder.
+/// What every crash must leave (see `check_ledger_invariants`), on the local folder, and a
+/// history with no gap and no phantom (`check_history`).
 fn check_invariants(f: &Folder, context: &str) {
     check_ledger_invariants(|rel| f.exists(rel).then(|| f.read(rel)), context);
+    let (_, history) = f.json(&["history"]);
+    check_history(&history, context);
 }
 
 /// Clear a stale lock with `force-unlock`, bootstrap state if the import never published, then
@@ -382,14 +385,40 @@ mod injected {
             ("refresh", &applied, "state-after-rename"),
             ("import", &fresh, "state-before-rename"),
             ("import", &fresh, "state-after-rename"),
+            // Between the history record and the publish: the record is a phantom.
+            ("apply", &imported, "history-before-write"),
+            ("apply", &imported, "history-before-rename"),
+            ("apply", &imported, "history-written"),
+            ("refresh", &applied, "history-written"),
+            ("import", &fresh, "history-written"),
         ] {
             let f = clone_folder(start);
             let (code, _) = run_with(&f, cmd, &[("OMNIGRAPH_FAULT_CRASH", point)]);
             let context = format!("{cmd} crashed at {point}");
             assert_eq!(code, None, "{context}: the crash point was not reached");
             check_invariants(&f, &context);
+            if point == "history-written" {
+                phantom_never_shown(&f, &context);
+            }
             recover(&f, &context);
         }
+    }
+
+    /// After a crash between the record and the publish, the record is on disk but the history
+    /// does not show it: the ledger still has the revision it had.
+    fn phantom_never_shown(f: &Folder, context: &str) {
+        let records = f
+            .files()
+            .into_iter()
+            .filter(|n| n.starts_with("__cluster/history/") && n.ends_with(".json"))
+            .count();
+        let (_, history) = f.json(&["history"]);
+        let shown = history["revisions"].as_array().expect("revisions").len();
+        assert_eq!(
+            records,
+            shown + 1,
+            "{context}: the phantom record is on disk: {history}"
+        );
     }
 
     #[test]

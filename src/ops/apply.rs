@@ -180,7 +180,7 @@ fn record(
     // The state's JSON value decides whether anything changed (§3.3 step 16).
     let written = (next != state).then(|| {
         next.state_revision = next.state_revision.saturating_add(1);
-        session.write_state(&next, Some(version))
+        session.write_state(&next, Some((&state, version)))
     });
     // A failed write leaves the statuses on disk as they were; show those (step 17).
     let resource_statuses = match written {
@@ -409,6 +409,7 @@ mod tests {
                 format!("01TESTID{:018}", hook_calls.get())
             }),
             pid: 1,
+            actor: "tester@host".to_string(),
         };
         let state_before = std::fs::read(dir.path().join("__cluster/state.json")).expect("read");
         let layout = Layout::new(dir.path());

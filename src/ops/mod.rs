@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod drift;
+pub mod history;
 pub mod plan;
 pub mod saved_plan;
 pub mod session;

@@ -6,10 +6,11 @@ use super::Context;
 use crate::config::{self, Header, RawClusterConfig, StorageRoot};
 use crate::desired::{self, Desired};
 use crate::diagnostic::{Code, Diagnostic, has_errors};
+use crate::digest;
 use crate::layout::Layout;
 use crate::state::lock::{self, LockGuard};
-use crate::state::{ClusterState, LoadedState, StateObservations, StateRead, ledger};
-use crate::store::{StateVersion, Store, local::LocalStore};
+use crate::state::{ClusterState, LoadedState, StateObservations, StateRead, history, ledger};
+use crate::store::{HISTORY_REL, StateVersion, Store, local::LocalStore};
 use std::sync::Arc;
 
 /// What a command reports however it ended: the observations and diagnostics of the run.
@@ -36,6 +37,9 @@ pub struct Early {
 /// off) until it is closed.
 pub struct Session<'a> {
     pub context: &'a Context<'a>,
+    /// The command (`plan`, `apply`, `refresh`, `import`): the lock's operation and the
+    /// history record's.
+    label: String,
     pub store: Arc<dyn Store>,
     pub desired: Desired,
     /// The state read, or `None` when there is none yet.
@@ -118,6 +122,7 @@ impl<'a> Session<'a> {
         };
         Ok(Session {
             context,
+            label: label.to_string(),
             store,
             desired,
             state,
@@ -135,13 +140,51 @@ impl<'a> Session<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Publish `state` if the ledger still holds `expected` (§2.6.2); whether it was written.
-    pub fn write_state(&mut self, state: &ClusterState, expected: Option<&StateVersion>) -> bool {
-        ledger::write_state(
+    /// Publish `state` over `before` (the state read and its version; `None`: there must be no
+    /// state yet) if the ledger still holds that version (§2.6.2); whether it was written. The
+    /// revision's history record is written first, so a published revision never lacks one;
+    /// when it cannot be, nothing is published.
+    pub fn write_state(
+        &mut self,
+        state: &ClusterState,
+        before: Option<(&ClusterState, &StateVersion)>,
+    ) -> bool {
+        let bytes = match ledger::encode(state) {
+            Ok(bytes) => bytes,
+            Err(diagnostic) => {
+                self.push(diagnostic);
+                return false;
+            }
+        };
+        let runtime = self.context.runtime;
+        let publisher = history::Publisher {
+            operation: &self.label,
+            actor: &runtime.actor,
+            recorded_at: runtime.now_rfc3339(),
+        };
+        let cas = digest::state_cas(&bytes);
+        let record = history::RevisionRecord::new(
+            publisher,
+            before.map(|(state, version)| (state, version.cas.as_str())),
+            (state, &cas),
+        );
+        if let Err(err) = history::write(self.store.as_ref(), &record, &runtime.new_id()) {
+            self.push(Diagnostic::new(
+                Code::HistoryWriteError,
+                HISTORY_REL,
+                format!(
+                    "could not record revision {} in the history, so the state was not published: {err}",
+                    record.revision
+                ),
+            ));
+            return false;
+        }
+        ledger::publish(
             self.store.as_ref(),
-            self.context.runtime,
+            runtime,
             state,
-            expected,
+            &bytes,
+            before.map(|(_, version)| version),
             &mut self.observations,
             &mut self.diagnostics,
         )

@@ -76,7 +76,7 @@ pub fn run(context: &Context<'_>, operation: SyncOperation) -> SyncOutput {
 
 /// §3.5 steps 7–14, on an opened session.
 fn execute(session: &mut Session<'_>, operation: SyncOperation) -> LedgerView {
-    let (mut state, expected) = match (session.state.take(), operation) {
+    let (mut state, before) = match (session.state.take(), operation) {
         (None, SyncOperation::Refresh) => {
             session.push(Diagnostic::new(
                 Code::StateMissing,
@@ -93,7 +93,8 @@ fn execute(session: &mut Session<'_>, operation: SyncOperation) -> LedgerView {
             ));
             return loaded.state.into();
         }
-        (Some(loaded), SyncOperation::Refresh) => (loaded.state, Some(loaded.version)),
+        // The state read is kept as it was: the history records what this refresh changed.
+        (Some(loaded), SyncOperation::Refresh) => (loaded.state.clone(), Some(loaded)),
         (None, SyncOperation::Import) => (
             ClusterState::empty(Some(session.desired.config_digest.clone())),
             None,
@@ -107,7 +108,7 @@ fn execute(session: &mut Session<'_>, operation: SyncOperation) -> LedgerView {
         SyncOperation::Import => 1,
         SyncOperation::Refresh => state.state_revision.saturating_add(1),
     };
-    session.write_state(&state, expected.as_ref());
+    session.write_state(&state, before.as_ref().map(|b| (&b.state, &b.version)));
     state.into()
 }
 

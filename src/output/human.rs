@@ -6,6 +6,7 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ops::Question;
 use crate::ops::apply::ApplyOutput;
 use crate::ops::drift::DriftOutput;
+use crate::ops::history::{HistoryOutput, RevisionOutput};
 use crate::ops::plan::PlanOutput;
 use crate::ops::status::StatusOutput;
 use crate::ops::sync::SyncOutput;
@@ -156,6 +157,8 @@ pub fn render_with(output: &Output, presentation: &Presentation) -> String {
         Output::Status(o) => status(&mut out, o),
         Output::Sync(o) => sync(&mut out, o),
         Output::Drift(o) => drift(&mut out, o),
+        Output::History(o) => history(&mut out, o),
+        Output::Revision(o) => revision(&mut out, o),
         Output::Unlock(o) => unlock(&mut out, o),
     };
     diagnostic_lines(&mut out, diagnostics, paint);
@@ -342,6 +345,94 @@ fn drift_lines(out: &mut String, item: &Drift) {
             moved.before, moved.after
         );
     }
+}
+
+/// `history`: one line per revision, newest first.
+fn history<'a>(out: &mut String, o: &'a HistoryOutput) -> &'a [Diagnostic] {
+    if !o.ok {
+        out.push_str("cluster history failed\n");
+        return &o.diagnostics;
+    }
+    let _ = writeln!(
+        out,
+        "cluster history: {} revision(s), newest first",
+        o.revisions.len()
+    );
+    for entry in &o.revisions {
+        let _ = writeln!(
+            out,
+            "  {}  {}  {}  {}  {}",
+            entry.revision,
+            entry.recorded_at,
+            entry.operation,
+            entry.actor,
+            counts_text(&entry.changes)
+        );
+    }
+    &o.diagnostics
+}
+
+/// `3 created, 1 deleted, 2 drifted`, or `no changes`.
+fn counts_text(counts: &crate::state::history::Counts) -> String {
+    let parts: Vec<String> = [
+        (counts.create, "created"),
+        (counts.update, "updated"),
+        (counts.delete, "deleted"),
+        (counts.drift, "drifted"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, word)| format!("{n} {word}"))
+    .collect();
+    if parts.is_empty() {
+        "no changes".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// `history show REV`: the record whole.
+fn revision<'a>(out: &mut String, o: &'a RevisionOutput) -> &'a [Diagnostic] {
+    let Some(record) = o.record.as_ref().filter(|_| o.ok) else {
+        out.push_str("cluster history show failed\n");
+        return &o.diagnostics;
+    };
+    let _ = writeln!(
+        out,
+        "cluster revision {}: {} by {} at {}",
+        record.revision, record.operation, record.actor, record.recorded_at
+    );
+    let _ = writeln!(out, "  tool: {}", record.tool_version);
+    let _ = writeln!(
+        out,
+        "  state_cas: {} -> {}",
+        record.state_cas_before.as_deref().unwrap_or("(none)"),
+        record.state_cas_after
+    );
+    if record.changes.is_empty() {
+        out.push_str("  no resource changes\n");
+    }
+    for change in &record.changes {
+        let word = match change.action {
+            crate::state::history::Action::Create => "Create",
+            crate::state::history::Action::Update => "Update",
+            crate::state::history::Action::Delete => "Delete",
+        };
+        let _ = writeln!(
+            out,
+            "  {word} {}: {} -> {}",
+            change.resource,
+            change.before_digest.as_deref().unwrap_or("(none)"),
+            change.after_digest.as_deref().unwrap_or("(none)")
+        );
+    }
+    if !record.drift.is_empty() {
+        let _ = writeln!(out, "  observed {} drift(s):", record.drift.len());
+        for item in &record.drift {
+            drift_lines(out, item);
+        }
+    }
+    &o.diagnostics
 }
 
 fn unlock<'a>(out: &mut String, o: &'a UnlockOutput) -> &'a [Diagnostic] {

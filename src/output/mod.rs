@@ -5,6 +5,7 @@ pub mod human;
 
 use crate::ops::apply::ApplyOutput;
 use crate::ops::drift::DriftOutput;
+use crate::ops::history::{HistoryOutput, RevisionOutput};
 use crate::ops::plan::PlanOutput;
 use crate::ops::status::StatusOutput;
 use crate::ops::sync::SyncOutput;
@@ -23,6 +24,10 @@ pub enum Output {
     Sync(SyncOutput),
     /// `refresh --dry-run`.
     Drift(DriftOutput),
+    /// `history`.
+    History(HistoryOutput),
+    /// `history show REV`.
+    Revision(RevisionOutput),
     Unlock(UnlockOutput),
 }
 
@@ -35,6 +40,8 @@ impl Output {
             Output::Status(o) => o.ok,
             Output::Sync(o) => o.ok,
             Output::Drift(o) => o.ok,
+            Output::History(o) => o.ok,
+            Output::Revision(o) => o.ok,
             Output::Unlock(o) => o.ok,
         }
     }
@@ -63,6 +70,8 @@ impl Output {
             Output::Status(o) => serde_json::to_writer_pretty(out, o),
             Output::Sync(o) => serde_json::to_writer_pretty(out, o),
             Output::Drift(o) => serde_json::to_writer_pretty(out, o),
+            Output::History(o) => serde_json::to_writer_pretty(out, o),
+            Output::Revision(o) => serde_json::to_writer_pretty(out, o),
             Output::Unlock(o) => serde_json::to_writer_pretty(out, o),
         }
     }

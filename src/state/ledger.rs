@@ -210,28 +210,30 @@ pub fn read_state(
     }))
 }
 
-/// Write state if the store still holds the `expected` version (§2.6.2). Returns whether the
-/// new state was published; on success the observations describe the state as written.
-pub fn write_state(
+/// The bytes `state` is written as, or the `state_write_error` that says why there are none.
+pub fn encode(state: &ClusterState) -> Result<Vec<u8>, Diagnostic> {
+    state.to_bytes().map_err(|err| {
+        Diagnostic::new(
+            Code::StateWriteError,
+            STATE_FILE_REL,
+            format!("could not encode state JSON: {err}"),
+        )
+    })
+}
+
+/// Publish `bytes` (the encoding of `state`) if the store still holds the `expected` version
+/// (§2.6.2). Returns whether the new state was published; on success the observations describe
+/// the state as written.
+pub fn publish(
     store: &dyn Store,
     runtime: &Runtime,
     state: &ClusterState,
+    bytes: &[u8],
     expected: Option<&StateVersion>,
     observations: &mut StateObservations,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
-    let bytes = match state.to_bytes() {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            diagnostics.push(Diagnostic::new(
-                Code::StateWriteError,
-                STATE_FILE_REL,
-                format!("could not encode state JSON: {err}"),
-            ));
-            return false;
-        }
-    };
-    match store.write_state(&bytes, expected, &runtime.new_id()) {
+    match store.write_state(bytes, expected, &runtime.new_id()) {
         Ok(written) => {
             observations.record_state(state);
             observations.state_cas = Some(digest::state_cas(&written));

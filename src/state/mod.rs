@@ -2,6 +2,7 @@
 //! `state_observations` object every stateful command reports.
 
 pub mod drift;
+pub mod history;
 pub mod ledger;
 pub mod lock;
 

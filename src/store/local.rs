@@ -12,8 +12,8 @@
 
 use super::{
     BlobKey, BlobMode, BlobOutcome, BlobSource, BlobWrite, BlobWriteError, Fetch, GRAPHS_DIR,
-    LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, RootEntry, STATE_DIR, STATE_FILE_REL,
-    StateVersion, StateWriteError, Store, StoredState, TempStep,
+    HISTORY_DIR, LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, RootEntry, STATE_DIR,
+    STATE_FILE_REL, StateVersion, StateWriteError, Store, StoredState, TempStep,
 };
 use crate::digest;
 use crate::fsx::{self, AtomicWriteError};
@@ -62,6 +62,10 @@ impl LocalStore {
             path.push(part);
         }
         path
+    }
+
+    fn history_dir(&self) -> PathBuf {
+        self.state_dir().join(HISTORY_DIR)
     }
 
     fn graph_dir(&self, graph: &str) -> PathBuf {
@@ -311,6 +315,45 @@ impl Store for LocalStore {
             fsx::let_waiters_in();
         }
         outcomes
+    }
+
+    fn history_names(&self) -> io::Result<Vec<String>> {
+        let entries = match std::fs::read_dir(self.history_dir()) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => return Err(err),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            if let Some(name) = entry?.file_name().to_str() {
+                names.push(name.to_string());
+            }
+        }
+        Ok(names)
+    }
+
+    fn read_history(&self, name: &str) -> Fetch<Vec<u8>> {
+        fsx::read_bytes(&self.history_dir().join(name), fsx::MAX_SOURCE_BYTES)
+    }
+
+    /// Like a blob: the directories (their parents fsynced when new), then a temp file beside
+    /// the record, fsynced and renamed into place, then the directory fsynced. Record names are
+    /// unique per attempt, so the rename never replaces one.
+    fn create_history(&self, name: &str, bytes: &[u8], temp_id: &str) -> io::Result<()> {
+        let dir = self.history_dir();
+        let mut created = Vec::new();
+        fsx::create_dir_all_noting(&dir, &mut created)?;
+        for new in &created {
+            fsx::sync_parent_dir(new);
+        }
+        let target = dir.join(name);
+        let temp = dir.join(format!("{name}.tmp.{temp_id}"));
+        fsx::atomic_write("history", &temp, &target, bytes).map_err(|err| match err {
+            AtomicWriteError::Create(e)
+            | AtomicWriteError::Write(e)
+            | AtomicWriteError::Sync(e)
+            | AtomicWriteError::Rename(e) => e,
+        })
     }
 
     /// Symlinks are followed; a root whose metadata cannot be read counts as missing, as in

@@ -28,6 +28,9 @@ pub const STATE_DIR: &str = "__cluster";
 pub const STATE_FILE_REL: &str = "__cluster/state.json";
 pub const LOCK_FILE_REL: &str = "__cluster/lock.json";
 pub const RESOURCES_DIR: &str = "resources";
+/// Revision records (`__cluster/history/«name»`), beside the ledger and never named by it.
+pub const HISTORY_DIR: &str = "history";
+pub const HISTORY_REL: &str = "__cluster/history";
 pub const GRAPHS_DIR: &str = "graphs";
 
 /// Where a blob lives under `__cluster/resources/`, `/`-separated (e.g.
@@ -199,6 +202,15 @@ pub trait Store: Send + Sync {
     /// its create-if-absent PUT); a `CreateOnly` blob that exists is `Existed` even when its
     /// source fails.
     fn put_blobs(&self, writes: &[BlobWrite], source: &BlobSource<'_>) -> Vec<BlobOutcome>;
+
+    /// The names of the records under `__cluster/history/`; none when there is no such directory.
+    fn history_names(&self) -> io::Result<Vec<String>>;
+    /// The bytes of history record `name`.
+    fn read_history(&self, name: &str) -> Fetch<Vec<u8>>;
+    /// Create history record `name` holding exactly `bytes`, only if there is none, durable when
+    /// this returns. A record that turns out to be there already with these bytes (a retried
+    /// request whose first attempt landed) counts as created.
+    fn create_history(&self, name: &str, bytes: &[u8], temp_id: &str) -> io::Result<()>;
 
     /// What is at graph `graph`'s root (shown as `graph_uri`); `Err` when the store cannot
     /// tell.

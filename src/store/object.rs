@@ -26,8 +26,8 @@ mod s3;
 
 use super::{
     BlobKey, BlobMode, BlobOutcome, BlobSource, BlobWrite, BlobWriteError, Fetch, GRAPHS_DIR,
-    LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, RootEntry, STATE_DIR, STATE_FILE_REL,
-    StateVersion, StateWriteError, Store, StoredState,
+    HISTORY_DIR, LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, RootEntry, STATE_DIR,
+    STATE_FILE_REL, StateVersion, StateWriteError, Store, StoredState,
 };
 use crate::digest;
 use crate::fsx;
@@ -103,6 +103,10 @@ impl ObjectBackend {
 
     fn blob_rel(key: &BlobKey) -> String {
         format!("{STATE_DIR}/{RESOURCES_DIR}/{}", key.0.join("/"))
+    }
+
+    fn history_rel(name: &str) -> String {
+        format!("{STATE_DIR}/{HISTORY_DIR}/{name}")
     }
 
     fn graph_rel(graph: &str) -> String {
@@ -554,6 +558,48 @@ impl Store for ObjectBackend {
                 })
                 .collect()
         })
+    }
+
+    fn history_names(&self) -> io::Result<Vec<String>> {
+        let rel = format!("{STATE_DIR}/{HISTORY_DIR}");
+        let shown = self.shown(&rel);
+        self.now(&shown, |client| self.list_names(client.as_ref(), &rel))
+            .map(|names| names.files)
+    }
+
+    fn read_history(&self, name: &str) -> Fetch<Vec<u8>> {
+        self.fetch_now(&Self::history_rel(name), fsx::MAX_SOURCE_BYTES)
+            .map(|(bytes, _)| bytes)
+    }
+
+    /// A create-if-absent PUT. An object already there is ours when it holds our bytes (the
+    /// answer to an earlier attempt was lost): names are unique per attempt, so another
+    /// writer's record never has this name.
+    fn create_history(&self, name: &str, bytes: &[u8], _temp_id: &str) -> io::Result<()> {
+        let rel = Self::history_rel(name);
+        let shown = self.shown(&rel);
+        let created = self.now(&shown, |client| async {
+            let key = self.key(&rel).map_err(|m| setup_error(&shown, m))?;
+            let payload = PutPayload::from(bytes.to_vec());
+            match client.put_opts(&key, payload, PutMode::Create.into()).await {
+                Ok(_) => Ok(true),
+                Err(Error::AlreadyExists { .. } | Error::Precondition { .. }) => Ok(false),
+                Err(err) => Err(self.failure(&shown, &err)),
+            }
+        })?;
+        if created {
+            return Ok(());
+        }
+        match self.read_history(name) {
+            Fetch::Found(stored) if stored == bytes => Ok(()),
+            Fetch::Found(_) => Err(io::Error::other(format!(
+                "{shown}: a different record already has this name"
+            ))),
+            Fetch::NotFound => Err(io::Error::other(format!(
+                "{shown}: the store said the record exists, but it cannot be found"
+            ))),
+            Fetch::Failed(err) => Err(err),
+        }
     }
 
     /// A root is missing when nothing is stored under `graphs/«G».omni/` and no object has the

@@ -6,6 +6,7 @@ mod apply;
 mod ci;
 mod drift;
 mod flows;
+mod history;
 mod hostile;
 mod plan;
 mod repair;

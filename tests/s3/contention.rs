@@ -61,7 +61,7 @@ fn rounds(lock: bool) {
         let context = format!("lock={lock} round {round}");
         let written = writes(&results, allowed, &context);
         contended += results.iter().filter(|(_, out)| out["ok"] == false).count();
-        check_invariants(&cloud.root, &context);
+        check_invariants(&cloud, &context);
         assert!(!cloud.root.exists("__cluster/lock.json"), "{context}");
         // No lost update: every successful write is one revision.
         let after = cloud.root.state()["state_revision"].as_u64().unwrap();
@@ -125,5 +125,6 @@ fn concurrent_imports_create_state_once() {
         assert_eq!(ok, 1, "lock={lock}");
         assert_eq!(cloud.root.state()["state_revision"], 1);
         assert!(!cloud.root.exists("__cluster/lock.json"));
+        check_invariants(&cloud, &format!("imports lock={lock}"));
     }
 }

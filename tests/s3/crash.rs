@@ -49,7 +49,7 @@ fn recover(cloud: &Cloud<'_>, holder: u32, context: &str) {
     let (code, out) = cloud.json(&["apply"]);
     assert_eq!(code, 0, "{context}: {out}");
     assert_eq!(out["converged"], true, "{context}: {out}");
-    check_invariants(&cloud.root, context);
+    check_invariants(cloud, context);
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn sigkill_during_apply_leaves_a_readable_state() {
         let status = child::finish(child, "apply").status;
         interrupted += usize::from(!status.success());
         let context = format!("apply killed after {delay:?} of {span:?} (round {rounds})");
-        check_invariants(&cloud.root, &context);
+        check_invariants(&cloud, &context);
         let revision = cloud.root.state()["state_revision"].as_u64().unwrap();
         assert!(
             revision == 1 || revision == 2,
@@ -131,7 +131,7 @@ fn signals_never_leave_our_lock_on_s3() {
             !cloud.root.exists("__cluster/lock.json"),
             "{context}: lock left behind"
         );
-        check_invariants(&cloud.root, &context);
+        check_invariants(&cloud, &context);
         recover(&cloud, pid, &context);
     }
     eprintln!("s3 signals: {landed}/{SIGNALS} landed while apply held the lock");

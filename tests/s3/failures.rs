@@ -126,7 +126,7 @@ fn wrong_credentials_and_denied_access() {
     let (code, out) = cloud.json(&["apply"]);
     assert_eq!(code, 0, "{out}");
     server.require_auth(false);
-    check_invariants(&cloud.root, "after auth");
+    check_invariants(&cloud, "after auth");
 }
 
 #[test]

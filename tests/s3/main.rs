@@ -178,9 +178,12 @@ pub fn copy_folder(folder: &Folder) -> Folder {
     copy
 }
 
-/// What every interrupted run must leave in the root (see `check_ledger_invariants`).
-pub fn check_invariants(root: &Root<'_>, context: &str) {
-    check_ledger_invariants(|rel| root.get(rel), context);
+/// What every interrupted run must leave in the root (see `check_ledger_invariants`), and a
+/// history with no gap and no phantom (`check_history`).
+pub fn check_invariants(cloud: &Cloud<'_>, context: &str) {
+    check_ledger_invariants(|rel| cloud.root.get(rel), context);
+    let (_, history) = cloud.json(&["history"]);
+    check_history(&history, context);
 }
 
 /// Every error diagnostic of an output has one of `allowed` codes, names an `s3://` object when

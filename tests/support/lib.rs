@@ -461,7 +461,8 @@ fn set_modes(root: &Path, dirs: u32, files: u32) {
 /// `omnigraph cluster «args»`, optionally from working directory `cwd`.
 pub fn run_in(cwd: Option<&Path>, args: &[&str]) -> Run {
     let mut cmd = std::process::Command::new(binary());
-    cmd.arg("cluster").args(args);
+    // The history's actor is the environment's unless a test sets it.
+    cmd.arg("cluster").args(args).env_remove("OMNIGRAPH_ACTOR");
     if let Some(cwd) = cwd {
         cmd.current_dir(cwd);
     }
@@ -479,6 +480,7 @@ pub fn run_env(args: &[&str], env: &[(String, String)]) -> Run {
     for name in s3::stray_aws_vars() {
         cmd.env_remove(name);
     }
+    cmd.env_remove("OMNIGRAPH_ACTOR");
     cmd.envs(env.iter().map(|(k, v)| (k, v)));
     Run::from(child::output(
         &mut cmd,
@@ -684,6 +686,37 @@ pub fn ch(
 /// What every crash or interruption must leave in a store, read through `get` (a relative name
 /// → its bytes, `None` when absent): a state that parses (or none), every recorded query/policy
 /// digest backed by a blob with that digest, and a lock (if any) that parses.
+/// Issue 17: the `history --json` output of a ledger only this tool wrote. Every revision from
+/// the current one down to the first has exactly one confirmed record, newest first: no gap, and
+/// nothing shown for a revision that was never published (a record written by a command killed
+/// before its publish, or one that lost the compare-and-swap, is on no chain).
+pub fn check_history(history: &Value, context: &str) {
+    assert_eq!(history["ok"], true, "{context}: history failed: {history}");
+    let diagnostics = history["diagnostics"].as_array().expect("diagnostics");
+    let revisions: Vec<u64> = history["revisions"]
+        .as_array()
+        .expect("revisions")
+        .iter()
+        .map(|r| r["revision"].as_u64().expect("revision"))
+        .collect();
+    if history["state_observations"]["state_found"] != true {
+        assert!(
+            revisions.is_empty(),
+            "{context}: history without state: {history}"
+        );
+        return;
+    }
+    assert!(diagnostics.is_empty(), "{context}: {history}");
+    let current = history["state_observations"]["state_revision"]
+        .as_u64()
+        .expect("revision");
+    let expected: Vec<u64> = (1..=current).rev().collect();
+    assert_eq!(
+        revisions, expected,
+        "{context}: history has a gap: {history}"
+    );
+}
+
 pub fn check_ledger_invariants(get: impl Fn(&str) -> Option<Vec<u8>>, context: &str) {
     if let Some(bytes) = get("__cluster/state.json") {
         let state: Value = serde_json::from_slice(&bytes)
