@@ -5,9 +5,9 @@
 use super::Context;
 use super::session::Parsed;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::state::StateObservations;
 use crate::state::history::{self, Chain, Counts, RevisionRecord};
-use crate::state::{StateObservations, StateRead, ledger};
-use crate::store::{HISTORY_REL, STATE_FILE_REL, Store};
+use crate::store::{HISTORY_REL, Store};
 use serde::Serialize;
 
 /// `cluster history`: one line per revision.
@@ -117,30 +117,16 @@ fn walk(
 ) -> (Chain, End) {
     let mut parsed = Parsed::open(context);
     let mut chain = Chain::default();
-    if let (true, Some(store)) = (parsed.check_header(), parsed.store.clone()) {
-        match ledger::read_state(
+    if let Some((store, loaded)) = parsed.read_ledger() {
+        let current = loaded.state.state_revision;
+        let (limit, down_to) = bounds(current);
+        chain = read_chain(
             store.as_ref(),
-            &mut parsed.observations,
+            (current, &loaded.version.cas),
+            limit,
+            down_to,
             &mut parsed.diagnostics,
-        ) {
-            StateRead::Failed => {}
-            StateRead::Missing => parsed.diagnostics.push(Diagnostic::warning(
-                Code::StateMissing,
-                STATE_FILE_REL,
-                "state.json is missing; no applied cluster revision has been recorded",
-            )),
-            StateRead::Found(loaded) => {
-                let current = loaded.state.state_revision;
-                let (limit, down_to) = bounds(current);
-                chain = read_chain(
-                    store.as_ref(),
-                    (current, &loaded.version.cas),
-                    limit,
-                    down_to,
-                    &mut parsed.diagnostics,
-                );
-            }
-        }
+        );
     }
     let end = parsed.end();
     (chain, (end.observations, end.diagnostics))

@@ -10,7 +10,7 @@ use crate::digest;
 use crate::layout::Layout;
 use crate::state::lock::{self, LockGuard};
 use crate::state::{ClusterState, LoadedState, StateObservations, StateRead, history, ledger};
-use crate::store::{HISTORY_REL, StateVersion, Store, local::LocalStore};
+use crate::store::{HISTORY_REL, STATE_FILE_REL, StateVersion, Store, local::LocalStore};
 use std::sync::Arc;
 
 /// What a command reports however it ended: the observations and diagnostics of the run.
@@ -284,6 +284,30 @@ impl Parsed {
     pub fn check_header(&mut self) -> bool {
         self.diagnostics.append(&mut self.header_diagnostics);
         self.raw.is_some() && !has_errors(&self.diagnostics)
+    }
+
+    /// The header's diagnostics, then the ledger read without the lock, as `status` reads it:
+    /// no state is the warning `state_missing`. The store and the state, when one was read.
+    pub fn read_ledger(&mut self) -> Option<(Arc<dyn Store>, LoadedState)> {
+        let (true, Some(store)) = (self.check_header(), self.store.clone()) else {
+            return None;
+        };
+        match ledger::read_state(
+            store.as_ref(),
+            &mut self.observations,
+            &mut self.diagnostics,
+        ) {
+            StateRead::Found(loaded) => Some((store, *loaded)),
+            StateRead::Failed => None,
+            StateRead::Missing => {
+                self.diagnostics.push(Diagnostic::warning(
+                    Code::StateMissing,
+                    STATE_FILE_REL,
+                    "state.json is missing; no applied cluster revision has been recorded",
+                ));
+                None
+            }
+        }
     }
 
     pub fn end(self) -> End {

@@ -4,9 +4,8 @@
 use super::Context;
 use super::session::Parsed;
 use crate::blobs;
-use crate::diagnostic::{Code, Diagnostic};
-use crate::state::{LedgerView, StateObservations, StateRead, ledger, lock};
-use crate::store::STATE_FILE_REL;
+use crate::diagnostic::Diagnostic;
+use crate::state::{LedgerView, StateObservations, lock};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,27 +30,10 @@ pub fn run(context: &Context<'_>) -> StatusOutput {
         );
     }
     let mut view = LedgerView::default();
-    if let (true, Some(store)) = (parsed.check_header(), parsed.store.clone()) {
-        let read = ledger::read_state(
-            store.as_ref(),
-            &mut parsed.observations,
-            &mut parsed.diagnostics,
-        );
-        match read {
-            StateRead::Failed => {}
-            StateRead::Missing => parsed.diagnostics.push(Diagnostic::warning(
-                Code::StateMissing,
-                STATE_FILE_REL,
-                "state.json is missing; no applied cluster revision has been recorded",
-            )),
-            StateRead::Found(loaded) => {
-                view = loaded.state.into();
-                for (address, finding) in
-                    blobs::verify(store.as_ref(), view.resource_digests.iter())
-                {
-                    parsed.diagnostics.push(finding.diagnostic(&address));
-                }
-            }
+    if let Some((store, loaded)) = parsed.read_ledger() {
+        view = loaded.state.into();
+        for (address, finding) in blobs::verify(store.as_ref(), view.resource_digests.iter()) {
+            parsed.diagnostics.push(finding.diagnostic(&address));
         }
     }
     let end = parsed.end();

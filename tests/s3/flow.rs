@@ -35,11 +35,7 @@ fn files_under(folder: &Folder, dir: &str) -> Vec<String> {
 fn every_command_matches_the_local_run_and_stores_the_same_bytes() {
     let server = S3Server::shared();
     let local = Folder::live();
-    let root = Root::fresh(server);
-    root.upload_root("knowledge", "people-fresh.omni");
-    let folder = Folder::standard();
-    folder.write("people.pg", LIVE_PEOPLE_PG);
-    let cloud = Cloud::new(folder, root);
+    let cloud = Cloud::live(Root::fresh(server));
     let config_before = cloud.folder.files();
 
     let (_, local_plan) = local.json(&["plan"]);
@@ -175,11 +171,7 @@ fn every_command_matches_the_local_run_and_stores_the_same_bytes() {
 #[test]
 fn blobs_are_verified_and_republished_on_s3() {
     let server = S3Server::shared();
-    let root = Root::fresh(server);
-    root.upload_root("knowledge", "people-fresh.omni");
-    let folder = Folder::standard();
-    folder.write("people.pg", LIVE_PEOPLE_PG);
-    let cloud = Cloud::new(folder, root);
+    let cloud = Cloud::live(Root::fresh(server));
     assert_eq!(cloud.json(&["import"]).0, 0);
     assert_eq!(cloud.json(&["apply"]).0, 0);
     let blob = query_blob_rel(QUERY_DIGEST);
@@ -215,11 +207,7 @@ fn blobs_are_verified_and_republished_on_s3() {
 #[test]
 fn an_empty_prefix_is_the_bucket_top_level() {
     let server = S3Server::shared();
-    let root = Root::new(server, &server.bucket(), "");
-    root.upload_root("knowledge", "people-fresh.omni");
-    let folder = Folder::standard();
-    folder.write("people.pg", LIVE_PEOPLE_PG);
-    let cloud = Cloud::new(folder, root);
+    let cloud = Cloud::live(Root::new(server, &server.bucket(), ""));
     let (code, out) = cloud.json(&["import"]);
     assert_eq!(code, 0, "{out}");
     let bucket = &cloud.root.bucket;

@@ -8,11 +8,7 @@ const CLIMBING_ADDRESS: &str = "query..../../../x";
 #[test]
 fn ledger_addresses_never_become_object_keys() {
     let server = S3Server::shared();
-    let root = Root::fresh(server);
-    root.upload_root("knowledge", "people-fresh.omni");
-    let folder = Folder::standard();
-    folder.write("people.pg", LIVE_PEOPLE_PG);
-    let cloud = Cloud::new(folder, root);
+    let cloud = Cloud::live(Root::fresh(server));
     for step in ["import", "apply"] {
         let (code, out) = cloud.json(&[step]);
         assert_eq!(code, 0, "{step}: {out}");

@@ -121,6 +121,14 @@ impl<'a> Cloud<'a> {
         Cloud { folder, root, env }
     }
 
+    /// The S3 twin of `Folder::live`: F with the live schema, its real root uploaded to `root`.
+    pub fn live(root: Root<'a>) -> Self {
+        root.upload_root("knowledge", "people-fresh.omni");
+        let folder = Folder::standard();
+        folder.write("people.pg", LIVE_PEOPLE_PG);
+        Cloud::new(folder, root)
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         self.folder.run_env(args, &self.env)
     }
