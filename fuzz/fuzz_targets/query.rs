@@ -2,12 +2,12 @@
 //! against the spec's reference schema S: neither may panic, overflow the stack or hang.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use omnigraph_cluster::lang::query::{parse_query, typecheck_query_decl};
-use omnigraph_cluster::lang::schema::{Catalog, build_catalog, parse_schema};
+use omnigraph_lang::query::{parse_query, typecheck_query_decl};
+use omnigraph_lang::schema::{Catalog, build_catalog, parse_schema};
 use std::sync::OnceLock;
 
 /// Schema S of query-language.md §8.0.
-const SCHEMA_S: &str = include_str!("../../tests/query_lang/schema_s.pg");
+const SCHEMA_S: &str = include_str!("../../crates/lang/tests/query_lang/schema_s.pg");
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();

@@ -4,7 +4,7 @@
 //! round trip unchanged.
 
 use libfuzzer_sys::fuzz_target;
-use omnigraph_cluster::lang::schema::{SchemaError, build_catalog, parse_schema};
+use omnigraph_lang::schema::{SchemaError, build_catalog, parse_schema};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

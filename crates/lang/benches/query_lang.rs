@@ -6,11 +6,12 @@
 //! is doing), per-query cost, and the ratio to the 50 ms budget.
 //! Run: `cargo bench --bench query_lang`.
 
-use omnigraph_cluster::lang::query::{QueryDecl, parse_query, typecheck_query_decl};
-use omnigraph_cluster::lang::schema::{build_catalog, parse_schema};
+use omnigraph_lang::query::{QueryDecl, parse_query, typecheck_query_decl};
+use omnigraph_lang::schema::{build_catalog, parse_schema};
 use std::time::{Duration, Instant};
 
-#[path = "support/perfgen.rs"]
+// The perfgen folder is shared with the cluster benchmarks (benches/ at the repository root).
+#[path = "../../../benches/support/perfgen.rs"]
 mod perfgen;
 use perfgen::{QUERY_SHAPES as SHAPES, SCHEMA};
 

@@ -28,8 +28,8 @@ use super::catalog::{Cardinality, PropType, ScalarType};
 use super::convert::{self, Arg};
 use super::error::{Expect, Tracker, glued_split};
 use super::scanner::{Scanner, enum_value, signed_float, signed_integer};
-use crate::lang::peg::Peg;
-use crate::lang::text::{BASE_TYPES, clip, float_lit, ident, integer, string_end, type_name};
+use crate::peg::Peg;
+use crate::text::{BASE_TYPES, clip, float_lit, ident, integer, string_end, type_name};
 
 const CONSTRAINT_NAMES: [&str; 5] = ["key", "unique", "index", "range", "check"];
 const BOOLEANS: [&str; 2] = ["true", "false"];

@@ -5,8 +5,8 @@
 //! that vector (shorter, smaller numbers) shrinks the schema and the query towards the first,
 //! simplest options.
 
-use omnigraph_cluster::lang::query::{parse_query, typecheck_query_decl};
-use omnigraph_cluster::lang::schema::Catalog;
+use omnigraph_lang::query::{parse_query, typecheck_query_decl};
+use omnigraph_lang::schema::Catalog;
 use proptest::prelude::*;
 
 /// A stream of choices; exhausted → always the first option.

@@ -35,7 +35,7 @@ mod types;
 pub use ast::*;
 pub use typecheck::Checked;
 
-use crate::lang::schema::Catalog;
+use crate::schema::Catalog;
 
 /// A query error; its `Display` text is used verbatim as a diagnostic message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,7 +3,7 @@
 
 use crate::example::EXAMPLE;
 use crate::support::*;
-use omnigraph_cluster::lang::schema::{Annotation, Constraint, EdgeDecl, InterfaceDecl, Property};
+use omnigraph_lang::schema::{Annotation, Constraint, EdgeDecl, InterfaceDecl, Property};
 use proptest::prelude::*;
 
 #[test]

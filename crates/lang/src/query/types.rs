@@ -2,10 +2,10 @@
 //! the catalog, literal and parameter types, display names and the compatibility relation.
 
 use super::ast::{Literal, Param};
-use crate::lang::schema::PropType;
+use crate::schema::PropType;
 /// The catalog's scalar type, under the short name the checker uses.
-pub(crate) use crate::lang::schema::ScalarType as Scalar;
-use crate::lang::schema::catalog::display_type;
+pub(crate) use crate::schema::ScalarType as Scalar;
+use crate::schema::catalog::display_type;
 
 /// A property-shaped type (§6.1); enum values are borrowed from the catalog.
 #[derive(Debug, Clone, Copy)]

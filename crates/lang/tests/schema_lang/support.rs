@@ -2,7 +2,7 @@
 //! rejected (with the exact text for semantic errors, the position and words for syntax errors),
 //! and build expected values.
 
-pub use omnigraph_cluster::lang::schema::{
+pub use omnigraph_lang::schema::{
     Cardinality, Catalog, CheckConstraint, ConstraintKind, ConstraintOrigin, Declaration, NodeDecl,
     PropType, RangeBound, RangeConstraint, ScalarType, SchemaError, SchemaFile, build_catalog,
     parse_schema,

@@ -21,8 +21,8 @@
 
 use super::ast::*;
 use super::lexer;
-use crate::lang::peg::Peg;
-use crate::lang::text;
+use crate::peg::Peg;
+use crate::text;
 
 /// Grammar rules that can appear in a syntax error, in declaration order (§2.2); the order sorts
 /// the expected set. Hidden rules and `ident_chars`/`string_char` are never reported and so absent.

@@ -5,7 +5,7 @@
 //! (`lang::text`); the words for what was expected are this grammar's (see the project note in
 //! schema-language.md).
 
-use crate::lang::text::{self, clip, is_word, word_at};
+use crate::text::{self, clip, is_word, word_at};
 
 /// Something the parser could have accepted at a position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::ast::*;
 use super::types::{Scalar, Ty, compatible, literal_type, numeric_vector_len, param_type};
-use crate::lang::schema::{Catalog, EdgeType, NodeType, PropType};
+use crate::schema::{Catalog, EdgeType, NodeType, PropType};
 
 /// What a successful check established.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use omnigraph_cluster::lang::schema::{build_catalog, parse_schema};
+use omnigraph_lang::schema::{build_catalog, parse_schema};
 
 const BUDGET_MS: f64 = 10.0;
 

@@ -53,7 +53,7 @@ fn skip_handles_every_comment_form() {
 #[test]
 fn tokens_are_greedy_and_all_or_nothing() {
     use super::scanner::{enum_value, signed_float, signed_integer};
-    use crate::lang::text::{float_lit, integer, string_end};
+    use crate::text::{float_lit, integer, string_end};
     let mut s = Scanner::new("12.x");
     assert_eq!(s.scan(float_lit), None);
     assert_eq!(s.pos, 0);

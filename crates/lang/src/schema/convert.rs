@@ -77,7 +77,7 @@ pub(crate) fn decode_string(literal: &str) -> Result<String, String> {
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
         .unwrap_or(literal);
-    crate::lang::text::decode_string(inner)
+    crate::text::decode_string(inner)
 }
 
 /// `@card(min..max)` from the digits as written (A7–A9).

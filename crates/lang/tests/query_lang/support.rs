@@ -1,6 +1,6 @@
 //! Catalogs for the query-language tests, built from `.pg` text by the schema language.
 
-use omnigraph_cluster::lang::schema::{Catalog, build_catalog, parse_schema};
+use omnigraph_lang::schema::{Catalog, build_catalog, parse_schema};
 
 /// The reference schema S of query-language.md §8.0, as text.
 pub const SCHEMA_S: &str = include_str!("schema_s.pg");

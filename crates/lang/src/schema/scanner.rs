@@ -6,7 +6,7 @@
 //! inside a string literal or a comment. A token either consumes a whole token and returns its
 //! text, or consumes nothing.
 
-use crate::lang::text::{LastBlockClose, float_lit, integer, is_word, skip_trivia};
+use crate::text::{LastBlockClose, float_lit, integer, is_word, skip_trivia};
 
 pub(crate) struct Scanner<'a> {
     pub src: &'a str,

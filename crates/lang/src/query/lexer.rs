@@ -9,7 +9,7 @@
 //! match outside strings and comments is ASCII, and UTF-8 continuation bytes never equal an ASCII
 //! byte.
 
-pub(crate) use crate::lang::text::{
+pub(crate) use crate::text::{
     decode_string, float_lit, ident, integer, string_end as string_lit, type_name,
 };
 

@@ -14,7 +14,7 @@
 //! ```
 
 use super::parser::{MAX_RULE_DEPTH, Rule, SyntaxFailure};
-use crate::lang::text;
+use crate::text;
 
 /// The multi-line diagnostic (without the `parse error: ` prefix).
 pub(crate) fn render(src: &str, failure: &SyntaxFailure) -> String {
