@@ -12,7 +12,8 @@
 //! * `report` — the plain words for what a syntax error expected; the report's layout and the
 //!   words for what was found are `lang::text`'s, so both languages read alike;
 //! * `types` — property/literal/parameter types, display names, compatibility;
-//! * `typecheck` — the rules of §8, first error wins.
+//! * `typecheck` — the rules of §8, first error wins: `typecheck/read.rs` for read declarations,
+//!   `typecheck/mutation.rs` for mutations.
 //!
 //! Deliberate differences from the reference, all allowed by the spec:
 //! * Syntax errors keep the reference's position, layout and `parse error: ` prefix, but the last
