@@ -9,6 +9,8 @@
 //!   and collecting post-parse rejections. A file is first parsed without attempt tracking
 //!   (alternatives that cannot start with the byte at hand are skipped); only if that fails is it
 //!   parsed again with the reference's attempt tracking, to locate the syntax error exactly;
+//! * `attempts` — that tracking, the grammar rules it reports and the first-byte filter of the
+//!   untracked pass (as `schema::error` keeps the schema parser's apart);
 //! * `report` — the plain words for what a syntax error expected; the report's layout and the
 //!   words for what was found are `lang::text`'s, so both languages read alike;
 //! * `types` — property/literal/parameter types, display names, compatibility;
@@ -27,6 +29,7 @@
 //!   catalog's column order), falling back to name order for anything not listed there.
 
 mod ast;
+mod attempts;
 mod lexer;
 mod parser;
 mod report;

@@ -10,9 +10,9 @@
 //! since rules start after trivia, is the reference's trivia *between* elements); token rules
 //! (`lexer`) are contiguous.
 //!
-//! Syntax errors: every tracked rule invocation goes through [`Parser::rule`], which does the
-//! reference's attempt bookkeeping (§4.1.2). That yields the same error position and the same set
-//! of expected rules as the reference; `report` then words them in plain language.
+//! Syntax errors: every tracked rule invocation goes through [`Parser::rule`], which hands the
+//! reference's attempt bookkeeping (§4.1.2) to `attempts`. That yields the same error position and
+//! the same set of expected rules as the reference; `report` then words them in plain language.
 //!
 //! Post-parse rejections (§4.2) are collected while parsing into `errors`, in the order the
 //! reference's AST conversion would meet them; every backtrack truncates the list to what it was,
@@ -20,92 +20,10 @@
 //! matched the grammar, so a syntax error anywhere wins.
 
 use super::ast::*;
+use super::attempts::{Attempts, Rule, Starts, SyntaxFailure};
 use super::lexer;
 use crate::peg::Peg;
 use crate::text;
-
-/// Grammar rules that can appear in a syntax error, in declaration order (§2.2); the order sorts
-/// the expected set. Hidden rules and `ident_chars`/`string_char` are never reported and so absent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Rule {
-    Eoi,
-    QueryFile,
-    QueryDecl,
-    QueryAnnotation,
-    DescriptionAnnotation,
-    InstructionAnnotation,
-    QueryBody,
-    MutationBody,
-    ReadQueryBody,
-    MutationStmt,
-    InsertStmt,
-    UpdateStmt,
-    DeleteStmt,
-    MutationAssignment,
-    MutationPredicate,
-    ParamList,
-    Param,
-    TypeRef,
-    ListType,
-    VectorType,
-    BaseType,
-    MatchClause,
-    Clause,
-    TextSearchClause,
-    Binding,
-    PropMatchList,
-    PropMatch,
-    MatchValue,
-    Traversal,
-    TraversalBounds,
-    Filter,
-    Negation,
-    ReturnClause,
-    Projection,
-    OrderClause,
-    Ordering,
-    NearestOrdering,
-    OrderDir,
-    LimitClause,
-    Expr,
-    NowCall,
-    SearchCall,
-    FuzzyCall,
-    MatchTextCall,
-    Bm25Call,
-    RankExpr,
-    RrfCall,
-    PropAccess,
-    AggCall,
-    AggFunc,
-    CompOp,
-    FilterOp,
-    Variable,
-    EdgeIdent,
-    TypeName,
-    Ident,
-    Literal,
-    DateLit,
-    DatetimeLit,
-    ListLit,
-    StringLit,
-    FloatLit,
-    Integer,
-    BoolLit,
-}
-
-/// Nesting limit on grammar rule invocations. The reference recurses without bound (§10.6); a
-/// hostile file of nested lists, calls or `not { }` blocks must not overflow the stack. About
-/// two rule levels are used per nesting level, so this admits ~120 levels of nesting.
-pub(crate) const MAX_RULE_DEPTH: u32 = 256;
-
-/// Why the grammar did not match.
-pub(crate) enum SyntaxFailure {
-    /// The normal case: position and expected rules (sorted, deduplicated).
-    Expected { pos: usize, rules: Vec<Rule> },
-    /// Nesting exceeded [`MAX_RULE_DEPTH`] at this position.
-    TooDeep { pos: usize },
-}
 
 pub(crate) enum ParseFailure {
     Syntax(SyntaxFailure),
@@ -125,94 +43,28 @@ pub(crate) struct Parser<'a> {
     b: &'a [u8],
     pos: usize,
     last_close: text::LastBlockClose,
-    /// Attempt tracking (§4.1.2).
-    attempt_pos: usize,
-    expected: Vec<Rule>,
     /// Post-parse rejections met so far on the current parse path.
     errors: Vec<String>,
-    depth: u32,
-    too_deep: Option<usize>,
-    /// Whether attempts are tracked. The first pass does not track and skips alternatives that
-    /// cannot start with the byte at hand; only a failed file is parsed again with tracking, to
-    /// locate and describe the error exactly as the reference does.
-    track: bool,
+    /// Attempt tracking (§4.1.2) and the nesting bound.
+    attempts: Attempts,
 }
 
 pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
+    // The first pass does not track attempts; only a file that fails is parsed again with
+    // tracking, to locate and describe the error exactly as the reference does.
     let mut fast = Parser::new(src, false);
-    if let (Some(file), None) = (fast.query_file(), fast.too_deep) {
+    if let (Some(file), None) = (fast.query_file(), fast.attempts.too_deep()) {
         return fast.finish(file);
     }
     let mut p = Parser::new(src, true);
-    let parsed = p.query_file();
-    if let Some(pos) = p.too_deep {
-        return Err(ParseFailure::Syntax(SyntaxFailure::TooDeep { pos }));
-    }
-    match parsed {
-        Some(file) => p.finish(file),
-        None => {
-            let mut rules = p.expected;
-            rules.sort_unstable();
-            rules.dedup();
-            Err(ParseFailure::Syntax(SyntaxFailure::Expected {
-                pos: p.attempt_pos,
-                rules,
-            }))
-        }
+    match p.query_file() {
+        Some(file) if p.attempts.too_deep().is_none() => p.finish(file),
+        _ => Err(ParseFailure::Syntax(p.attempts.failure())),
     }
 }
 
 /// The arguments of `fuzzy(field, query, max_edits?)` and `rrf(primary, secondary, k?)`.
 type TwoArgsAndAnOption = (Box<Expr>, Box<Expr>, Option<Box<Expr>>);
-
-/// The bytes a rule can start with (all ASCII; no rule of this grammar matches the empty string,
-/// except `EOI`). Only the untracked pass uses them, to skip alternatives that cannot start with
-/// the byte at hand; a set may be larger than needed, never smaller.
-#[derive(Clone, Copy)]
-struct Starts(u128);
-
-impl Starts {
-    /// Any position, end of input included.
-    const ANY: Starts = Starts(u128::MAX);
-    const DOLLAR: Starts = Starts::of(b"$");
-    const DIGIT: Starts = Starts::range(b'0', b'9');
-    const UPPER: Starts = Starts::range(b'A', b'Z');
-    const IDENT: Starts = Starts::range(b'a', b'z').or(Starts::of(b"_"));
-    const COMP_OP: Starts = Starts::of(b"><!=");
-    const LITERAL: Starts = Starts::of(b"[d\"tf").or(Starts::DIGIT);
-    /// Every alternative of `expr` starts with `$`, a literal's first byte or an identifier's.
-    const EXPR: Starts = Starts::DOLLAR.or(Starts::LITERAL).or(Starts::IDENT);
-
-    const fn of(bytes: &[u8]) -> Starts {
-        let mut set = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] < 128 {
-                set |= 1 << bytes[i];
-            }
-            i += 1;
-        }
-        Starts(set)
-    }
-
-    const fn range(from: u8, to: u8) -> Starts {
-        let mut set = 0;
-        let mut b = from;
-        while b <= to && b < 128 {
-            set |= 1 << b;
-            b += 1;
-        }
-        Starts(set)
-    }
-
-    const fn or(self, other: Starts) -> Starts {
-        Starts(self.0 | other.0)
-    }
-
-    fn admits(self, byte: Option<u8>) -> bool {
-        self.0 == u128::MAX || byte.is_some_and(|b| b < 128 && (self.0 >> b) & 1 == 1)
-    }
-}
 
 impl Peg for Parser<'_> {
     /// Trivia, then a fixed string (keyword or punctuation): untracked, no word boundary.
@@ -240,16 +92,8 @@ impl<'a> Parser<'a> {
             b: src.as_bytes(),
             pos: 0,
             last_close: text::LastBlockClose::new(),
-            attempt_pos: 0,
-            expected: if track {
-                Vec::with_capacity(16)
-            } else {
-                Vec::new()
-            },
             errors: Vec::new(),
-            depth: 0,
-            too_deep: None,
-            track,
+            attempts: Attempts::new(track),
         }
     }
 
@@ -337,65 +181,22 @@ impl<'a> Parser<'a> {
         self.enter(rule, starts, f)
     }
 
-    /// [`Parser::rule`] without the trivia (only `query_file` starts before it). The nesting bound
-    /// is checked first so that both passes hit it at the same place; then, in the untracked
-    /// pass, a rule that cannot start with the byte at hand fails without being entered (the
-    /// tracked pass always enters it, so its bookkeeping is exact).
+    /// [`Parser::rule`] without the trivia (only `query_file` starts before it).
     fn enter<T>(
         &mut self,
         rule: Rule,
         starts: Starts,
         f: impl FnOnce(&mut Self) -> Option<T>,
     ) -> Option<T> {
-        if self.too_deep.is_some() {
-            return None;
-        }
-        if self.depth >= MAX_RULE_DEPTH {
-            self.too_deep = Some(self.pos);
-            return None;
-        }
-        if !self.track && !starts.admits(self.rest().first().copied()) {
-            return None;
-        }
         let start = self.save();
-        let mark = self.attempts_at(start.pos);
-        self.depth += 1;
+        let next = self.rest().first().copied();
+        let entry = self.attempts.enter(start.pos, starts, next)?;
         let result = f(self);
-        self.depth -= 1;
         if result.is_none() {
             self.restore(start);
-            if self.track {
-                self.failed(rule, start.pos, mark);
-            }
         }
+        self.attempts.leave(rule, entry, result.is_none());
         result
-    }
-
-    /// How many expected rules are recorded at `p` (0 unless `p` is the attempt position).
-    fn attempts_at(&self, p: usize) -> usize {
-        if self.attempt_pos == p {
-            self.expected.len()
-        } else {
-            0
-        }
-    }
-
-    /// The bookkeeping of a failed `rule` that started at `p`, when `mark` rules were recorded
-    /// there before it ran.
-    fn failed(&mut self, rule: Rule, p: usize, mark: usize) {
-        // Exactly one sub-rule failed here: it stays as the representative of the failure.
-        if self.attempts_at(p) == mark + 1 {
-            return;
-        }
-        if p == self.attempt_pos {
-            self.expected.truncate(mark);
-        } else if p > self.attempt_pos {
-            self.expected.clear();
-            self.attempt_pos = p;
-        }
-        if p == self.attempt_pos {
-            self.expected.push(rule);
-        }
     }
 
     /// A rule whose first element is the fixed string `keyword`.
@@ -1415,7 +1216,7 @@ mod tests {
     fn pass(src: &str, track: bool) -> (Option<QueryFile>, Vec<String>, Option<usize>) {
         let mut p = Parser::new(src, track);
         let file = p.query_file();
-        (file, p.errors, p.too_deep)
+        (file, p.errors, p.attempts.too_deep())
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //!   = expected end of input or a query declaration (`query name(…) { … }`), found `garbage`
 //! ```
 
-use super::parser::{MAX_RULE_DEPTH, Rule, SyntaxFailure};
+use super::attempts::{MAX_RULE_DEPTH, Rule, SyntaxFailure};
 use crate::text;
 
 /// The multi-line diagnostic (without the `parse error: ` prefix).
