@@ -6,7 +6,7 @@
 use super::ast::{
     Annotation, Constraint, ConstraintKind, Declaration, Property, PropertyIndex, SchemaFile,
 };
-use super::catalog::ScalarType;
+use super::catalog::{CheckConstraint, PropType, RangeConstraint, ScalarType};
 
 /// Annotations that only make sense on a property (or as a body constraint).
 fn is_property_only(name: &str) -> bool {
@@ -191,6 +191,25 @@ pub(crate) fn check_constraints(file: &SchemaFile) -> Result<(), String> {
     Ok(())
 }
 
+/// A node or edge whose constraints are checked: its name, kind and properties by name.
+struct Owner<'a> {
+    name: &'a str,
+    edge: bool,
+    /// A name declared twice: the last declaration is the one consulted.
+    by_name: PropertyIndex<'a>,
+}
+
+impl Owner<'_> {
+    fn type_of(&self, column: &str) -> Option<&PropType> {
+        self.by_name.get(column).map(|p| &p.prop_type)
+    }
+
+    /// An edge's `src`/`dst`, which `@unique` and `@index` may name without declaring them.
+    fn endpoint(&self, column: &str) -> bool {
+        self.edge && matches!(column, "src" | "dst")
+    }
+}
+
 fn check_owner_constraints(
     owner: &str,
     properties: &[Property],
@@ -200,111 +219,141 @@ fn check_owner_constraints(
     if constraints.is_empty() {
         return Ok(());
     }
-    // A name declared twice: the last declaration is the one consulted.
-    let by_name = PropertyIndex::last(properties);
-    let type_of = |name: &str| by_name.get(name).map(|p| &p.prop_type);
-    let endpoint = |column: &str| edge && matches!(column, "src" | "dst");
+    let owner = Owner {
+        name: owner,
+        edge,
+        by_name: PropertyIndex::last(properties),
+    };
     let mut keys = 0;
     for constraint in constraints {
         match &constraint.kind {
             ConstraintKind::Key(columns) => {
-                if edge {
-                    return Err(format!(
-                        "@key constraint is not supported on edges (edge {owner})"
-                    ));
-                }
                 keys += 1;
-                if keys > 1 {
-                    return Err(format!(
-                        "node type {owner} has multiple @key constraints; only one is supported"
-                    ));
-                }
-                for c in columns {
-                    let Some(ty) = type_of(c) else {
-                        return Err(format!("@key on {owner} references unknown property '{c}'"));
-                    };
-                    if ty.nullable {
-                        return Err(format!("@key property {owner}.{c} cannot be nullable"));
-                    }
-                    let kind = if ty.list {
-                        "list"
-                    } else if matches!(ty.scalar, ScalarType::Vector(_)) {
-                        "vector"
-                    } else if ty.scalar == ScalarType::Blob {
-                        "blob"
-                    } else {
-                        continue;
-                    };
-                    return Err(format!(
-                        "@key is not supported on {kind} property {owner}.{c}"
-                    ));
-                }
+                check_key(&owner, columns, keys)?;
             }
-            ConstraintKind::Unique(columns) => {
-                for c in columns {
-                    if !endpoint(c) && type_of(c).is_none() {
-                        return Err(format!(
-                            "@unique on {owner} references unknown property '{c}'"
-                        ));
-                    }
-                }
-            }
-            ConstraintKind::Index(columns) => {
-                for c in columns {
-                    if endpoint(c) {
-                        continue;
-                    }
-                    let Some(ty) = type_of(c) else {
-                        return Err(format!(
-                            "@index on {owner} references unknown property '{c}'"
-                        ));
-                    };
-                    if ty.scalar == ScalarType::Blob {
-                        return Err(format!(
-                            "@index is not supported on blob property {owner}.{c}"
-                        ));
-                    }
-                }
-            }
-            ConstraintKind::Range(range) => {
-                if edge {
-                    return Err(format!(
-                        "@range constraint is not supported on edges (edge {owner})"
-                    ));
-                }
-                let p = &range.property;
-                let Some(ty) = type_of(p) else {
-                    return Err(format!(
-                        "@range on {owner} references unknown property '{p}'"
-                    ));
-                };
-                if !ty.scalar.is_numeric() {
-                    return Err(format!(
-                        "@range on {owner}.{p} requires a numeric type, got {}",
-                        ty.display_name()
-                    ));
-                }
-            }
-            ConstraintKind::Check(check) => {
-                if edge {
-                    return Err(format!(
-                        "@check constraint is not supported on edges (edge {owner})"
-                    ));
-                }
-                let p = &check.property;
-                let Some(ty) = type_of(p) else {
-                    return Err(format!(
-                        "@check on {owner} references unknown property '{p}'"
-                    ));
-                };
-                if ty.scalar != ScalarType::String {
-                    return Err(format!(
-                        "@check on {owner}.{p} requires String type, got {}",
-                        ty.display_name()
-                    ));
-                }
-            }
+            ConstraintKind::Unique(columns) => check_unique(&owner, columns)?,
+            ConstraintKind::Index(columns) => check_index(&owner, columns)?,
+            ConstraintKind::Range(range) => check_range(&owner, range)?,
+            ConstraintKind::Check(check) => check_check(&owner, check)?,
         }
+    }
+    Ok(())
+}
+
+/// C1–C7: a node's one key (`nth` counts the keys met so far) of known, non-nullable, scalar
+/// columns.
+fn check_key(owner: &Owner<'_>, columns: &[String], nth: usize) -> Result<(), String> {
+    let name = owner.name;
+    if owner.edge {
+        return Err(format!(
+            "@key constraint is not supported on edges (edge {name})"
+        ));
+    }
+    if nth > 1 {
+        return Err(format!(
+            "node type {name} has multiple @key constraints; only one is supported"
+        ));
+    }
+    for c in columns {
+        let Some(ty) = owner.type_of(c) else {
+            return Err(format!("@key on {name} references unknown property '{c}'"));
+        };
+        if ty.nullable {
+            return Err(format!("@key property {name}.{c} cannot be nullable"));
+        }
+        let kind = if ty.list {
+            "list"
+        } else if matches!(ty.scalar, ScalarType::Vector(_)) {
+            "vector"
+        } else if ty.scalar == ScalarType::Blob {
+            "blob"
+        } else {
+            continue;
+        };
+        return Err(format!(
+            "@key is not supported on {kind} property {name}.{c}"
+        ));
+    }
+    Ok(())
+}
+
+/// C8: known columns (an edge's endpoints count).
+fn check_unique(owner: &Owner<'_>, columns: &[String]) -> Result<(), String> {
+    for c in columns {
+        if !owner.endpoint(c) && owner.type_of(c).is_none() {
+            return Err(format!(
+                "@unique on {} references unknown property '{c}'",
+                owner.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// C9–C10: known columns (an edge's endpoints count), none a Blob.
+fn check_index(owner: &Owner<'_>, columns: &[String]) -> Result<(), String> {
+    for c in columns {
+        if owner.endpoint(c) {
+            continue;
+        }
+        let Some(ty) = owner.type_of(c) else {
+            return Err(format!(
+                "@index on {} references unknown property '{c}'",
+                owner.name
+            ));
+        };
+        if ty.scalar == ScalarType::Blob {
+            return Err(format!(
+                "@index is not supported on blob property {}.{c}",
+                owner.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// C11–C13: on a node, a known numeric property.
+fn check_range(owner: &Owner<'_>, range: &RangeConstraint) -> Result<(), String> {
+    let name = owner.name;
+    if owner.edge {
+        return Err(format!(
+            "@range constraint is not supported on edges (edge {name})"
+        ));
+    }
+    let p = &range.property;
+    let Some(ty) = owner.type_of(p) else {
+        return Err(format!(
+            "@range on {name} references unknown property '{p}'"
+        ));
+    };
+    if !ty.scalar.is_numeric() {
+        return Err(format!(
+            "@range on {name}.{p} requires a numeric type, got {}",
+            ty.display_name()
+        ));
+    }
+    Ok(())
+}
+
+/// C14–C16: on a node, a known String property.
+fn check_check(owner: &Owner<'_>, check: &CheckConstraint) -> Result<(), String> {
+    let name = owner.name;
+    if owner.edge {
+        return Err(format!(
+            "@check constraint is not supported on edges (edge {name})"
+        ));
+    }
+    let p = &check.property;
+    let Some(ty) = owner.type_of(p) else {
+        return Err(format!(
+            "@check on {name} references unknown property '{p}'"
+        ));
+    };
+    if ty.scalar != ScalarType::String {
+        return Err(format!(
+            "@check on {name}.{p} requires String type, got {}",
+            ty.display_name()
+        ));
     }
     Ok(())
 }
