@@ -13,6 +13,9 @@
 
 use std::cell::OnceCell;
 
+use crate::error::ErrorDetail;
+use crate::span::Span;
+
 // ---- names and words ----------------------------------------------------------------------------
 
 /// The base type names in the grammars' order of ordered choice (`DateTime` before `Date`).
@@ -250,11 +253,27 @@ pub(crate) fn found(src: &str, pos: usize) -> String {
 
 /// Line and column of byte offset `pos`, both 1-based: LF and CR LF each end a line, a lone CR
 /// does not; columns count characters (a tab is one).
-fn line_and_column(src: &str, pos: usize) -> (usize, usize) {
+pub(crate) fn line_and_column(src: &str, pos: usize) -> (usize, usize) {
     let before = &src[..floor_char_boundary(src, pos)];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = 1 + before.bytes().filter(|&b| b == b'\n').count();
     (line, 1 + before[line_start..].chars().count())
+}
+
+/// The line holding byte offset `pos` (taken as its character's start): the line's start, that
+/// offset, and the offset of the LF ending the line (or the end of the source).
+fn line_bounds(src: &str, pos: usize) -> (usize, usize, usize) {
+    let pos = floor_char_boundary(src, pos);
+    let start = src[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let lf = src[pos..].find('\n').map_or(src.len(), |i| pos + i);
+    (start, pos, lf)
+}
+
+/// The source line holding byte offset `pos`, without its line break (LF or CR LF).
+pub(crate) fn line_at(src: &str, pos: usize) -> &str {
+    let (start, _, lf) = line_bounds(src, pos);
+    let line = &src[start..lf];
+    line.strip_suffix('\r').unwrap_or(line)
 }
 
 /// The characters of the source line shown for byte offset `pos`: the line without its line
@@ -262,9 +281,8 @@ fn line_and_column(src: &str, pos: usize) -> (usize, usize) {
 /// how the reference renders them; neither grammar reports an error there). An iterator, not a
 /// string: a hostile file may be one line of many megabytes.
 fn shown_line(src: &str, pos: usize) -> impl Iterator<Item = char> + Clone + '_ {
-    let pos = floor_char_boundary(src, pos);
-    let start = src[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let end = src[pos..].find('\n').map_or(src.len(), |i| pos + i + 1);
+    let (start, pos, lf) = line_bounds(src, pos);
+    let end = (lf + 1).min(src.len());
     let visible = matches!(src[pos..].chars().next(), Some('\n' | '\r'));
     src[start..end].chars().filter_map(move |c| match c {
         '\r' | '\n' if !visible => None,
@@ -321,6 +339,32 @@ pub(crate) fn render(src: &str, pos: usize, message: &str, notes: &[String]) -> 
         out.push_str(&format!("\n{gutter} = note: {note}"));
     }
     out
+}
+
+/// A syntax error at byte offset `pos`: the report [`render`] lays out, with the message and notes
+/// it shows and the span of what stands at `pos` kept as data.
+pub(crate) fn syntax_error(
+    src: &str,
+    pos: usize,
+    message: String,
+    notes: Vec<String>,
+) -> ErrorDetail {
+    let report = render(src, pos, &message, &notes);
+    ErrorDetail::syntax(report, message, notes, token_span(src, pos))
+}
+
+/// What stands at byte offset `pos`, as [`found`] names it: a word (a `$` included), else one
+/// character; empty at the end of input.
+fn token_span(src: &str, pos: usize) -> Span {
+    let pos = floor_char_boundary(src, pos);
+    let bytes = src.as_bytes();
+    let end = match src[pos..].chars().next() {
+        None => pos,
+        Some('$') => word_end(bytes, pos + 1),
+        Some(c) if c.is_ascii() && is_word(c as u8) => word_end(bytes, pos),
+        Some(c) => pos + c.len_utf8(),
+    };
+    Span::new(pos, end)
 }
 
 fn floor_char_boundary(s: &str, pos: usize) -> usize {
@@ -511,6 +555,20 @@ mod tests {
             render("a\n", 2, "m", &["n1".into(), "n2".into()]),
             " --> 2:1\n  |\n2 | \n  | ^---\n  |\n  = m\n  = note: n1\n  = note: n2"
         );
+    }
+
+    #[test]
+    fn a_syntax_error_keeps_its_report_message_notes_and_token_as_data() {
+        let src = "node P {\n  x: Strings\n}";
+        let pos = src.find("s\n").unwrap_or(0);
+        let err = syntax_error(src, pos, "m".into(), vec!["n".into()]);
+        assert_eq!(err.message(), render(src, pos, "m", &["n".into()]));
+        assert_eq!((err.summary(), err.notes()), ("m", &["n".to_owned()][..]));
+        assert_eq!(err.span().map(|s| s.slice(src)), Some("s"));
+        assert_eq!(token_span("a $bc.d", 2).slice("a $bc.d"), "$bc");
+        assert_eq!(token_span("a é", 2).slice("a é"), "é");
+        assert_eq!(token_span("ab", 2), Span::at(2));
+        assert_eq!(token_span("ab", 1).slice("ab"), "b");
     }
 
     #[test]

@@ -39,28 +39,36 @@ mod types;
 pub use ast::*;
 pub use typecheck::Checked;
 
+use crate::error::{ErrorDetail, detail_accessors};
 use crate::schema::Catalog;
 
-/// A query error; its `Display` text is used verbatim as a diagnostic message.
+/// A query error. Its `Display` text is used verbatim as a diagnostic message; its
+/// [`ErrorDetail`] also holds, as data, the span it points at, its rule and any suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
     /// Syntax error: Display = `parse error: «report»`.
     #[error("parse error: {0}")]
-    Syntax(String),
+    Syntax(ErrorDetail),
     /// Post-parse rejection: Display = `parse error: parse error: «msg»`.
     #[error("parse error: parse error: {0}")]
-    Parse(String),
+    Parse(ErrorDetail),
     /// Type error: Display = `type error: «msg»`.
     #[error("type error: {0}")]
-    Type(String),
+    Type(ErrorDetail),
 }
+
+detail_accessors!(QueryError {
+    Syntax,
+    Parse,
+    Type
+});
 
 /// Parse a whole `.gq` file: the first syntax error, else the first post-parse rejection, else
 /// every declaration in source order.
 pub fn parse_query(text: &str) -> Result<QueryFile, QueryError> {
     parser::parse(text).map_err(|failure| match failure {
         parser::ParseFailure::Syntax(syntax) => QueryError::Syntax(report::render(text, &syntax)),
-        parser::ParseFailure::PostParse(msg) => QueryError::Parse(msg),
+        parser::ParseFailure::PostParse(detail) => QueryError::Parse(detail),
     })
 }
 

@@ -22,19 +22,21 @@
 use super::ast::*;
 use super::attempts::{Attempts, Rule, Starts, SyntaxFailure};
 use super::lexer;
+use crate::error::ErrorDetail;
 use crate::peg::Peg;
 use crate::text;
 
 pub(crate) enum ParseFailure {
     Syntax(SyntaxFailure),
     /// First post-parse rejection (message without prefixes).
-    PostParse(String),
+    PostParse(ErrorDetail),
 }
 
 /// Saved parser state for backtracking.
 #[derive(Clone, Copy)]
 struct Save {
     pos: usize,
+    last_end: usize,
     errors: usize,
 }
 
@@ -42,9 +44,12 @@ pub(crate) struct Parser<'a> {
     src: &'a str,
     b: &'a [u8],
     pos: usize,
+    /// End of the last token consumed: where a construct's span ends (trivia after it is not
+    /// part of it).
+    last_end: usize,
     last_close: text::LastBlockClose,
     /// Post-parse rejections met so far on the current parse path.
-    errors: Vec<String>,
+    errors: Vec<ErrorDetail>,
     /// Attempt tracking (§4.1.2) and the nesting bound.
     attempts: Attempts,
 }
@@ -66,12 +71,17 @@ pub(crate) fn parse(src: &str) -> Result<QueryFile, ParseFailure> {
 /// The arguments of `fuzzy(field, query, max_edits?)` and `rrf(primary, secondary, k?)`.
 type TwoArgsAndAnOption = (Box<Expr>, Box<Expr>, Option<Box<Expr>>);
 
+/// The two post-parse rejections of a duplicate annotation (§4.2 P1, P2).
+fn duplicate_annotation(kind: &str) -> &'static str {
+    if kind == "description" { "P1" } else { "P2" }
+}
+
 impl Peg for Parser<'_> {
     /// Trivia, then a fixed string (keyword or punctuation): untracked, no word boundary.
     fn token(&mut self, text: &'static str) -> Option<()> {
         self.skip();
         let found = self.rest().starts_with(text.as_bytes());
-        found.then(|| self.pos += text.len())
+        found.then(|| self.consume(text.len()))
     }
 
     /// All or nothing, post-parse rejections included.
@@ -91,6 +101,7 @@ impl<'a> Parser<'a> {
             src,
             b: src.as_bytes(),
             pos: 0,
+            last_end: 0,
             last_close: text::LastBlockClose::new(),
             errors: Vec::new(),
             attempts: Attempts::new(track),
@@ -114,13 +125,45 @@ impl<'a> Parser<'a> {
     fn save(&self) -> Save {
         Save {
             pos: self.pos,
+            last_end: self.last_end,
             errors: self.errors.len(),
         }
     }
 
     fn restore(&mut self, s: Save) {
         self.pos = s.pos;
+        self.last_end = s.last_end;
         self.errors.truncate(s.errors);
+    }
+
+    /// Consumes a token of `len` bytes.
+    fn consume(&mut self, len: usize) {
+        self.pos += len;
+        self.last_end = self.pos;
+    }
+
+    /// From `start` to the end of the last token consumed.
+    fn span_from(&self, start: usize) -> Span {
+        Span::new(start, self.last_end.max(start))
+    }
+
+    /// Skips trivia: where the next element starts.
+    fn start(&mut self) -> usize {
+        self.skip();
+        self.pos
+    }
+
+    /// The span of `text`, the token just scanned.
+    fn just_scanned(&self, text: &str) -> Span {
+        Span::new(self.pos - text.len(), self.pos)
+    }
+
+    /// Trivia, then `f`: its result and the span of what it consumed.
+    fn spanned<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<(T, Span)> {
+        self.skip();
+        let start = self.pos;
+        let value = f(self)?;
+        Some((value, self.span_from(start)))
     }
 
     fn skip(&mut self) {
@@ -144,29 +187,42 @@ impl<'a> Parser<'a> {
         let (s, value) = options
             .into_iter()
             .find(|(s, _)| rest.starts_with(s.as_bytes()))?;
-        self.pos += s.len();
+        self.consume(s.len());
         Some(value)
     }
 
     /// Records a post-parse rejection at the current point of the conversion order.
-    fn reject(&mut self, msg: String) {
-        self.errors.push(msg);
+    fn reject(&mut self, rule: &'static str, span: Span, msg: String) {
+        self.errors
+            .push(ErrorDetail::new(msg).with_rule(rule).at(span));
     }
 
-    /// The value, or — recording the error as a post-parse rejection — a placeholder.
-    fn or_reject<T: Default>(&mut self, result: Result<T, String>) -> T {
+    /// The value, or — recording the error as a post-parse rejection of `rule` at `span` — a
+    /// placeholder.
+    fn or_reject<T: Default>(
+        &mut self,
+        rule: &'static str,
+        span: Span,
+        result: Result<T, String>,
+    ) -> T {
         result.unwrap_or_else(|msg| {
-            self.reject(msg);
+            self.reject(rule, span, msg);
             T::default()
         })
     }
 
-    /// Digits as a number, or the post-parse rejection `invalid WHAT: number too large …`.
-    fn number<N: std::str::FromStr + Default>(&mut self, digits: &str, what: &str) -> N {
+    /// The number the digits `number` spans, or the post-parse rejection `rule`
+    /// (`invalid WHAT: number too large …`).
+    fn number<N: std::str::FromStr + Default>(
+        &mut self,
+        (digits, span): (&str, Span),
+        what: &str,
+        rule: &'static str,
+    ) -> N {
         let parsed = digits
             .parse()
             .map_err(|_| format!("invalid {what}: number too large to fit in target type"));
-        self.or_reject(parsed)
+        self.or_reject(rule, span, parsed)
     }
 
     /// A tracked rule invocation (§4.1.2), after trivia: runs `f`, restores the state if it fails
@@ -224,7 +280,7 @@ impl<'a> Parser<'a> {
         self.rule(rule, starts, |p| {
             let end = scan(b, p.pos)?;
             let text = src.get(p.pos..end)?;
-            p.pos = end;
+            p.consume(text.len());
             Some(text)
         })
     }
@@ -255,28 +311,31 @@ impl<'a> Parser<'a> {
 
     /// `query_decl := "query" ident "(" param_list? ")" query_annotation* "{" query_body "}"`.
     fn query_decl(&mut self) -> Option<QueryDecl> {
+        let start = self.start();
         self.keyword(Rule::QueryDecl, "query", |p| {
-            let name = p.ident()?;
+            let (name, name_span) = p.spanned(Self::ident)?;
             let params = p.parens(|p| Some(p.param_list().unwrap_or_default()))?;
             let mut description = None;
             let mut instruction = None;
             // Each annotation's string is decoded (inside the rule) before its duplicate check.
             p.many0(|p| {
-                let (kind, text) = p.query_annotation()?;
+                let ((kind, text), span) = p.spanned(Self::query_annotation)?;
                 let slot = match kind {
                     "description" => &mut description,
                     _ => &mut instruction,
                 };
                 if slot.replace(text).is_some() {
-                    p.reject(format!(
-                        "query `{name}` cannot include duplicate @{kind} annotations"
-                    ));
+                    let message =
+                        format!("query `{name}` cannot include duplicate @{kind} annotations");
+                    p.reject(duplicate_annotation(kind), span, message);
                 }
                 Some(())
             });
             let body = p.braces(Self::query_body)?;
             Some(QueryDecl {
                 name: name.to_owned(),
+                name_span,
+                span: p.span_from(start),
                 description,
                 instruction,
                 params,
@@ -358,12 +417,15 @@ impl<'a> Parser<'a> {
 
     /// `insert_stmt := "insert" type_name "{" mutation_assignment+ "}"`.
     fn insert_stmt(&mut self) -> Option<Mutation> {
+        let start = self.start();
         self.keyword(Rule::InsertStmt, "insert", |p| {
-            let type_name = p.type_name()?;
+            let (type_name, type_span) = p.spanned(Self::type_name)?;
             let assignments = p.assignments()?;
             Some(Mutation::Insert(Insert {
                 type_name: type_name.to_owned(),
                 assignments,
+                span: p.span_from(start),
+                type_span,
             }))
         })
     }
@@ -371,8 +433,9 @@ impl<'a> Parser<'a> {
     /// `update_stmt := "update" type_name "set" "{" mutation_assignment+ "}" "where"
     /// mutation_predicate`.
     fn update_stmt(&mut self) -> Option<Mutation> {
+        let start = self.start();
         self.keyword(Rule::UpdateStmt, "update", |p| {
-            let type_name = p.type_name()?;
+            let (type_name, type_span) = p.spanned(Self::type_name)?;
             p.token("set")?;
             let assignments = p.assignments()?;
             let predicate = p.where_predicate()?;
@@ -380,18 +443,23 @@ impl<'a> Parser<'a> {
                 type_name: type_name.to_owned(),
                 assignments,
                 predicate,
+                span: p.span_from(start),
+                type_span,
             }))
         })
     }
 
     /// `delete_stmt := "delete" type_name "where" mutation_predicate`.
     fn delete_stmt(&mut self) -> Option<Mutation> {
+        let start = self.start();
         self.keyword(Rule::DeleteStmt, "delete", |p| {
-            let type_name = p.type_name()?;
+            let (type_name, type_span) = p.spanned(Self::type_name)?;
             let predicate = p.where_predicate()?;
             Some(Mutation::Delete(Delete {
                 type_name: type_name.to_owned(),
                 predicate,
+                span: p.span_from(start),
+                type_span,
             }))
         })
     }
@@ -404,13 +472,15 @@ impl<'a> Parser<'a> {
     /// `mutation_assignment := ident ":" match_value ","?`.
     fn mutation_assignment(&mut self) -> Option<Assignment> {
         self.rule(Rule::MutationAssignment, Starts::IDENT, |p| {
-            let property = p.ident()?;
+            let (property, property_span) = p.spanned(Self::ident)?;
             p.token(":")?;
-            let value = p.match_value()?;
+            let (value, value_span) = p.spanned(Self::match_value)?;
             let _ = p.token(",");
             Some(Assignment {
                 property: property.to_owned(),
                 value,
+                property_span,
+                value_span,
             })
         })
     }
@@ -419,13 +489,15 @@ impl<'a> Parser<'a> {
     fn where_predicate(&mut self) -> Option<Predicate> {
         self.token("where")?;
         self.rule(Rule::MutationPredicate, Starts::IDENT, |p| {
-            let property = p.ident()?;
+            let (property, property_span) = p.spanned(Self::ident)?;
             let op = p.comp_op()?;
-            let value = p.match_value()?;
+            let (value, value_span) = p.spanned(Self::match_value)?;
             Some(Predicate {
                 property: property.to_owned(),
                 op,
                 value,
+                property_span,
+                value_span,
             })
         })
     }
@@ -441,13 +513,15 @@ impl<'a> Parser<'a> {
     /// `param := variable ":" type_ref`.
     fn param(&mut self) -> Option<Param> {
         self.rule(Rule::Param, Starts::DOLLAR, |p| {
-            let name = p.variable()?;
+            let (name, name_span) = p.spanned(Self::variable)?;
             p.token(":")?;
-            let (type_name, nullable) = p.type_ref()?;
+            let (type_name, nullable, type_span) = p.type_ref()?;
             Some(Param {
                 name: name.to_owned(),
                 type_name,
                 nullable,
+                name_span,
+                type_span,
             })
         })
     }
@@ -456,16 +530,18 @@ impl<'a> Parser<'a> {
     ///
     /// Nullability is read from the raw text the reference's rule spans (§3.3): when no `?`
     /// follows, that text includes the trivia after the type, so a comment ending in `?` counts.
-    fn type_ref(&mut self) -> Option<(String, bool)> {
+    /// Returns the canonical type, whether it is nullable, and the span of the type (no `?`).
+    fn type_ref(&mut self) -> Option<(String, bool, Span)> {
         self.rule(Rule::TypeRef, Starts::ANY, |p| {
             let start = p.pos;
-            let type_name = p
-                .list_type()
-                .or_else(|| p.base_type().map(str::to_owned))
-                .or_else(|| p.vector_type())?;
+            let (type_name, span) = p.spanned(|p| {
+                p.list_type()
+                    .or_else(|| p.base_type().map(str::to_owned))
+                    .or_else(|| p.vector_type())
+            })?;
             let _ = p.token("?");
             let nullable = p.text_since(start).trim_end().ends_with('?');
-            Some((type_name, nullable))
+            Some((type_name, nullable, span))
         })
     }
 
@@ -519,14 +595,19 @@ impl<'a> Parser<'a> {
     /// `call = true`.
     fn text_search_clause(&mut self) -> Option<Clause> {
         self.rule(Rule::TextSearchClause, Starts::of(b"sfm"), |p| {
+            let start = p.pos;
             let call = p
                 .search_call()
                 .or_else(|| p.fuzzy_call())
                 .or_else(|| p.match_text_call())?;
+            let span = p.span_from(start);
+            // The `= true` is not written: an empty span where it would stand.
+            let right = Expr::new(ExprKind::Literal(Literal::Bool(true)), Span::at(span.end));
             Some(Clause::Filter(Filter {
-                left: call,
+                left: Expr::new(call, span),
                 op: CompOp::Eq,
-                right: Expr::Literal(Literal::Bool(true)),
+                right,
+                span,
             }))
         })
     }
@@ -534,9 +615,10 @@ impl<'a> Parser<'a> {
     /// `binding := variable ":" type_name ("{" prop_match_list "}")?`.
     fn binding(&mut self) -> Option<Clause> {
         self.rule(Rule::Binding, Starts::DOLLAR, |p| {
+            let start = p.pos;
             let variable = p.variable()?;
             p.token(":")?;
-            let type_name = p.type_name()?;
+            let (type_name, type_span) = p.spanned(Self::type_name)?;
             let prop_matches = p
                 .group(|p| p.braces(Self::prop_match_list))
                 .unwrap_or_default();
@@ -544,6 +626,8 @@ impl<'a> Parser<'a> {
                 variable: variable.to_owned(),
                 type_name: type_name.to_owned(),
                 prop_matches,
+                span: p.span_from(start),
+                type_span,
             }))
         })
     }
@@ -560,12 +644,14 @@ impl<'a> Parser<'a> {
     /// `prop_match := ident ":" match_value`.
     fn prop_match(&mut self) -> Option<PropMatch> {
         self.rule(Rule::PropMatch, Starts::IDENT, |p| {
-            let prop_name = p.ident()?;
+            let (prop_name, name_span) = p.spanned(Self::ident)?;
             p.token(":")?;
-            let value = p.match_value()?;
+            let (value, value_span) = p.spanned(Self::match_value)?;
             Some(PropMatch {
                 prop_name: prop_name.to_owned(),
                 value,
+                name_span,
+                value_span,
             })
         })
     }
@@ -584,16 +670,27 @@ impl<'a> Parser<'a> {
     /// `traversal := variable edge_ident traversal_bounds? variable`.
     fn traversal(&mut self) -> Option<Clause> {
         self.rule(Rule::Traversal, Starts::DOLLAR, |p| {
-            let src = p.variable()?;
-            let edge_name = p.scan(Rule::EdgeIdent, Starts::IDENT, lexer::edge_ident)?;
-            let (min_hops, max_hops) = p.traversal_bounds().unwrap_or((1, Some(1)));
-            let dst = p.variable()?;
+            let start = p.pos;
+            let (src, src_span) = p.spanned(Self::variable)?;
+            let (edge_name, edge_span) =
+                p.spanned(|p| p.scan(Rule::EdgeIdent, Starts::IDENT, lexer::edge_ident))?;
+            let bounds = p.spanned(Self::traversal_bounds);
+            let (dst, dst_span) = p.spanned(Self::variable)?;
+            let ((min_hops, max_hops), bounds_span) = match bounds {
+                Some((hops, span)) => (hops, Some(span)),
+                None => ((1, Some(1)), None),
+            };
             Some(Clause::Traversal(Traversal {
                 src: src.to_owned(),
                 edge_name: edge_name.to_owned(),
                 dst: dst.to_owned(),
                 min_hops,
                 max_hops,
+                span: p.span_from(start),
+                src_span,
+                edge_span,
+                bounds_span,
+                dst_span,
             }))
         })
     }
@@ -601,12 +698,12 @@ impl<'a> Parser<'a> {
     /// `traversal_bounds := "{" integer "," integer? "}"`.
     fn traversal_bounds(&mut self) -> Option<(u32, Option<u32>)> {
         self.keyword(Rule::TraversalBounds, "{", |p| {
-            let min = p.integer()?;
+            let min = p.spanned(Self::integer)?;
             p.token(",")?;
-            let max = p.integer();
+            let max = p.spanned(Self::integer);
             p.token("}")?;
-            let min = p.number(min, "traversal min bound");
-            let max = max.map(|max| p.number(max, "traversal max bound"));
+            let min = p.number(min, "traversal min bound", "P6");
+            let max = max.map(|max| p.number(max, "traversal max bound", "P7"));
             Some((min, max))
         })
     }
@@ -614,17 +711,26 @@ impl<'a> Parser<'a> {
     /// `filter := expr filter_op expr`.
     fn filter(&mut self) -> Option<Clause> {
         self.rule(Rule::Filter, Starts::EXPR, |p| {
+            let start = p.pos;
             let left = p.expr()?;
             let op = p.filter_op()?;
             let right = p.expr()?;
-            Some(Clause::Filter(Filter { left, op, right }))
+            let span = p.span_from(start);
+            Some(Clause::Filter(Filter {
+                left,
+                op,
+                right,
+                span,
+            }))
         })
     }
 
     /// `negation := "not" "{" clause+ "}"`.
     fn negation(&mut self) -> Option<Clause> {
-        self.keyword(Rule::Negation, "not", Self::clauses)
-            .map(Clause::Negation)
+        let start = self.start();
+        let clauses = self.keyword(Rule::Negation, "not", Self::clauses)?;
+        let span = self.span_from(start);
+        Some(Clause::Negation(Negation { clauses, span }))
     }
 
     // ----------------------------------------------------------------------------------------
@@ -664,9 +770,10 @@ impl<'a> Parser<'a> {
     /// alternative, which admits no direction (§2.3 item 4).
     fn ordering(&mut self) -> Option<Ordering> {
         self.rule(Rule::Ordering, Starts::ANY, |p| {
+            let start = p.pos;
             p.nearest_ordering()
-                .map(|expr| Ordering {
-                    expr,
+                .map(|kind| Ordering {
+                    expr: Expr::new(kind, p.span_from(start)),
                     descending: false,
                 })
                 .or_else(|| {
@@ -680,13 +787,13 @@ impl<'a> Parser<'a> {
     }
 
     /// `nearest_ordering := "nearest" "(" prop_access "," expr ")"`.
-    fn nearest_ordering(&mut self) -> Option<Expr> {
+    fn nearest_ordering(&mut self) -> Option<ExprKind> {
         self.keyword(Rule::NearestOrdering, "nearest", |p| {
             p.parens(|p| {
                 let (variable, property) = p.prop_access()?;
                 p.token(",")?;
                 let query = Box::new(p.expr()?);
-                Some(Expr::Nearest {
+                Some(ExprKind::Nearest {
                     variable,
                     property,
                     query,
@@ -705,8 +812,8 @@ impl<'a> Parser<'a> {
     /// `limit_clause := "limit" integer`.
     fn limit_clause(&mut self) -> Option<u64> {
         self.keyword(Rule::LimitClause, "limit", |p| {
-            let digits = p.integer()?;
-            Some(p.number(digits, "limit"))
+            let digits = p.spanned(Self::integer)?;
+            Some(p.number(digits, "limit", "P5"))
         })
     }
 
@@ -717,8 +824,10 @@ impl<'a> Parser<'a> {
     /// bm25_call / rrf_call / agg_call / prop_access / variable / literal / ident`.
     fn expr(&mut self) -> Option<Expr> {
         self.rule(Rule::Expr, Starts::EXPR, |p| {
-            p.now_call()
-                .map(|()| Expr::Now)
+            let start = p.pos;
+            let kind = p
+                .now_call()
+                .map(|()| ExprKind::Now)
                 .or_else(|| p.nearest_ordering())
                 .or_else(|| p.search_call())
                 .or_else(|| p.fuzzy_call())
@@ -728,11 +837,12 @@ impl<'a> Parser<'a> {
                 .or_else(|| p.agg_call())
                 .or_else(|| {
                     let (variable, property) = p.prop_access()?;
-                    Some(Expr::PropAccess { variable, property })
+                    Some(ExprKind::PropAccess { variable, property })
                 })
-                .or_else(|| p.variable().map(|v| Expr::Variable(v.to_owned())))
-                .or_else(|| p.literal().map(Expr::Literal))
-                .or_else(|| p.ident().map(|name| Expr::AliasRef(name.to_owned())))
+                .or_else(|| p.variable().map(|v| ExprKind::Variable(v.to_owned())))
+                .or_else(|| p.literal().map(ExprKind::Literal))
+                .or_else(|| p.ident().map(|name| ExprKind::AliasRef(name.to_owned())))?;
+            Some(Expr::new(kind, p.span_from(start)))
         })
     }
 
@@ -741,21 +851,20 @@ impl<'a> Parser<'a> {
         self.keyword(Rule::NowCall, "now", |p| p.parens(|_| Some(())))
     }
 
-    fn search_call(&mut self) -> Option<Expr> {
-        self.two_arg_call(Rule::SearchCall, "search", |field, query| Expr::Search {
-            field,
-            query,
+    fn search_call(&mut self) -> Option<ExprKind> {
+        self.two_arg_call(Rule::SearchCall, "search", |field, query| {
+            ExprKind::Search { field, query }
         })
     }
 
-    fn match_text_call(&mut self) -> Option<Expr> {
+    fn match_text_call(&mut self) -> Option<ExprKind> {
         self.two_arg_call(Rule::MatchTextCall, "match_text", |field, query| {
-            Expr::MatchText { field, query }
+            ExprKind::MatchText { field, query }
         })
     }
 
-    fn bm25_call(&mut self) -> Option<Expr> {
-        self.two_arg_call(Rule::Bm25Call, "bm25", |field, query| Expr::Bm25 {
+    fn bm25_call(&mut self) -> Option<ExprKind> {
+        self.two_arg_call(Rule::Bm25Call, "bm25", |field, query| ExprKind::Bm25 {
             field,
             query,
         })
@@ -766,8 +875,8 @@ impl<'a> Parser<'a> {
         &mut self,
         rule: Rule,
         name: &'static str,
-        make: fn(Box<Expr>, Box<Expr>) -> Expr,
-    ) -> Option<Expr> {
+        make: fn(Box<Expr>, Box<Expr>) -> ExprKind,
+    ) -> Option<ExprKind> {
         self.keyword(rule, name, |p| {
             p.parens(|p| {
                 let field = Box::new(p.expr()?);
@@ -779,10 +888,10 @@ impl<'a> Parser<'a> {
     }
 
     /// `fuzzy_call := "fuzzy" "(" expr "," expr ("," expr)? ")"`.
-    fn fuzzy_call(&mut self) -> Option<Expr> {
+    fn fuzzy_call(&mut self) -> Option<ExprKind> {
         self.keyword(Rule::FuzzyCall, "fuzzy", |p| {
             let (field, query, max_edits) = p.two_args_and_an_option(Self::expr)?;
-            Some(Expr::Fuzzy {
+            Some(ExprKind::Fuzzy {
                 field,
                 query,
                 max_edits,
@@ -791,10 +900,10 @@ impl<'a> Parser<'a> {
     }
 
     /// `rrf_call := "rrf" "(" rank_expr "," rank_expr ("," expr)? ")"`.
-    fn rrf_call(&mut self) -> Option<Expr> {
+    fn rrf_call(&mut self) -> Option<ExprKind> {
         self.keyword(Rule::RrfCall, "rrf", |p| {
             let (primary, secondary, k) = p.two_args_and_an_option(Self::rank_expr)?;
-            Some(Expr::Rrf {
+            Some(ExprKind::Rrf {
                 primary,
                 secondary,
                 k,
@@ -838,7 +947,9 @@ impl<'a> Parser<'a> {
     /// `rank_expr := nearest_ordering / bm25_call`.
     fn rank_expr(&mut self) -> Option<Expr> {
         self.rule(Rule::RankExpr, Starts::of(b"nb"), |p| {
-            p.nearest_ordering().or_else(|| p.bm25_call())
+            let start = p.pos;
+            let kind = p.nearest_ordering().or_else(|| p.bm25_call())?;
+            Some(Expr::new(kind, p.span_from(start)))
         })
     }
 
@@ -854,7 +965,7 @@ impl<'a> Parser<'a> {
 
     /// `agg_call := agg_func "(" expr ")"`, where `agg_func := "count" / "sum" / "avg" / "min" /
     /// "max"`.
-    fn agg_call(&mut self) -> Option<Expr> {
+    fn agg_call(&mut self) -> Option<ExprKind> {
         const FUNCS: [AggFunc; 5] = [
             AggFunc::Count,
             AggFunc::Sum,
@@ -868,7 +979,7 @@ impl<'a> Parser<'a> {
                 p.choose(FUNCS.map(|f| (f.name(), f)))
             })?;
             let arg = Box::new(p.parens(Self::expr)?);
-            Some(Expr::Aggregate { func, arg })
+            Some(ExprKind::Aggregate { func, arg })
         })
     }
 
@@ -918,8 +1029,9 @@ impl<'a> Parser<'a> {
     /// `string_lit` → decoded contents (an undecodable escape is recorded as a rejection).
     fn string_lit(&mut self) -> Option<String> {
         let raw = self.scan(Rule::StringLit, Starts::of(b"\""), lexer::string_lit)?;
+        let span = self.just_scanned(raw);
         let inner = &raw[1..raw.len() - 1];
-        Some(self.or_reject(lexer::decode_string(inner)))
+        Some(self.or_reject("P3", span, lexer::decode_string(inner)))
     }
 
     // ----------------------------------------------------------------------------------------
@@ -946,8 +1058,8 @@ impl<'a> Parser<'a> {
                     Some(Literal::Float(text.parse().unwrap_or(f64::INFINITY)))
                 })
                 .or_else(|| {
-                    let digits = p.integer()?;
-                    Some(Literal::Integer(p.number(digits, "integer")))
+                    let digits = p.spanned(Self::integer)?;
+                    Some(Literal::Integer(p.number(digits, "integer", "P4")))
                 })
                 .or_else(|| {
                     p.rule(Rule::BoolLit, Starts::of(b"tf"), |p| {
@@ -1213,10 +1325,18 @@ mod tests {
     }
 
     /// Outcome of one pass: the file (if it matched), its post-parse errors, the depth overflow.
-    fn pass(src: &str, track: bool) -> (Option<QueryFile>, Vec<String>, Option<usize>) {
+    fn pass(src: &str, track: bool) -> (Option<QueryFile>, Vec<ErrorDetail>, Option<usize>) {
         let mut p = Parser::new(src, track);
         let file = p.query_file();
         (file, p.errors, p.attempts.too_deep())
+    }
+
+    /// Both passes give the same outcome, spans included (tree equality leaves them out; the
+    /// debug text shows them).
+    fn passes_agree(src: &str) {
+        let (fast, tracked) = (pass(src, false), pass(src, true));
+        assert_eq!(fast, tracked, "{src}");
+        assert_eq!(format!("{fast:?}"), format!("{tracked:?}"), "{src}");
     }
 
     #[test]
@@ -1253,7 +1373,7 @@ mod tests {
                 let Ok(src) = String::from_utf8(bytes) else {
                     continue;
                 };
-                assert_eq!(pass(&src, false), pass(&src, true), "{src}");
+                passes_agree(&src);
                 checked += 1;
             }
         }
@@ -1264,6 +1384,6 @@ mod tests {
             "[".repeat(300),
             "]".repeat(300)
         );
-        assert_eq!(pass(&deep, false), pass(&deep, true));
+        passes_agree(&deep);
     }
 }

@@ -14,10 +14,11 @@
 //! ```
 
 use super::attempts::{MAX_RULE_DEPTH, Rule, SyntaxFailure};
+use crate::error::ErrorDetail;
 use crate::text;
 
-/// The multi-line diagnostic (without the `parse error: ` prefix).
-pub(crate) fn render(src: &str, failure: &SyntaxFailure) -> String {
+/// The multi-line diagnostic (without the `parse error: ` prefix), with its position as data.
+pub(crate) fn render(src: &str, failure: &SyntaxFailure) -> ErrorDetail {
     let (pos, message) = match failure {
         SyntaxFailure::Expected { pos, rules } => {
             (*pos, text::expected_found(&describe_all(rules), src, *pos))
@@ -31,7 +32,7 @@ pub(crate) fn render(src: &str, failure: &SyntaxFailure) -> String {
             ),
         ),
     };
-    text::render(src, pos, &message, &[])
+    text::syntax_error(src, pos, message, Vec::new())
 }
 
 fn describe_all(rules: &[Rule]) -> Vec<&'static str> {
@@ -132,7 +133,7 @@ mod tests {
 
     #[test]
     fn too_deep_is_reported_at_its_position() {
-        let text = render("query q() {\n  [[[", &SyntaxFailure::TooDeep { pos: 15 });
+        let text = render("query q() {\n  [[[", &SyntaxFailure::TooDeep { pos: 15 }).to_string();
         assert!(text.starts_with(" --> 2:4\n"), "{text}");
         assert!(text.contains("\n  |    ^---\n"), "{text}");
         assert!(text.ends_with("nest at most about 128 levels)"), "{text}");

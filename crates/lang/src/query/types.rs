@@ -2,6 +2,7 @@
 //! the catalog, literal and parameter types, display names and the compatibility relation.
 
 use super::ast::{Literal, Param};
+use crate::error::ErrorDetail;
 use crate::schema::PropType;
 /// The catalog's scalar type, under the short name the checker uses.
 pub(crate) use crate::schema::ScalarType as Scalar;
@@ -128,12 +129,14 @@ pub(crate) fn numeric_vector_len(lit: &Literal) -> Option<usize> {
 /// Parameter name reserved by the runtime (D-01).
 const RESERVED_PARAM: &str = "__nanograph_now";
 
-/// Converts one declared parameter to its type (§6.4): D-01, then D-02.
-pub(crate) fn param_type(param: &Param) -> Result<Ty<'static>, String> {
+/// Converts one declared parameter to its type (§6.4): D-01 (pointing at the name), then D-02
+/// (at the type).
+pub(crate) fn param_type(param: &Param) -> Result<Ty<'static>, ErrorDetail> {
     if param.name == RESERVED_PARAM {
-        return Err(format!(
+        let message = format!(
             "parameter name `${RESERVED_PARAM}` is reserved for runtime timestamp injection"
-        ));
+        );
+        return Err(ErrorDetail::new(message).at(param.name_span));
     }
     let text = param.type_name.as_str();
     let (inner, list) = match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
@@ -141,10 +144,11 @@ pub(crate) fn param_type(param: &Param) -> Result<Ty<'static>, String> {
         None => (text, false),
     };
     let scalar = scalar_from_name(inner).ok_or_else(|| {
-        format!(
+        let message = format!(
             "unknown parameter type `{}` for `${}`",
             param.type_name, param.name
-        )
+        );
+        ErrorDetail::new(message).at(param.type_span)
     })?;
     Ok(Ty {
         scalar,
@@ -177,6 +181,8 @@ mod tests {
             name: name.into(),
             type_name: type_name.into(),
             nullable,
+            name_span: Default::default(),
+            type_span: Default::default(),
         }
     }
 
@@ -229,7 +235,11 @@ mod tests {
 
     #[test]
     fn parameter_types() {
-        let ok = |t: &str| param_type(&param("v", t, false)).map(|t| t.display());
+        let ok = |t: &str| {
+            param_type(&param("v", t, false))
+                .map(|t| t.display())
+                .map_err(|e| e.to_string())
+        };
         assert_eq!(ok("Vector(003)"), Ok("Vector(3)".into()));
         assert_eq!(ok("[Blob]"), Ok("[Blob]".into()));
         assert_eq!(

@@ -3,10 +3,16 @@
 //! property-level `@key`/`@unique`/`@index` desugared into constraints — with one addition: every
 //! derived item is marked (`Property::injected_from`, `ConstraintOrigin::Annotation`), so the
 //! pretty-printer can print exactly what was written and re-parsing gives the same AST.
+//!
+//! Declarations, properties, annotations and constraints carry the [`Span`]s of their names and
+//! text, which errors point at. Spans are not part of a tree's equality: a tree equals the tree
+//! of its pretty-printed text.
 
 use std::collections::HashMap;
 
 use super::catalog::{Cardinality, CheckConstraint, PropType, RangeConstraint};
+pub use crate::span::Span;
+use crate::span::eq_ignoring_spans;
 
 /// A whole `.pg` file: its declarations in file order.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -21,15 +27,29 @@ pub enum Declaration {
     Edge(EdgeDecl),
 }
 
+impl Declaration {
+    /// The declared name and where it is written.
+    pub fn name(&self) -> (&str, Span) {
+        match self {
+            Declaration::Interface(i) => (&i.name, i.name_span),
+            Declaration::Node(n) => (&n.name, n.name_span),
+            Declaration::Edge(e) => (&e.name, e.name_span),
+        }
+    }
+}
+
 /// `interface Name { props }` — no annotations, no constraints.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct InterfaceDecl {
     pub name: String,
     pub properties: Vec<Property>,
+    pub name_span: Span,
 }
 
+eq_ignoring_spans!(InterfaceDecl { name, properties } ignoring { name_span });
+
 /// `node Name @ann… implements I, … { props and body constraints }`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct NodeDecl {
     pub name: String,
     pub annotations: Vec<Annotation>,
@@ -40,10 +60,17 @@ pub struct NodeDecl {
     /// Body constraints in source order, then desugared property annotations (own properties,
     /// then injected ones).
     pub constraints: Vec<Constraint>,
+    pub name_span: Span,
+    /// Where each name of `implements` is written, in the same order.
+    pub implements_spans: Vec<Span>,
 }
 
+eq_ignoring_spans!(NodeDecl { name, annotations, implements, properties, constraints } ignoring {
+    name_span, implements_spans,
+});
+
 /// `edge Name: From -> To @card(…) @ann… { props and body constraints }`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct EdgeDecl {
     pub name: String,
     pub from_type: String,
@@ -53,24 +80,44 @@ pub struct EdgeDecl {
     pub annotations: Vec<Annotation>,
     pub properties: Vec<Property>,
     pub constraints: Vec<Constraint>,
+    pub name_span: Span,
+    pub from_span: Span,
+    pub to_span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+eq_ignoring_spans!(EdgeDecl {
+    name, from_type, to_type, cardinality, annotations, properties, constraints,
+} ignoring { name_span, from_span, to_span });
+
+#[derive(Debug, Clone)]
 pub struct Property {
     pub name: String,
     pub prop_type: PropType,
     pub annotations: Vec<Annotation>,
     /// `Some(interface)` when the property was injected into a node from that interface.
     pub injected_from: Option<String>,
+    /// Where the name is written (an injected property's: in its interface).
+    pub name_span: Span,
+    /// The type as written, `?` included.
+    pub type_span: Span,
 }
+
+eq_ignoring_spans!(Property { name, prop_type, annotations, injected_from } ignoring {
+    name_span, type_span,
+});
 
 /// `@name` or `@name(arg)`. A string argument is stored decoded (quotes removed, escapes
 /// processed); any other argument is stored as its exact source text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Annotation {
     pub name: String,
     pub value: Option<String>,
+    /// From `@` to the end of the argument.
+    pub span: Span,
 }
+
+eq_ignoring_spans!(Annotation { name, value } ignoring { span });
+impl Eq for Annotation {}
 
 impl Annotation {
     /// Whether this annotation is named `name`.
@@ -79,10 +126,26 @@ impl Annotation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Constraint {
     pub kind: ConstraintKind,
     pub origin: ConstraintOrigin,
+    /// The body constraint as written (`@key(a, b)`), or the property annotation it was
+    /// desugared from (`@key`).
+    pub span: Span,
+    /// Where each argument is written: a body constraint's arguments in order, or a desugared
+    /// constraint's property name.
+    pub arg_spans: Vec<Span>,
+}
+
+eq_ignoring_spans!(Constraint { kind, origin } ignoring { span, arg_spans });
+
+impl Constraint {
+    /// Where the `i`-th argument (column, or a range's/check's property) is written, or the
+    /// whole constraint if that is not known.
+    pub fn arg_span(&self, i: usize) -> Span {
+        self.arg_spans.get(i).copied().unwrap_or(self.span)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -152,6 +215,8 @@ pub(crate) fn desugar_property(property: &Property, out: &mut Vec<Constraint>) {
         out.push(Constraint {
             kind,
             origin: ConstraintOrigin::Annotation,
+            span: annotation.span,
+            arg_spans: vec![property.name_span],
         });
     }
 }
@@ -193,6 +258,11 @@ impl<'a> PropertyIndex<'a> {
             last,
             map,
         }
+    }
+
+    /// Every property name, in list order.
+    pub fn names(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.properties.iter().map(|p| p.name.as_str())
     }
 
     pub fn get(&self, name: &str) -> Option<&'a Property> {

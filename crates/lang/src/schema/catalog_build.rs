@@ -1,46 +1,62 @@
 //! Catalog construction (schema-language.md §6.4 and §9, phase 6, rules K1–K5): check that node
 //! and edge names are unique and that edges join declared nodes, then lay out what the query
-//! type-checker needs.
+//! type-checker needs. Errors point at the offending name: the repeated declaration's, or the
+//! unknown endpoint type (with the closest node name as a suggestion).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::ast::{
-    Annotation, Constraint, ConstraintKind, EdgeDecl, NodeDecl, Property, SchemaFile,
+    Annotation, Constraint, ConstraintKind, EdgeDecl, NodeDecl, Property, SchemaFile, Span,
 };
 use super::catalog::{Catalog, EdgeType, InterfaceType, NodeType, PropType, ScalarType};
+use crate::error::ErrorDetail;
 
-pub(crate) fn build(file: &SchemaFile) -> Result<Catalog, String> {
+/// An error of `rule` pointing at `span`.
+fn error(rule: &'static str, span: Span, message: String) -> ErrorDetail {
+    ErrorDetail::new(message).with_rule(rule).at(span)
+}
+
+pub(crate) fn build(file: &SchemaFile) -> Result<Catalog, ErrorDetail> {
     let mut node_names: HashSet<&str> = HashSet::new();
     for node in file.nodes() {
         if !node_names.insert(&node.name) {
-            return Err(format!("duplicate node type: {}", node.name));
+            let message = format!("duplicate node type: {}", node.name);
+            return Err(error("K1", node.name_span, message));
         }
     }
+    // An unknown endpoint type, suggesting the closest node name (in declaration order).
+    let unknown = |rule, name: &str, span, message| {
+        error(rule, span, message).suggesting(name, file.nodes().map(|n| n.name.as_str()))
+    };
     // Lower-cased edge name → first edge with that spelling.
     let mut folded: HashMap<String, &str> = HashMap::new();
     let mut edge_names: HashSet<&str> = HashSet::new();
     for edge in file.edges() {
         if !edge_names.insert(&edge.name) {
-            return Err(format!("duplicate edge type: {}", edge.name));
+            let message = format!("duplicate edge type: {}", edge.name);
+            return Err(error("K2", edge.name_span, message));
         }
         if !node_names.contains(edge.from_type.as_str()) {
-            return Err(format!(
+            let message = format!(
                 "edge {} references unknown source type: {}",
                 edge.name, edge.from_type
-            ));
+            );
+            return Err(unknown("K3", &edge.from_type, edge.from_span, message));
         }
         if !node_names.contains(edge.to_type.as_str()) {
-            return Err(format!(
+            let message = format!(
                 "edge {} references unknown target type: {}",
                 edge.name, edge.to_type
-            ));
+            );
+            return Err(unknown("K4", &edge.to_type, edge.to_span, message));
         }
         let lower = edge.name.to_lowercase();
         if let Some(earlier) = folded.get(&lower) {
-            return Err(format!(
+            let message = format!(
                 "edge name collision after case folding: '{}' conflicts with '{earlier}'",
                 edge.name
-            ));
+            );
+            return Err(error("K5", edge.name_span, message));
         }
         folded.insert(lower, &edge.name);
     }

@@ -5,6 +5,7 @@
 //! (`lang::text`); the words for what was expected are this grammar's (see the project note in
 //! schema-language.md).
 
+use crate::error::ErrorDetail;
 use crate::text::{self, clip, is_word, word_at};
 
 /// Something the parser could have accepted at a position.
@@ -122,8 +123,9 @@ impl Tracker {
         self.suppressed = self.suppressed.saturating_sub(1);
     }
 
-    /// The full report (without the `parse error: ` prefix, which `SchemaError` adds).
-    pub fn report(&self, src: &str) -> String {
+    /// The full report (without the `parse error: ` prefix, which `SchemaError` adds), with its
+    /// position as data.
+    pub fn report(&self, src: &str) -> ErrorDetail {
         let pos = self.far.min(src.len());
         let mut parts = Vec::new();
         if self.constraint_here {
@@ -147,7 +149,7 @@ impl Tracker {
                 "`{head}{tail}` is read as `{head}` followed by `{tail}`"
             ));
         }
-        text::render(src, pos, &parts.join("; "), &notes)
+        text::syntax_error(src, pos, parts.join("; "), notes).with_rule("S1")
     }
 }
 

@@ -10,6 +10,8 @@
 //!
 //! `pretty` prints an AST back to source. Nothing here knows about clusters.
 
+use crate::error::{ErrorDetail, detail_accessors};
+
 pub mod ast;
 pub mod catalog;
 mod catalog_build;
@@ -23,7 +25,7 @@ mod validate;
 
 pub use ast::{
     Annotation, Constraint, ConstraintKind, ConstraintOrigin, Declaration, EdgeDecl, InterfaceDecl,
-    NodeDecl, Property, SchemaFile,
+    NodeDecl, Property, SchemaFile, Span,
 };
 pub use catalog::{
     Cardinality, Catalog, CheckConstraint, EdgeType, InterfaceType, NodeType, PropType, RangeBound,
@@ -31,19 +33,27 @@ pub use catalog::{
 };
 
 /// A schema error. Its `Display` text is used verbatim as a diagnostic message, so it carries the
-/// reference's prefixes (`parse error: `, `parse error: parse error: `, `catalog error: `).
+/// reference's prefixes (`parse error: `, `parse error: parse error: `, `catalog error: `). Its
+/// [`ErrorDetail`] also holds, as data, the span it points at, its rule (schema-language.md §7)
+/// and any suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SchemaError {
     /// Syntax error: Display = `parse error: «report»`.
     #[error("parse error: {0}")]
-    Syntax(String),
+    Syntax(ErrorDetail),
     /// Any other error raised inside `parse_schema`: Display = `parse error: parse error: «msg»`.
     #[error("parse error: parse error: {0}")]
-    Parse(String),
+    Parse(ErrorDetail),
     /// Error raised by `build_catalog`: Display = `catalog error: «msg»`.
     #[error("catalog error: {0}")]
-    Catalog(String),
+    Catalog(ErrorDetail),
 }
+
+detail_accessors!(SchemaError {
+    Syntax,
+    Parse,
+    Catalog
+});
 
 /// Parse schema source text into its AST: phases 1–5 of schema-language.md §1.3, each over the
 /// whole file before the next, stopping at the first error.
@@ -51,7 +61,7 @@ pub fn parse_schema(text: &str) -> Result<SchemaFile, SchemaError> {
     let mut file = match parser::parse(text) {
         parser::Parsed::Ok(file) => file,
         parser::Parsed::Syntax(report) => return Err(SchemaError::Syntax(report)),
-        parser::Parsed::Construction(message) => return Err(SchemaError::Parse(message)),
+        parser::Parsed::Construction(error) => return Err(SchemaError::Parse(error)),
     };
     resolve::resolve_interfaces(&mut file).map_err(SchemaError::Parse)?;
     validate::check_annotations(&file).map_err(SchemaError::Parse)?;

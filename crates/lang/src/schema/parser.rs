@@ -22,12 +22,13 @@
 
 use super::ast::{
     Annotation, Constraint, ConstraintOrigin, Declaration, EdgeDecl, InterfaceDecl, NodeDecl,
-    Property, SchemaFile, desugar_property,
+    Property, SchemaFile, Span, desugar_property,
 };
 use super::catalog::{Cardinality, PropType, ScalarType};
 use super::convert::{self, Arg};
 use super::error::{Expect, Tracker, glued_split};
 use super::scanner::{Scanner, enum_value, signed_float, signed_integer};
+use crate::error::ErrorDetail;
 use crate::peg::Peg;
 use crate::text::{BASE_TYPES, clip, float_lit, ident, integer, string_end, type_name};
 
@@ -38,9 +39,9 @@ const BOOLEANS: [&str; 2] = ["true", "false"];
 pub(crate) enum Parsed {
     Ok(SchemaFile),
     /// Syntax report (without prefix).
-    Syntax(String),
+    Syntax(ErrorDetail),
     /// First AST-construction error (without prefix).
-    Construction(String),
+    Construction(ErrorDetail),
 }
 
 pub(crate) fn parse(src: &str) -> Parsed {
@@ -58,17 +59,17 @@ pub(crate) fn parse(src: &str) -> Parsed {
     }
 }
 
-/// An annotation argument as written: kept verbatim, or a string literal (quotes included) to
-/// decode.
+/// An annotation argument as written: kept verbatim, or a string literal (quotes included, and
+/// where it is written) to decode.
 enum AnnotationArg<'a> {
     Text(&'a str),
-    Quoted(&'a str),
+    Quoted(&'a str, Span),
 }
 
 struct Parser<'a> {
     s: Scanner<'a>,
     t: Tracker,
-    first_error: Option<String>,
+    first_error: Option<ErrorDetail>,
 }
 
 impl Peg for Parser<'_> {
@@ -113,20 +114,41 @@ impl<'a> Parser<'a> {
         self.s.scan(scan).or_else(|| self.expected(what))
     }
 
+    /// [`Parser::scan`], with where the token is written.
+    fn scan_spanned(
+        &mut self,
+        what: Expect,
+        scan: fn(&[u8], usize) -> Option<usize>,
+    ) -> Option<(&'a str, Span)> {
+        let text = self.scan(what, scan)?;
+        Some((text, self.just_scanned(text)))
+    }
+
+    /// The span of `text`, the token just scanned (or fixed string just matched).
+    fn just_scanned(&self, text: &str) -> Span {
+        Span::new(self.s.pos - text.len(), self.s.pos)
+    }
+
+    /// From `start` to here.
+    fn span_from(&self, start: usize) -> Span {
+        Span::new(start, self.s.pos)
+    }
+
     /// Keep the first AST-construction error; carry on with a placeholder so parsing (and so
     /// syntax checking) continues.
-    fn construct<T>(&mut self, result: Result<T, String>, placeholder: T) -> T {
+    fn construct<T>(&mut self, result: Result<T, ErrorDetail>, placeholder: T) -> T {
         match result {
             Ok(value) => value,
-            Err(message) => {
-                self.first_error.get_or_insert(message);
+            Err(error) => {
+                self.first_error.get_or_insert(error);
                 placeholder
             }
         }
     }
 
-    fn type_name(&mut self) -> Option<String> {
-        self.scan(Expect::TypeName, type_name).map(str::to_owned)
+    fn type_name(&mut self) -> Option<(String, Span)> {
+        let (name, span) = self.scan_spanned(Expect::TypeName, type_name)?;
+        Some((name.to_owned(), span))
     }
 
     // ---- declarations ------------------------------------------------------------------------
@@ -158,24 +180,30 @@ impl<'a> Parser<'a> {
 
     /// `"interface" type_name "{" prop_decl* "}"` (after the keyword).
     fn interface_decl(&mut self) -> Option<InterfaceDecl> {
-        let name = self.type_name()?;
+        let (name, name_span) = self.type_name()?;
         self.token("{")?;
         let properties = self.many0(Self::prop_decl);
         self.token("}")?;
-        Some(InterfaceDecl { name, properties })
+        Some(InterfaceDecl {
+            name,
+            properties,
+            name_span,
+        })
     }
 
     /// `"node" type_name annotation* implements_clause? "{" (prop_decl / body_constraint)* "}"`
     fn node_decl(&mut self) -> Option<NodeDecl> {
-        let name = self.type_name()?;
+        let (name, name_span) = self.type_name()?;
         let annotations = self.annotations();
         // `implements_clause ::= "implements" type_name ("," type_name)*`
-        let implements = self
+        let (implements, implements_spans) = self
             .attempt(|p| {
                 p.token("implements")?;
                 p.sep_by1(Self::type_name)
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into_iter()
+            .unzip();
         self.token("{")?;
         let (properties, constraints) = self.body_items()?;
         Some(NodeDecl {
@@ -184,17 +212,19 @@ impl<'a> Parser<'a> {
             implements,
             properties,
             constraints,
+            name_span,
+            implements_spans,
         })
     }
 
     /// `"edge" type_name ":" type_name "->" type_name cardinality? annotation*
     ///  ("{" (prop_decl / body_constraint)* "}")?`
     fn edge_decl(&mut self) -> Option<EdgeDecl> {
-        let name = self.type_name()?;
+        let (name, name_span) = self.type_name()?;
         self.token(":")?;
-        let from_type = self.type_name()?;
+        let (from_type, from_span) = self.type_name()?;
         self.token("->")?;
-        let to_type = self.type_name()?;
+        let (to_type, to_span) = self.type_name()?;
         let cardinality = self.attempt(Self::cardinality).unwrap_or_default();
         let annotations = self.annotations();
         let (properties, constraints) = self
@@ -211,6 +241,9 @@ impl<'a> Parser<'a> {
             annotations,
             properties,
             constraints,
+            name_span,
+            from_span,
+            to_span,
         })
     }
 
@@ -236,12 +269,13 @@ impl<'a> Parser<'a> {
     /// `"@card" "(" integer ".." integer? ")"`
     fn cardinality(&mut self) -> Option<Cardinality> {
         self.fixed("@card", Expect::Token("@card(min..max)"))?;
+        let start = self.s.pos - "@card".len();
         let (min, max) = self.parens(|p| {
-            let min = p.scan(Expect::Integer, integer)?;
+            let min = p.scan_spanned(Expect::Integer, integer)?;
             p.token("..")?;
-            Some((min, p.scan(Expect::Integer, integer)))
+            Some((min, p.scan_spanned(Expect::Integer, integer)))
         })?;
-        let result = convert::cardinality(min, max);
+        let result = convert::cardinality(min, max, self.span_from(start));
         Some(self.construct(result, Cardinality::default()))
     }
 
@@ -249,8 +283,8 @@ impl<'a> Parser<'a> {
 
     /// `ident ":" type_ref annotation*`
     fn prop_decl(&mut self) -> Option<Property> {
-        let name = self.scan(Expect::Property, ident)?;
-        let start = self.s.pos - name.len();
+        let (name, name_span) = self.scan_spanned(Expect::Property, ident)?;
+        let start = name_span.start;
         if self.token(":").is_none() {
             // `x: Strings` reads `String`, then a property `s` missing its `:`.
             if let Some((head, _)) = glued_split(self.s.src, start) {
@@ -262,29 +296,40 @@ impl<'a> Parser<'a> {
             }
             return None;
         }
-        let prop_type = self.type_ref()?;
+        let (prop_type, type_span) = self.type_ref()?;
         let annotations = self.annotations();
         Some(Property {
             name: name.to_owned(),
             prop_type,
             annotations,
             injected_from: None,
+            name_span,
+            type_span,
         })
     }
 
-    /// `core_type "?"?`
-    fn type_ref(&mut self) -> Option<PropType> {
+    /// `core_type "?"?`, and where it is written. A construction error (A1–A5) points at the
+    /// core type.
+    fn type_ref(&mut self) -> Option<(PropType, Span)> {
         self.s.skip();
+        let start = self.s.pos;
         let core = self.core_type()?;
+        let core_span = self.span_from(start);
         let nullable = self.token("?").is_some();
+        let span = if nullable {
+            self.span_from(start)
+        } else {
+            core_span
+        };
+        let core = core.map_err(|error| error.at(core_span));
         let mut prop_type = self.construct(core, convert::plain(ScalarType::String));
         prop_type.nullable = nullable;
-        Some(prop_type)
+        Some((prop_type, span))
     }
 
     /// `list_type / enum_type / vector_type / base_type`, returning the type or its
     /// construction error (A1–A5).
-    fn core_type(&mut self) -> Option<Result<PropType, String>> {
+    fn core_type(&mut self) -> Option<Result<PropType, ErrorDetail>> {
         self.attempt(Self::list_type)
             .or_else(|| self.attempt(Self::enum_type))
             .or_else(|| self.attempt(Self::vector_type))
@@ -293,7 +338,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `"[" base_type "]"`
-    fn list_type(&mut self) -> Option<Result<PropType, String>> {
+    fn list_type(&mut self) -> Option<Result<PropType, ErrorDetail>> {
         self.s.eat("[").then_some(())?;
         self.s.skip();
         let scalar = self
@@ -304,14 +349,14 @@ impl<'a> Parser<'a> {
     }
 
     /// `"enum" "(" enum_value ("," enum_value)* ")"`
-    fn enum_type(&mut self) -> Option<Result<PropType, String>> {
+    fn enum_type(&mut self) -> Option<Result<PropType, ErrorDetail>> {
         self.s.eat("enum").then_some(())?;
         let values = self.parens(|p| p.sep_by1(|p| p.scan(Expect::EnumValue, enum_value)))?;
         Some(convert::enumeration(&values))
     }
 
     /// `"Vector" "(" integer ")"`
-    fn vector_type(&mut self) -> Option<Result<PropType, String>> {
+    fn vector_type(&mut self) -> Option<Result<PropType, ErrorDetail>> {
         self.s.eat("Vector").then_some(())?;
         let digits = self.parens(|p| p.scan(Expect::Integer, integer))?;
         Some(convert::vector(digits))
@@ -335,6 +380,7 @@ impl<'a> Parser<'a> {
     /// `"@" !(constraint_name "(") ident ("(" annotation_arg ")")?`
     fn annotation(&mut self) -> Option<Annotation> {
         self.fixed("@", Expect::Annotation)?;
+        let start = self.s.pos - 1;
         self.s.skip();
         if self.constraint_follows() {
             self.t.unexpected_constraint(self.s.pos);
@@ -359,14 +405,15 @@ impl<'a> Parser<'a> {
         let value = match arg {
             None => None,
             Some(AnnotationArg::Text(text)) => Some(text.to_owned()),
-            Some(AnnotationArg::Quoted(literal)) => {
-                let decoded = convert::decode_string(literal).map(Some);
+            Some(AnnotationArg::Quoted(literal, span)) => {
+                let decoded = convert::decode_string(literal, span).map(Some);
                 self.construct(decoded, None)
             }
         };
         Some(Annotation {
             name: name.to_owned(),
             value,
+            span: self.span_from(start),
         })
     }
 
@@ -392,7 +439,7 @@ impl<'a> Parser<'a> {
     fn annotation_arg(&mut self) -> Option<AnnotationArg<'a>> {
         self.s
             .scan(string_end)
-            .map(AnnotationArg::Quoted)
+            .map(|literal| AnnotationArg::Quoted(literal, self.just_scanned(literal)))
             .or_else(|| {
                 let text = self
                     .s
@@ -410,19 +457,25 @@ impl<'a> Parser<'a> {
     /// `"@" constraint_name "(" constraint_args ")"`
     fn body_constraint(&mut self) -> Option<Constraint> {
         self.fixed("@", Expect::BodyConstraint)?;
+        let start = self.s.pos - 1;
         self.s.skip();
         let name = self.constraint_name()?;
         let args = self.parens(|p| {
             p.sep_by1(|p| {
                 p.s.skip();
-                p.constraint_arg()
+                let start = p.s.pos;
+                let arg = p.constraint_arg()?;
+                Some((arg, p.span_from(start)))
             })
         })?;
-        let kind = convert::constraint(name, &args);
+        let span = self.span_from(start);
+        let kind = convert::constraint(name, &args, span);
         let placeholder = super::ast::ConstraintKind::Key(Vec::new());
         Some(Constraint {
             kind: self.construct(kind, placeholder),
             origin: ConstraintOrigin::Body,
+            span,
+            arg_spans: args.into_iter().map(|(_, span)| span).collect(),
         })
     }
 
@@ -455,7 +508,8 @@ impl<'a> Parser<'a> {
         };
         if let Some(first) = self.signed_number() {
             self.token("..")?;
-            return Some(Arg::Range(first, number(self)));
+            // All or nothing, so that an absent maximum leaves the trivia before it unread.
+            return Some(Arg::Range(first, self.attempt(number)));
         }
         self.s.eat("..").then_some(())?;
         // `..b`: the only number written becomes the minimum (§5.5 ⚠).

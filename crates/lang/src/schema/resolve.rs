@@ -4,8 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::ast::{Declaration, Property, SchemaFile, desugar_property};
+use crate::error::ErrorDetail;
 
-pub(crate) fn resolve_interfaces(file: &mut SchemaFile) -> Result<(), String> {
+/// I1 at the interface name, I2 at the node's property.
+pub(crate) fn resolve_interfaces(file: &mut SchemaFile) -> Result<(), ErrorDetail> {
     // Interfaces may be declared anywhere; a later declaration of a name replaces an earlier one.
     let mut interfaces: HashMap<String, Vec<Property>> = HashMap::new();
     for decl in &file.declarations {
@@ -29,28 +31,38 @@ pub(crate) fn resolve_interfaces(file: &mut SchemaFile) -> Result<(), String> {
         // A repeated interface name is a no-op: its first pass left every property present with
         // the interface's type (or failed). Skipping it keeps the work linear.
         let mut done: HashSet<&str> = HashSet::new();
-        for interface_name in &node.implements {
+        for (i, interface_name) in node.implements.iter().enumerate() {
             if !done.insert(interface_name) {
                 continue;
             }
             let Some(properties) = interfaces.get(interface_name) else {
-                return Err(format!(
+                let message = format!(
                     "node {} implements unknown interface '{interface_name}'",
                     node.name
-                ));
+                );
+                let mut names: Vec<&String> = interfaces.keys().collect();
+                names.sort_unstable();
+                let span = node.implements_spans.get(i).copied();
+                return Err(ErrorDetail::new(message)
+                    .with_rule("I1")
+                    .at(span.unwrap_or(node.name_span))
+                    .suggesting(interface_name, names));
             };
             for property in properties {
                 if let Some(&index) = first.get(&property.name) {
-                    let existing = &node.properties[index].prop_type;
+                    let own = &node.properties[index];
+                    let existing = &own.prop_type;
                     if *existing != property.prop_type {
-                        return Err(format!(
+                        let message = format!(
                             "node {} property '{}' has type {} but interface {interface_name} \
                              declares it as {}",
                             node.name,
                             property.name,
                             existing.display_name(),
                             property.prop_type.display_name()
-                        ));
+                        );
+                        let span = own.name_span.to(own.type_span);
+                        return Err(ErrorDetail::new(message).with_rule("I2").at(span));
                     }
                     // The node's own declaration wins entirely, annotations included (§5.8 ⚠).
                     continue;

@@ -1,45 +1,72 @@
 //! Parse-stage validation after interface resolution: annotations (schema-language.md §6.1–§6.2,
 //! phase 4, rules N1–N6 and P1–P16) and constraints (§6.3, phase 5, rules C1–C16). Each phase
 //! walks the whole file before the next starts, so an annotation error anywhere beats a constraint
-//! error anywhere.
+//! error anywhere. An annotation error points at the annotation; a constraint error at the
+//! column it is about, or else the whole constraint.
 
 use super::ast::{
-    Annotation, Constraint, ConstraintKind, Declaration, Property, PropertyIndex, SchemaFile,
+    Annotation, Constraint, ConstraintKind, Declaration, Property, PropertyIndex, SchemaFile, Span,
 };
-use super::catalog::{CheckConstraint, PropType, RangeConstraint, ScalarType};
+use super::catalog::{PropType, ScalarType};
+use crate::error::ErrorDetail;
+
+type Checked = Result<(), ErrorDetail>;
+
+/// An error of `rule` pointing at `span`.
+fn error(rule: &'static str, span: Span, message: String) -> ErrorDetail {
+    ErrorDetail::new(message).with_rule(rule).at(span)
+}
 
 /// Annotations that only make sense on a property (or as a body constraint).
 fn is_property_only(name: &str) -> bool {
     matches!(name, "key" | "unique" | "index" | "embed")
 }
 
+/// The rules of a repeated and of a blank `@description`/`@instruction`, by where it is written.
+struct TextRules {
+    description: (&'static str, &'static str),
+    instruction: (&'static str, &'static str),
+}
+
+/// N3/N4 and N5/N6: on a node or an edge.
+const HEADER: TextRules = TextRules {
+    description: ("N3", "N4"),
+    instruction: ("N5", "N6"),
+};
+
+/// P1/P2: `@description` on a property (`@instruction` is P6 there, checked apart).
+const PROPERTY: TextRules = TextRules {
+    description: ("P1", "P2"),
+    instruction: ("P6", "P6"),
+};
+
 /// Phase 4: header and property annotations, declarations in file order.
-pub(crate) fn check_annotations(file: &SchemaFile) -> Result<(), String> {
+pub(crate) fn check_annotations(file: &SchemaFile) -> Checked {
     for decl in &file.declarations {
         match decl {
             Declaration::Interface(_) => {}
             Declaration::Node(node) => {
                 if let Some(a) = node.annotations.iter().find(|a| is_property_only(&a.name)) {
-                    return Err(format!(
+                    let message = format!(
                         "@{} is only supported on node properties or as body constraint (node {})",
                         a.name, node.name
-                    ));
+                    );
+                    return Err(error("N1", a.span, message));
                 }
                 let target = || format!("node {}", node.name);
-                check_text_annotation(&node.annotations, "description", target)?;
-                check_text_annotation(&node.annotations, "instruction", target)?;
+                check_text_annotation(&node.annotations, "description", &HEADER, target)?;
+                check_text_annotation(&node.annotations, "instruction", &HEADER, target)?;
                 check_properties(&node.name, &node.properties, false)?;
             }
             Declaration::Edge(edge) => {
                 if let Some(a) = edge.annotations.iter().find(|a| is_property_only(&a.name)) {
-                    return Err(format!(
-                        "@{} is not supported on edges (edge {})",
-                        a.name, edge.name
-                    ));
+                    let message =
+                        format!("@{} is not supported on edges (edge {})", a.name, edge.name);
+                    return Err(error("N2", a.span, message));
                 }
                 let target = || format!("edge {}", edge.name);
-                check_text_annotation(&edge.annotations, "description", target)?;
-                check_text_annotation(&edge.annotations, "instruction", target)?;
+                check_text_annotation(&edge.annotations, "description", &HEADER, target)?;
+                check_text_annotation(&edge.annotations, "instruction", &HEADER, target)?;
                 check_properties(&edge.name, &edge.properties, true)?;
             }
         }
@@ -52,27 +79,32 @@ pub(crate) fn check_annotations(file: &SchemaFile) -> Result<(), String> {
 fn check_text_annotation(
     annotations: &[Annotation],
     name: &str,
+    rules: &TextRules,
     target: impl Fn() -> String,
-) -> Result<(), String> {
+) -> Checked {
+    let (repeated, blank) = if name == "description" {
+        rules.description
+    } else {
+        rules.instruction
+    };
     for (seen, annotation) in annotations.iter().filter(|a| a.is(name)).enumerate() {
         if seen > 0 {
-            return Err(format!("{} declares @{name} multiple times", target()));
+            let message = format!("{} declares @{name} multiple times", target());
+            return Err(error(repeated, annotation.span, message));
         }
         if annotation
             .value
             .as_deref()
             .is_none_or(|v| v.trim().is_empty())
         {
-            return Err(format!(
-                "@{name} on {} requires a non-empty value",
-                target()
-            ));
+            let message = format!("@{name} on {} requires a non-empty value", target());
+            return Err(error(blank, annotation.span, message));
         }
     }
     Ok(())
 }
 
-fn check_properties(owner: &str, properties: &[Property], edge: bool) -> Result<(), String> {
+fn check_properties(owner: &str, properties: &[Property], edge: bool) -> Checked {
     let by_name = PropertyIndex::first(properties);
     for property in properties {
         check_property(owner, property, &by_name, edge)?;
@@ -86,9 +118,9 @@ fn check_property(
     property: &Property,
     by_name: &PropertyIndex<'_>,
     edge: bool,
-) -> Result<(), String> {
+) -> Checked {
     let p = &property.name;
-    check_text_annotation(&property.annotations, "description", || {
+    check_text_annotation(&property.annotations, "description", &PROPERTY, || {
         format!("property {owner}.{p}")
     })?;
     let ty = &property.prop_type;
@@ -96,39 +128,54 @@ fn check_property(
     let mut seen: Vec<&str> = Vec::new();
     for annotation in &property.annotations {
         let ann = annotation.name.as_str();
+        let fail = |rule, message| Err(error(rule, annotation.span, message));
         let structural = is_property_only(ann);
         if ty.list && structural {
-            return Err(format!(
-                "@{ann} is not supported on list property {owner}.{p}"
-            ));
+            return fail(
+                "P3",
+                format!("@{ann} is not supported on list property {owner}.{p}"),
+            );
         }
         if is_vector && matches!(ann, "key" | "unique") {
-            return Err(format!(
-                "@{ann} is not supported on vector property {owner}.{p}"
-            ));
+            return fail(
+                "P4",
+                format!("@{ann} is not supported on vector property {owner}.{p}"),
+            );
         }
         if ty.scalar == ScalarType::Blob && structural {
-            return Err(format!(
-                "@{ann} is not supported on blob property {owner}.{p}"
-            ));
+            return fail(
+                "P5",
+                format!("@{ann} is not supported on blob property {owner}.{p}"),
+            );
         }
         if ann == "instruction" {
-            return Err(format!(
-                "@instruction is only supported on node and edge types (property {owner}.{p})"
-            ));
+            return fail(
+                "P6",
+                format!(
+                    "@instruction is only supported on node and edge types (property {owner}.{p})"
+                ),
+            );
         }
         if edge && matches!(ann, "key" | "embed") {
-            return Err(format!(
-                "@{ann} is not supported on edge properties (edge {owner}.{p})"
-            ));
+            return fail(
+                "P7",
+                format!("@{ann} is not supported on edge properties (edge {owner}.{p})"),
+            );
         }
         if !structural {
             continue;
         }
         if seen.contains(&ann) {
-            return Err(format!(
-                "property {owner}.{p} declares @{ann} multiple times"
-            ));
+            let rule = match ann {
+                "key" => "P8",
+                "unique" => "P9",
+                "index" => "P10",
+                _ => "P11",
+            };
+            return fail(
+                rule,
+                format!("property {owner}.{p} declares @{ann} multiple times"),
+            );
         }
         seen.push(ann);
         if ann == "embed" {
@@ -138,45 +185,51 @@ fn check_property(
     Ok(())
 }
 
-/// Rows (h)–(l): `@embed(src)` on a vector, naming a non-list String property of the same type.
+/// Rows (h)–(l), P12–P16: `@embed(src)` on a vector, naming a non-list String property of the
+/// same type.
 fn check_embed(
     owner: &str,
     property: &Property,
     annotation: &Annotation,
     by_name: &PropertyIndex<'_>,
-) -> Result<(), String> {
+) -> Checked {
     let p = &property.name;
+    let fail = |rule, message| Err(error(rule, annotation.span, message));
     if !matches!(property.prop_type.scalar, ScalarType::Vector(_)) {
-        return Err(format!(
-            "@embed is only supported on vector properties ({owner}.{p})"
-        ));
+        return fail(
+            "P12",
+            format!("@embed is only supported on vector properties ({owner}.{p})"),
+        );
     }
     let Some(source) = annotation.value.as_deref() else {
-        return Err(format!(
-            "@embed on {owner}.{p} requires a source property name"
-        ));
+        return fail(
+            "P13",
+            format!("@embed on {owner}.{p} requires a source property name"),
+        );
     };
     if source.trim().is_empty() {
-        return Err(format!(
-            "@embed on {owner}.{p} requires a non-empty source property name"
-        ));
+        return fail(
+            "P14",
+            format!("@embed on {owner}.{p} requires a non-empty source property name"),
+        );
     }
     let Some(source_property) = by_name.get(source) else {
-        return Err(format!(
-            "@embed on {owner}.{p} references unknown source property {source}"
-        ));
+        let message = format!("@embed on {owner}.{p} references unknown source property {source}");
+        return Err(error("P15", annotation.span, message)
+            .suggesting(source, by_name.names().filter(|n| *n != p.as_str())));
     };
     let source_type = &source_property.prop_type;
     if source_type.list || source_type.scalar != ScalarType::String {
-        return Err(format!(
-            "@embed source property {owner}.{source} must be String"
-        ));
+        return fail(
+            "P16",
+            format!("@embed source property {owner}.{source} must be String"),
+        );
     }
     Ok(())
 }
 
 /// Phase 5: every node's and edge's constraints, declarations in file order.
-pub(crate) fn check_constraints(file: &SchemaFile) -> Result<(), String> {
+pub(crate) fn check_constraints(file: &SchemaFile) -> Checked {
     for decl in &file.declarations {
         match decl {
             Declaration::Interface(_) => {}
@@ -208,6 +261,30 @@ impl Owner<'_> {
     fn endpoint(&self, column: &str) -> bool {
         self.edge && matches!(column, "src" | "dst")
     }
+
+    /// C3, C8, C9, C12, C15: `@kind` names a column that is not a property, at `span`.
+    fn unknown(&self, rule: &'static str, kind: &str, column: &str, span: Span) -> ErrorDetail {
+        let message = format!(
+            "@{kind} on {} references unknown property '{column}'",
+            self.name
+        );
+        let endpoints = ["src", "dst"].into_iter().filter(|_| self.edge);
+        let names = self.by_name.names().chain(endpoints);
+        error(rule, span, message).suggesting(column, names)
+    }
+
+    /// C1, C11, C14: a node-only constraint on an edge.
+    fn node_only(&self, rule: &'static str, constraint: &Constraint) -> Checked {
+        if !self.edge {
+            return Ok(());
+        }
+        let message = format!(
+            "@{} constraint is not supported on edges (edge {})",
+            constraint.kind.name(),
+            self.name
+        );
+        Err(error(rule, constraint.span, message))
+    }
 }
 
 fn check_owner_constraints(
@@ -215,7 +292,7 @@ fn check_owner_constraints(
     properties: &[Property],
     constraints: &[Constraint],
     edge: bool,
-) -> Result<(), String> {
+) -> Checked {
     if constraints.is_empty() {
         return Ok(());
     }
@@ -229,12 +306,12 @@ fn check_owner_constraints(
         match &constraint.kind {
             ConstraintKind::Key(columns) => {
                 keys += 1;
-                check_key(&owner, columns, keys)?;
+                check_key(&owner, constraint, columns, keys)?;
             }
-            ConstraintKind::Unique(columns) => check_unique(&owner, columns)?,
-            ConstraintKind::Index(columns) => check_index(&owner, columns)?,
-            ConstraintKind::Range(range) => check_range(&owner, range)?,
-            ConstraintKind::Check(check) => check_check(&owner, check)?,
+            ConstraintKind::Unique(columns) => check_unique(&owner, constraint, columns)?,
+            ConstraintKind::Index(columns) => check_index(&owner, constraint, columns)?,
+            ConstraintKind::Range(range) => check_range(&owner, constraint, &range.property)?,
+            ConstraintKind::Check(check) => check_check(&owner, constraint, &check.property)?,
         }
     }
     Ok(())
@@ -242,118 +319,106 @@ fn check_owner_constraints(
 
 /// C1–C7: a node's one key (`nth` counts the keys met so far) of known, non-nullable, scalar
 /// columns.
-fn check_key(owner: &Owner<'_>, columns: &[String], nth: usize) -> Result<(), String> {
+fn check_key(
+    owner: &Owner<'_>,
+    constraint: &Constraint,
+    columns: &[String],
+    nth: usize,
+) -> Checked {
     let name = owner.name;
-    if owner.edge {
-        return Err(format!(
-            "@key constraint is not supported on edges (edge {name})"
-        ));
-    }
+    owner.node_only("C1", constraint)?;
     if nth > 1 {
-        return Err(format!(
-            "node type {name} has multiple @key constraints; only one is supported"
-        ));
+        let message =
+            format!("node type {name} has multiple @key constraints; only one is supported");
+        return Err(error("C2", constraint.span, message));
     }
-    for c in columns {
+    for (i, c) in columns.iter().enumerate() {
+        let span = constraint.arg_span(i);
         let Some(ty) = owner.type_of(c) else {
-            return Err(format!("@key on {name} references unknown property '{c}'"));
+            return Err(owner.unknown("C3", "key", c, span));
         };
         if ty.nullable {
-            return Err(format!("@key property {name}.{c} cannot be nullable"));
+            let message = format!("@key property {name}.{c} cannot be nullable");
+            return Err(error("C4", span, message));
         }
-        let kind = if ty.list {
-            "list"
+        let (rule, kind) = if ty.list {
+            ("C5", "list")
         } else if matches!(ty.scalar, ScalarType::Vector(_)) {
-            "vector"
+            ("C6", "vector")
         } else if ty.scalar == ScalarType::Blob {
-            "blob"
+            ("C7", "blob")
         } else {
             continue;
         };
-        return Err(format!(
-            "@key is not supported on {kind} property {name}.{c}"
-        ));
+        let message = format!("@key is not supported on {kind} property {name}.{c}");
+        return Err(error(rule, span, message));
     }
     Ok(())
 }
 
 /// C8: known columns (an edge's endpoints count).
-fn check_unique(owner: &Owner<'_>, columns: &[String]) -> Result<(), String> {
-    for c in columns {
+fn check_unique(owner: &Owner<'_>, constraint: &Constraint, columns: &[String]) -> Checked {
+    for (i, c) in columns.iter().enumerate() {
         if !owner.endpoint(c) && owner.type_of(c).is_none() {
-            return Err(format!(
-                "@unique on {} references unknown property '{c}'",
-                owner.name
-            ));
+            return Err(owner.unknown("C8", "unique", c, constraint.arg_span(i)));
         }
     }
     Ok(())
 }
 
 /// C9–C10: known columns (an edge's endpoints count), none a Blob.
-fn check_index(owner: &Owner<'_>, columns: &[String]) -> Result<(), String> {
-    for c in columns {
+fn check_index(owner: &Owner<'_>, constraint: &Constraint, columns: &[String]) -> Checked {
+    for (i, c) in columns.iter().enumerate() {
         if owner.endpoint(c) {
             continue;
         }
+        let span = constraint.arg_span(i);
         let Some(ty) = owner.type_of(c) else {
-            return Err(format!(
-                "@index on {} references unknown property '{c}'",
-                owner.name
-            ));
+            return Err(owner.unknown("C9", "index", c, span));
         };
         if ty.scalar == ScalarType::Blob {
-            return Err(format!(
+            let message = format!(
                 "@index is not supported on blob property {}.{c}",
                 owner.name
-            ));
+            );
+            return Err(error("C10", span, message));
         }
     }
     Ok(())
 }
 
 /// C11–C13: on a node, a known numeric property.
-fn check_range(owner: &Owner<'_>, range: &RangeConstraint) -> Result<(), String> {
-    let name = owner.name;
-    if owner.edge {
-        return Err(format!(
-            "@range constraint is not supported on edges (edge {name})"
-        ));
-    }
-    let p = &range.property;
+fn check_range(owner: &Owner<'_>, constraint: &Constraint, p: &str) -> Checked {
+    owner.node_only("C11", constraint)?;
+    let span = constraint.arg_span(0);
     let Some(ty) = owner.type_of(p) else {
-        return Err(format!(
-            "@range on {name} references unknown property '{p}'"
-        ));
+        return Err(owner.unknown("C12", "range", p, span));
     };
     if !ty.scalar.is_numeric() {
-        return Err(format!(
-            "@range on {name}.{p} requires a numeric type, got {}",
+        let message = format!(
+            "@range on {}.{p} requires a numeric type, got {}",
+            owner.name,
             ty.display_name()
-        ));
+        );
+        return Err(error("C13", span, message));
     }
     Ok(())
 }
 
 /// C14–C16: on a node, a known String property.
-fn check_check(owner: &Owner<'_>, check: &CheckConstraint) -> Result<(), String> {
-    let name = owner.name;
-    if owner.edge {
-        return Err(format!(
-            "@check constraint is not supported on edges (edge {name})"
-        ));
-    }
-    let p = &check.property;
+fn check_check(owner: &Owner<'_>, constraint: &Constraint, p: &str) -> Checked {
+    owner.node_only("C14", constraint)?;
+    let span = constraint.arg_span(0);
     let Some(ty) = owner.type_of(p) else {
-        return Err(format!(
-            "@check on {name} references unknown property '{p}'"
-        ));
+        return Err(owner.unknown("C15", "check", p, span));
     };
     if ty.scalar != ScalarType::String {
-        return Err(format!(
-            "@check on {name}.{p} requires String type, got {}",
+        let message = format!(
+            "@check on {}.{p} requires String type, got {}",
+            owner.name,
             ty.display_name()
-        ));
+        );
+        return Err(error("C16", span, message));
     }
     Ok(())
 }

@@ -30,17 +30,17 @@ fn ast_shapes() {
         MatchValue::Literal(Literal::Integer(3))
     );
     assert_eq!(b.prop_matches[2].value, MatchValue::Now);
-    assert!(matches!(&d.match_clause[2], Clause::Negation(inner) if inner.len() == 1));
+    assert!(matches!(&d.match_clause[2], Clause::Negation(n) if n.clauses.len() == 1));
     assert!(matches!(&d.match_clause[3], Clause::Filter(f) if f.op == CompOp::Ge));
     assert!(matches!(
-        &d.return_clause[1].expr,
-        Expr::Aggregate {
+        &d.return_clause[1].expr.kind,
+        ExprKind::Aggregate {
             func: AggFunc::Count,
             ..
         }
     ));
     assert!(
-        matches!(&d.return_clause[2].expr, Expr::Nearest { variable, property, .. } if variable == "p" && property == "embedding")
+        matches!(&d.return_clause[2].expr.kind, ExprKind::Nearest { variable, property, .. } if variable == "p" && property == "embedding")
     );
     assert_eq!(d.return_clause[0].alias.as_deref(), Some("name"));
     assert!(d.order_clause[0].descending && !d.order_clause[1].descending);
@@ -75,7 +75,7 @@ fn ast_shapes() {
         .return_clause
         .iter()
         .map(|p| {
-            format!("{:?}", p.expr)
+            format!("{:?}", p.expr.kind)
                 .split([' ', '(', '{'])
                 .next()
                 .unwrap_or("")

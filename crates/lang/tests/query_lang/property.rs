@@ -5,7 +5,8 @@
 //! that vector (shorter, smaller numbers) shrinks the schema and the query towards the first,
 //! simplest options.
 
-use omnigraph_lang::query::{parse_query, typecheck_query_decl};
+use omnigraph_lang::Span;
+use omnigraph_lang::query::{QueryError, parse_query, typecheck_query_decl};
 use omnigraph_lang::schema::Catalog;
 use proptest::prelude::*;
 
@@ -749,6 +750,19 @@ pub fn generate(choices: &[u32]) -> (Schema, String) {
     (schema, query)
 }
 
+/// Whether `span` is a span of `text` (in order, in bounds, on character boundaries).
+fn lies_in(text: &str, span: Option<Span>) -> bool {
+    span.is_some_and(|s| text.get(s.start..s.end).is_some())
+}
+
+/// Any error points into the text it is about.
+fn points_into(text: &str, result: Result<(), &QueryError>) -> Result<(), TestCaseError> {
+    if let Err(e) = result {
+        prop_assert!(lies_in(text, e.span()), "{e}: {:?}", e.span());
+    }
+    Ok(())
+}
+
 fn check(catalog: &Catalog, query: &str) -> Result<(), String> {
     let file = parse_query(query).map_err(|e| e.to_string())?;
     let decl = file.queries.first().ok_or("no declaration")?;
@@ -769,7 +783,8 @@ proptest! {
         }
     }
 
-    /// Generated queries with a few random byte edits never panic the parser or the checker.
+    /// Generated queries with a few random byte edits never panic the parser or the checker,
+    /// and every error and declaration name points into the text.
     #[test]
     fn mutated_queries_never_panic(
         choices in prop::collection::vec(any::<u32>(), 0..200),
@@ -788,10 +803,15 @@ proptest! {
         }
         let text = String::from_utf8_lossy(&bytes);
         let catalog = super::support::catalog(&schema.to_pg());
-        if let Ok(file) = parse_query(&text) {
-            for decl in &file.queries {
-                let _ = typecheck_query_decl(&catalog, decl);
+        match parse_query(&text) {
+            Ok(file) => {
+                for decl in &file.queries {
+                    prop_assert_eq!(decl.name_span.slice(&text), decl.name.as_str());
+                    let checked = typecheck_query_decl(&catalog, decl);
+                    points_into(&text, checked.as_ref().map(|_| ()))?;
+                }
             }
+            Err(e) => points_into(&text, Err(&e))?,
         }
     }
 }

@@ -3,8 +3,8 @@
 //! `passes!` test tables, and query skeletons.
 
 pub use omnigraph_lang::query::{
-    AggFunc, Checked, Clause, CompOp, Expr, Literal, MatchValue, Mutation, QueryDecl, QueryError,
-    QueryFile, parse_query, typecheck_query_decl,
+    AggFunc, Checked, Clause, CompOp, ExprKind, Literal, MatchValue, Mutation, QueryDecl,
+    QueryError, QueryFile, parse_query, typecheck_query_decl,
 };
 pub use omnigraph_lang::schema::{Catalog, build_catalog, parse_schema};
 use std::sync::OnceLock;

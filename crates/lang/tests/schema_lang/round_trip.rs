@@ -3,7 +3,10 @@
 
 use crate::example::EXAMPLE;
 use crate::support::*;
-use omnigraph_lang::schema::{Annotation, Constraint, EdgeDecl, InterfaceDecl, Property};
+use omnigraph_lang::schema::{Annotation, Constraint, EdgeDecl, InterfaceDecl, Property, Span};
+
+// Generated trees carry no spans (`Span::default()`): a tree's equality leaves spans out, so the
+// re-parsed tree, whose spans are real, must still equal the generated one in everything else.
 use proptest::prelude::*;
 
 #[test]
@@ -99,7 +102,11 @@ fn custom_annotation() -> impl Strategy<Value = Annotation> {
         }),
         proptest::option::of(text()),
     )
-        .prop_map(|(name, value)| Annotation { name, value })
+        .prop_map(|(name, value)| Annotation {
+            name,
+            value,
+            span: Span::default(),
+        })
 }
 
 fn annotations() -> impl Strategy<Value = Vec<Annotation>> {
@@ -112,6 +119,7 @@ fn annotations() -> impl Strategy<Value = Vec<Annotation>> {
                 list.push(Annotation {
                     name: "description".into(),
                     value: Some(d),
+                    span: Span::default(),
                 });
             }
             list
@@ -136,6 +144,8 @@ fn property() -> impl Strategy<Value = Property> {
         prop_type,
         annotations,
         injected_from: None,
+        name_span: Span::default(),
+        type_span: Span::default(),
     })
 }
 
@@ -189,6 +199,8 @@ fn body_constraints(props: &[Property], edge: bool) -> BoxedStrategy<Vec<Constra
     let body = |kind| Constraint {
         kind,
         origin: ConstraintOrigin::Body,
+        span: Span::default(),
+        arg_spans: Vec::new(),
     };
     if !columns.is_empty() {
         options.push(
@@ -258,12 +270,17 @@ fn node_decl(name: String, interfaces: Vec<InterfaceDecl>) -> impl Strategy<Valu
                         annotations: vec![Annotation {
                             name: "key".into(),
                             value: None,
+                            span: Span::default(),
                         }],
                         injected_from: None,
+                        name_span: Span::default(),
+                        type_span: Span::default(),
                     });
                     constraints.push(Constraint {
                         kind: ConstraintKind::Key(vec!["key_column_x".into()]),
                         origin: ConstraintOrigin::Annotation,
+                        span: Span::default(),
+                        arg_spans: Vec::new(),
                     });
                 }
                 let implements: Vec<String> =
@@ -283,6 +300,8 @@ fn node_decl(name: String, interfaces: Vec<InterfaceDecl>) -> impl Strategy<Valu
                     implements,
                     properties,
                     constraints,
+                    name_span: Span::default(),
+                    implements_spans: Vec::new(),
                 })
             })
         },
@@ -308,6 +327,9 @@ fn edge_decl(name: String, nodes: Vec<String>) -> impl Strategy<Value = Declarat
                     annotations: annotations.clone(),
                     properties: props.clone(),
                     constraints,
+                    name_span: Span::default(),
+                    from_span: Span::default(),
+                    to_span: Span::default(),
                 })
             })
         })
@@ -317,6 +339,7 @@ fn edge_decl(name: String, nodes: Vec<String>) -> impl Strategy<Value = Declarat
 /// cannot clash with a node's own or another interface's.
 fn interface_decl(index: usize) -> impl Strategy<Value = InterfaceDecl> {
     properties(3).prop_map(move |properties| InterfaceDecl {
+        name_span: Span::default(),
         name: format!("I{index}"),
         properties: properties
             .into_iter()
@@ -366,6 +389,10 @@ proptest! {
         prop_assert!(parsed.is_ok(), "{}\n---\n{}", parsed.unwrap_err(), printed);
         let parsed = parsed.unwrap();
         prop_assert_eq!(&parsed, &file, "\n{}", printed);
+        for decl in &parsed.declarations {
+            let (name, span) = decl.name();
+            prop_assert_eq!(span.slice(&printed), name);
+        }
         prop_assert!(build_catalog(&parsed).is_ok());
     }
 }
