@@ -389,36 +389,53 @@ fn check_index(owner: &Owner<'_>, constraint: &Constraint, columns: &[String]) -
 
 /// C11–C13: on a node, a known numeric property.
 fn check_range(owner: &Owner<'_>, constraint: &Constraint, p: &str) -> Checked {
-    owner.node_only("C11", constraint)?;
-    let span = constraint.arg_span(0);
-    let Some(ty) = owner.type_of(p) else {
-        return Err(owner.unknown("C12", "range", p, span));
-    };
-    if !ty.scalar.is_numeric() {
-        let message = format!(
-            "@range on {}.{p} requires a numeric type, got {}",
-            owner.name,
-            ty.display_name()
-        );
-        return Err(error("C13", span, message));
-    }
-    Ok(())
+    let numeric = |ty: &PropType| ty.scalar.is_numeric();
+    check_typed(
+        owner,
+        constraint,
+        p,
+        ["C11", "C12", "C13"],
+        numeric,
+        "a numeric type",
+    )
 }
 
 /// C14–C16: on a node, a known String property.
 fn check_check(owner: &Owner<'_>, constraint: &Constraint, p: &str) -> Checked {
-    owner.node_only("C14", constraint)?;
+    let string = |ty: &PropType| ty.scalar == ScalarType::String;
+    check_typed(
+        owner,
+        constraint,
+        p,
+        ["C14", "C15", "C16"],
+        string,
+        "String type",
+    )
+}
+
+/// `@range`/`@check` on property `p`: only on a node (`rules[0]`), naming a known property
+/// (`rules[1]`) whose type `fits` (`rules[2]`, the message saying it `requires` …).
+fn check_typed(
+    owner: &Owner<'_>,
+    constraint: &Constraint,
+    p: &str,
+    rules: [&'static str; 3],
+    fits: impl Fn(&PropType) -> bool,
+    requires: &str,
+) -> Checked {
+    let kind = constraint.kind.name();
+    owner.node_only(rules[0], constraint)?;
     let span = constraint.arg_span(0);
     let Some(ty) = owner.type_of(p) else {
-        return Err(owner.unknown("C15", "check", p, span));
+        return Err(owner.unknown(rules[1], kind, p, span));
     };
-    if ty.scalar != ScalarType::String {
+    if !fits(ty) {
         let message = format!(
-            "@check on {}.{p} requires String type, got {}",
+            "@{kind} on {}.{p} requires {requires}, got {}",
             owner.name,
             ty.display_name()
         );
-        return Err(error("C16", span, message));
+        return Err(error(rules[2], span, message));
     }
     Ok(())
 }

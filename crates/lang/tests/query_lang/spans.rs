@@ -3,18 +3,9 @@
 //! id where the specification gives one, and suggests the closest declared name for an unknown
 //! one (and nothing when no name is close). Declarations know where their name is written.
 
+use crate::common::points_at;
 use crate::support::*;
 use omnigraph_lang::{Span, locate};
-
-/// Where `at` stands in `src`: its first occurrence, or with a leading `~` its last.
-fn span_of(src: &str, at: &str) -> Span {
-    let (text, found) = match at.strip_prefix('~') {
-        Some(last) => (last, src.rfind(last)),
-        None => (at, src.find(at)),
-    };
-    let start = found.unwrap_or_else(|| panic!("{text:?} not in {src:?}"));
-    Span::new(start, start + text.len())
-}
 
 /// The first declaration's type error, checked against schema S.
 fn type_error(src: &str) -> QueryError {
@@ -22,19 +13,6 @@ fn type_error(src: &str) -> QueryError {
         Ok(checked) => panic!("expected {src:?} to fail, got {checked:?}"),
         Err(err) => err,
     }
-}
-
-/// An error points at `at`, has rule `rule` and suggests `suggestion`.
-#[track_caller]
-fn points(err: &QueryError, src: &str, at: &str, rule: Option<&str>, suggestion: Option<&str>) {
-    let span = err.span().unwrap_or_else(|| panic!("no span: {err}"));
-    assert_eq!(
-        (span.slice(src), span),
-        (at.trim_start_matches('~'), span_of(src, at)),
-        "{err}\n{src}"
-    );
-    assert_eq!(err.rule(), rule, "{err}");
-    assert_eq!(err.suggestion(), suggestion, "{err}");
 }
 
 /// One test per case: the type error of `src` points at `at`, with `rule` and `suggestion`.
@@ -45,7 +23,7 @@ macro_rules! type_errors {
             let src: &str = $src;
             let err = type_error(src);
             assert!(matches!(err, QueryError::Type(_)), "{err}");
-            points(&err, src, $at, $rule, $suggestion);
+            points_at(err.detail(), src, $at, $rule, $suggestion);
         }
     )*};
 }
@@ -181,7 +159,7 @@ fn post_parse_rejections_point_at_what_they_reject() {
     for (src, at, rule) in cases {
         let err = parse_query(src).expect_err("rejected");
         assert!(matches!(err, QueryError::Parse(_)), "{err}");
-        points(&err, src, at, Some(rule), None);
+        points_at(err.detail(), src, at, Some(rule), None);
     }
 }
 

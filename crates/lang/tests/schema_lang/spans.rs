@@ -3,8 +3,9 @@
 //! name for an unknown one (and nothing when no name is close). Declarations know where their
 //! names are written.
 
+use crate::common::points_at;
 use crate::support::*;
-use omnigraph_lang::{Span, locate};
+use omnigraph_lang::locate;
 
 /// The error `src` is rejected with, by `parse_schema` or `build_catalog`.
 fn error(src: &str) -> SchemaError {
@@ -14,31 +15,13 @@ fn error(src: &str) -> SchemaError {
     }
 }
 
-/// Where `at` stands in `src`: its first occurrence, or with a leading `~` its last.
-fn span_of(src: &str, at: &str) -> Span {
-    let (text, found) = match at.strip_prefix('~') {
-        Some(last) => (last, src.rfind(last)),
-        None => (at, src.find(at)),
-    };
-    let start = found.unwrap_or_else(|| panic!("{text:?} not in {src:?}"));
-    Span::new(start, start + text.len())
-}
-
 /// One test per rule: `src` is rejected under `rule`, pointing at `at`, suggesting `suggestion`.
 macro_rules! rejections {
     ($($name:ident: $src:expr => $rule:expr, $at:expr, $suggestion:expr;)*) => {$(
         #[test]
         fn $name() {
             let src: &str = $src;
-            let err = error(src);
-            let span = err.span().unwrap_or_else(|| panic!("no span: {err}"));
-            assert_eq!(
-                (span.slice(src), span),
-                ($at.trim_start_matches('~'), span_of(src, $at)),
-                "{err}\n{src}"
-            );
-            assert_eq!(err.rule(), Some($rule), "{err}");
-            assert_eq!(err.suggestion(), $suggestion, "{err}");
+            points_at(error(src).detail(), src, $at, Some($rule), $suggestion);
         }
     )*};
 }
