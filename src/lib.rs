@@ -11,7 +11,9 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod digest;
-pub mod lang;
+/// The schema and query languages: a crate of their own (`crates/lang`), so they cannot know
+/// about clusters; re-exported so callers read `lang::schema` and `lang::query`.
+pub use omnigraph_lang as lang;
 pub mod layout;
 pub mod ops;
 pub mod output;
