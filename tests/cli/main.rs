@@ -9,6 +9,7 @@ mod flows;
 mod history;
 mod hostile;
 mod plan;
+mod query_wiring;
 mod repair;
 mod status;
 mod storage;

@@ -2,34 +2,22 @@
 //! `omnigraph` binary: which code, severity and message each stored-query problem gets. The
 //! language itself is tested in its own crate (`crates/lang/tests/query_lang/`).
 
-use assert_cmd::Command;
-use serde_json::Value;
-use std::path::Path;
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).expect("write fixture");
-}
+use cluster_test_support::*;
 
 /// `validate --json` on a folder with one graph: its schema and named queries.
 fn validate(schema: &str, queries: &[(&str, &str)]) -> Vec<(String, String, String, String)> {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let f = Folder::empty();
     let mut yaml = String::from(
         "version: 1\nmetadata:\n  name: t\ngraphs:\n  g:\n    schema: ./s.pg\n    queries:\n",
     );
-    write(dir.path(), "s.pg", schema);
+    f.write("s.pg", schema);
     for (i, (key, text)) in queries.iter().enumerate() {
         let file = format!("q{i}.gq");
-        write(dir.path(), &file, text);
+        f.write(&file, text);
         yaml.push_str(&format!("      {key}:\n        file: ./{file}\n"));
     }
-    write(dir.path(), "cluster.yaml", &yaml);
-    let out = Command::cargo_bin("omnigraph")
-        .expect("binary")
-        .args(["cluster", "validate", "--json", "--config"])
-        .arg(dir.path())
-        .output()
-        .expect("run");
-    let json: Value = serde_json::from_slice(&out.stdout).expect("json output");
+    f.write("cluster.yaml", &yaml);
+    let (_, json) = f.json(&["validate"]);
     json["diagnostics"]
         .as_array()
         .cloned()
