@@ -76,8 +76,10 @@ fn current(store: &dyn Store) -> Option<StateLockFile> {
 
 /// Remove the lock in `store` if (and only if) it holds lock id `id`.
 pub fn release_if_owned(store: &dyn Store, id: &str) {
-    if current(store).is_some_and(|lock| lock.lock_id == id) {
-        let _ = store.remove_lock();
+    if let Fetch::Found(bytes) = store.read_lock()
+        && serde_json::from_slice::<StateLockFile>(&bytes).is_ok_and(|lock| lock.lock_id == id)
+    {
+        let _ = store.remove_lock(&bytes);
     }
 }
 
@@ -111,16 +113,6 @@ pub struct LockWait {
 const FIRST_DELAY: Duration = Duration::from_millis(50);
 const MAX_DELAY: Duration = Duration::from_secs(2);
 
-/// `delay` scaled by a factor in [0.75, 1.25) taken from the clock's nanoseconds, so processes
-/// that started waiting together do not retry in lockstep (no RNG needed for that).
-fn jittered(delay: Duration) -> Duration {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    delay * (750 + nanos % 500) / 1000
-}
-
 /// Acquire the lock for `operation` (§2.6.3), retrying a held lock with backoff until
 /// `patience.timeout` has passed (zero: one attempt, as the reference). `None` means not acquired
 /// (a diagnostic was added).
@@ -150,7 +142,7 @@ pub fn acquire(
             if delay == FIRST_DELAY {
                 (patience.on_wait)(&waiting_for(store.as_ref(), runtime, patience.timeout));
             }
-            std::thread::sleep(jittered(delay).min(left));
+            std::thread::sleep(runtime::jittered(delay).min(left));
             delay = (delay * 2).min(MAX_DELAY);
             continue;
         }
@@ -352,6 +344,10 @@ pub fn force_unlock(
     if text.is_ok() {
         observations.locked = true;
     }
+    let read = text
+        .as_ref()
+        .map(|t| t.as_bytes().to_vec())
+        .unwrap_or_default();
     let Some(lock) = parse_existing(text, true, runtime, observations, diagnostics) else {
         return false;
     };
@@ -379,7 +375,7 @@ pub fn force_unlock(
         // meanwhile is not removed on the strength of the old answer.
         return force_unlock(store, runtime, requested, None, observations, diagnostics);
     }
-    match store.remove_lock() {
+    match store.remove_lock(&read) {
         Ok(()) => true,
         Err(err) => {
             diagnostics.push(Diagnostic::new(
