@@ -42,27 +42,51 @@ fn held() -> MutexGuard<'static, Held> {
 /// Release the lock this process holds, if any (the signal watcher's last act).
 pub fn release_held() {
     if let Some((store, id)) = held().take() {
-        release_if_owned(store.as_ref(), &id);
+        // The process is exiting on a signal; there is no output left to report a failure in.
+        let _ = release_if_owned(store.as_ref(), &id);
     }
 }
 
-/// A lock this process holds. Dropping it removes the lock, but only while it still carries our
-/// lock id: a lock that was force-unlocked and re-taken by someone else is theirs.
+/// A lock this process holds. Releasing (or dropping) it removes the lock, but only while it
+/// still carries our lock id: a lock that was force-unlocked and re-taken by someone else is
+/// theirs.
 pub struct LockGuard {
     store: Arc<dyn Store>,
     id: String,
+    released: bool,
 }
 
 impl LockGuard {
     pub fn id(&self) -> &str {
         &self.id
     }
+
+    /// Release the lock now; `Some` warning when it could not be removed (or could not be read
+    /// to tell whether it is still ours), naming the `force-unlock` that clears it. A warning,
+    /// because the command's own work is decided either way: only the lock is left over.
+    pub fn release(mut self) -> Option<Diagnostic> {
+        let released = release_if_owned(self.store.as_ref(), &self.id);
+        *held() = None;
+        self.released = true;
+        released.err().map(|err| {
+            Diagnostic::new(
+                Code::StateLockReleaseError,
+                LOCK_FILE_REL,
+                format!(
+                    "could not release state lock: {err}; run `omnigraph cluster force-unlock {id}` once no cluster operation is active",
+                    id = self.id
+                ),
+            )
+        })
+    }
 }
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        release_if_owned(self.store.as_ref(), &self.id);
-        *held() = None;
+        if !self.released {
+            let _ = release_if_owned(self.store.as_ref(), &self.id);
+            *held() = None;
+        }
     }
 }
 
@@ -74,12 +98,16 @@ fn current(store: &dyn Store) -> Option<StateLockFile> {
     }
 }
 
-/// Remove the lock in `store` if (and only if) it holds lock id `id`.
-pub fn release_if_owned(store: &dyn Store, id: &str) {
-    if let Fetch::Found(bytes) = store.read_lock()
-        && serde_json::from_slice::<StateLockFile>(&bytes).is_ok_and(|lock| lock.lock_id == id)
-    {
-        let _ = store.remove_lock(&bytes);
+/// Remove the lock in `store` if (and only if) it holds lock id `id`. `Err` when the lock could
+/// not be read (so it may still be ours) or not be removed.
+pub fn release_if_owned(store: &dyn Store, id: &str) -> std::io::Result<()> {
+    match store.read_lock() {
+        Fetch::Found(bytes) => match serde_json::from_slice::<StateLockFile>(&bytes) {
+            Ok(lock) if lock.lock_id == id => store.remove_lock(&bytes),
+            _ => Ok(()),
+        },
+        Fetch::NotFound => Ok(()),
+        Fetch::Failed(err) => Err(err),
     }
 }
 
@@ -184,6 +212,7 @@ fn try_create(
         Ok(()) => Ok(LockGuard {
             store: Arc::clone(store),
             id: id.to_string(),
+            released: false,
         }),
         Err(failure) => {
             *held() = None;
