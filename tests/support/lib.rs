@@ -3,6 +3,7 @@
 //! redaction for insta snapshots. A crate of its own, so every test binary takes what it needs
 //! without `#[path]` includes or dead-code allowances.
 
+pub mod proxy;
 pub mod s3;
 
 pub use insta;
