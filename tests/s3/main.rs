@@ -8,13 +8,16 @@
 //!   `state.lock`;
 //! - `crash`: SIGKILL and SIGTERM at random instants of `apply`;
 //! - `failures`: a missing bucket, missing or wrong credentials, denied access, a stopped or
-//!   silent server.
+//!   silent server;
+//! - `faults`: 409 conflicts, lost acknowledgements, 503/500 bursts, resets, latency, 403 and an
+//!   outage, injected by a proxy between the binary and the server (`tests/support/proxy.rs`).
 //!
 //! If moto cannot be installed or started the tests fail with the reason; they never skip.
 
 mod contention;
 mod crash;
 mod failures;
+mod faults;
 mod flow;
 
 use cluster_test_support::s3::S3Server;
