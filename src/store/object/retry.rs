@@ -150,6 +150,8 @@ pub(super) struct Attempts<'p> {
     first_failure: Option<Instant>,
     delay: Duration,
     made: u32,
+    /// Whether the last `again` stopped because the patience ran out.
+    out_of_patience: bool,
 }
 
 impl<'p> Attempts<'p> {
@@ -161,6 +163,7 @@ impl<'p> Attempts<'p> {
             first_failure: None,
             delay: FIRST_DELAY,
             made: 0,
+            out_of_patience: false,
         }
     }
 
@@ -189,7 +192,11 @@ impl<'p> Attempts<'p> {
             Failure::NotFound | Failure::Precondition | Failure::Final => false,
         };
         let now = Instant::now();
-        if !worth || self.patience.exhausted(first, now) {
+        if !worth {
+            return false;
+        }
+        if self.patience.exhausted(first, now) {
+            self.out_of_patience = true;
             return false;
         }
         let pause = crate::runtime::jittered(self.delay).min(self.patience.left(first, now));
@@ -198,15 +205,32 @@ impl<'p> Attempts<'p> {
         true
     }
 
-    /// ` (gave up after 4 attempts in 2.1 s)` once more than one attempt was made, else nothing.
+    /// How the attempts ended, for the error text: ` (gave up after 7 attempts in 2.2 s:
+    /// AWS_TIMEOUT is 2s)` when the patience ran out, ` (after 4 attempts in 0.4 s)` when more
+    /// than one was made, else nothing.
     pub(super) fn summary(&self) -> String {
-        match self.first_failure {
-            Some(first) if self.made > 1 => format!(
-                " (gave up after {} attempts in {:.1} s)",
-                self.made,
-                first.elapsed().as_secs_f64()
+        let Some(first) = self.first_failure else {
+            return String::new();
+        };
+        let took = first.elapsed().as_secs_f64();
+        let attempts = match self.made {
+            1 => "1 attempt".to_string(),
+            n => format!("{n} attempts"),
+        };
+        if !self.out_of_patience {
+            return match self.made {
+                0 | 1 => String::new(),
+                _ => format!(" (after {attempts} in {took:.1} s)"),
+            };
+        }
+        let bound = humantime::format_duration(self.patience.bound);
+        match *self.patience.since() {
+            // The store, not this operation, ran out of time.
+            Some(since) if since < first => format!(
+                " (gave up after {attempts}: the store has answered nothing for {:.1} s, AWS_TIMEOUT is {bound})",
+                since.elapsed().as_secs_f64()
             ),
-            _ => String::new(),
+            _ => format!(" (gave up after {attempts} in {took:.1} s: AWS_TIMEOUT is {bound})"),
         }
     }
 }
@@ -311,14 +335,28 @@ mod tests {
             let mut attempts = Attempts::new(&patience, 1);
             assert!(attempts.again(Failure::Unreachable, Instant::now()).await);
             assert!(!attempts.again(Failure::Unreachable, Instant::now()).await);
-            assert!(
-                attempts
-                    .summary()
-                    .starts_with(" (gave up after 2 attempts in ")
-            );
+            assert!(attempts.summary().starts_with(" (after 2 attempts in "));
             let mut attempts = Attempts::new(&patience, 0);
             assert!(attempts.again(Failure::Conflict, Instant::now()).await);
             assert!(attempts.again(Failure::Transient, Instant::now()).await);
+        });
+        // Out of patience: the text says so and names the knob.
+        let patience = Patience::new(Duration::from_millis(100));
+        runtime.block_on(async {
+            let mut attempts = Attempts::new(&patience, 0);
+            let started = Instant::now();
+            while attempts.again(Failure::Transient, started).await {}
+            let text = attempts.summary();
+            assert!(text.starts_with(" (gave up after "), "{text}");
+            assert!(text.ends_with(" s: AWS_TIMEOUT is 100ms)"), "{text}");
+            // A later operation finds the store silent since before it began.
+            let mut later = Attempts::new(&patience, 0);
+            assert!(!later.again(Failure::Transient, Instant::now()).await);
+            let text = later.summary();
+            assert!(
+                text.starts_with(" (gave up after 1 attempt: the store has answered nothing for "),
+                "{text}"
+            );
         });
     }
 }
