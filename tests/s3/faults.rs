@@ -72,14 +72,9 @@ fn normalise(cloud: &Cloud<'_>, text: &str) -> String {
 
 /// Every object under `__cluster/`, by name, with the state's text normalised.
 fn ledger(cloud: &Cloud<'_>) -> Vec<(String, String)> {
-    let mut names: Vec<String> = cloud
+    cloud
         .root
-        .objects()
-        .into_iter()
-        .filter(|name| name.starts_with("__cluster/"))
-        .collect();
-    names.sort();
-    names
+        .objects_under("__cluster")
         .into_iter()
         .map(|name| {
             let bytes = cloud.root.get(&name).expect("listed object");
@@ -145,47 +140,19 @@ const REFRESH: &[&str] = &["refresh"];
 const STATUS: &[&str] = &["status"];
 const FORCE_UNLOCK: &[&str] = &["force-unlock", "held-lock"];
 
-fn import(rules: Vec<(Rule, usize)>) {
+/// `command` under `rules`, after what it needs: import first needs nothing, apply an imported
+/// cluster, refresh and status an applied one, force-unlock a held lock.
+fn under(command: &'static [&'static str], rules: Vec<(Rule, usize)>) {
+    let (before, held_lock): (&'static [&'static str], bool) = match command[0] {
+        "import" => (&[], false),
+        "apply" => (IMPORT, false),
+        "force-unlock" => (IMPORT, true),
+        _ => (&["import", "apply"], false),
+    };
     transient(Case {
-        before: &[],
-        held_lock: false,
-        command: IMPORT,
-        rules,
-    });
-}
-
-fn apply(rules: Vec<(Rule, usize)>) {
-    transient(Case {
-        before: IMPORT,
-        held_lock: false,
-        command: APPLY,
-        rules,
-    });
-}
-
-fn refresh(rules: Vec<(Rule, usize)>) {
-    transient(Case {
-        before: &["import", "apply"],
-        held_lock: false,
-        command: REFRESH,
-        rules,
-    });
-}
-
-fn status(rules: Vec<(Rule, usize)>) {
-    transient(Case {
-        before: &["import", "apply"],
-        held_lock: false,
-        command: STATUS,
-        rules,
-    });
-}
-
-fn force_unlock(rules: Vec<(Rule, usize)>) {
-    transient(Case {
-        before: IMPORT,
-        held_lock: true,
-        command: FORCE_UNLOCK,
+        before,
+        held_lock,
+        command,
         rules,
     });
 }
@@ -194,144 +161,174 @@ fn force_unlock(rules: Vec<(Rule, usize)>) {
 
 #[test]
 fn apply_409_on_blob_creates() {
-    apply(vec![on("PUT", BLOBS, Fault::Status(409), 3)]);
+    under(APPLY, vec![on("PUT", BLOBS, Fault::Status(409), 3)]);
 }
 
 #[test]
 fn apply_409_on_the_lock_create() {
-    apply(vec![on("PUT", LOCK, Fault::Status(409), 2)]);
+    under(APPLY, vec![on("PUT", LOCK, Fault::Status(409), 2)]);
 }
 
 #[test]
 fn apply_409_on_the_state_write() {
-    apply(vec![on("PUT", STATE, Fault::Status(409), 5)]);
+    under(APPLY, vec![on("PUT", STATE, Fault::Status(409), 5)]);
 }
 
 #[test]
 fn import_409_on_the_lock_and_the_first_state() {
-    import(vec![
-        on("PUT", LOCK, Fault::Status(409), 2),
-        on("PUT", STATE, Fault::Status(409), 2),
-    ]);
+    under(
+        IMPORT,
+        vec![
+            on("PUT", LOCK, Fault::Status(409), 2),
+            on("PUT", STATE, Fault::Status(409), 2),
+        ],
+    );
 }
 
 #[test]
 fn refresh_409_on_the_state_write() {
-    refresh(vec![on("PUT", STATE, Fault::Status(409), 5)]);
+    under(REFRESH, vec![on("PUT", STATE, Fault::Status(409), 5)]);
 }
 
 // Lost acknowledgements: the server carried the request out, the answer never came.
 
 #[test]
 fn apply_lost_ack_of_blob_creates() {
-    apply(vec![on("PUT", BLOBS, Fault::LostAck, 3)]);
+    under(APPLY, vec![on("PUT", BLOBS, Fault::LostAck, 3)]);
 }
 
 #[test]
 fn apply_lost_ack_of_the_state_write() {
-    apply(vec![on("PUT", STATE, Fault::LostAck, 1)]);
+    under(APPLY, vec![on("PUT", STATE, Fault::LostAck, 1)]);
 }
 
 #[test]
 fn apply_lost_ack_of_the_lock_create_and_release() {
-    apply(vec![
-        on("PUT", LOCK, Fault::LostAck, 1),
-        on("POST", LOCK, Fault::LostAck, 1),
-    ]);
+    under(
+        APPLY,
+        vec![
+            on("PUT", LOCK, Fault::LostAck, 1),
+            on("POST", LOCK, Fault::LostAck, 1),
+        ],
+    );
 }
 
 #[test]
 fn import_lost_ack_of_the_first_state_and_the_lock() {
-    import(vec![
-        on("PUT", STATE, Fault::LostAck, 1),
-        on("PUT", LOCK, Fault::LostAck, 1),
-        on("POST", LOCK, Fault::LostAck, 1),
-    ]);
+    under(
+        IMPORT,
+        vec![
+            on("PUT", STATE, Fault::LostAck, 1),
+            on("PUT", LOCK, Fault::LostAck, 1),
+            on("POST", LOCK, Fault::LostAck, 1),
+        ],
+    );
 }
 
 #[test]
 fn refresh_lost_ack_of_the_state_write() {
-    refresh(vec![on("PUT", STATE, Fault::LostAck, 1)]);
+    under(REFRESH, vec![on("PUT", STATE, Fault::LostAck, 1)]);
 }
 
 #[test]
 fn force_unlock_lost_ack_of_the_delete() {
-    force_unlock(vec![on("POST", LOCK, Fault::LostAck, 1)]);
+    under(FORCE_UNLOCK, vec![on("POST", LOCK, Fault::LostAck, 1)]);
 }
 
 // 503 SlowDown and 500 InternalError bursts, longer than the client's own three retries.
 
 #[test]
 fn apply_503_burst_on_writes() {
-    apply(vec![on("PUT", "", Fault::Status(503), 6)]);
+    under(APPLY, vec![on("PUT", "", Fault::Status(503), 6)]);
 }
 
 #[test]
 fn apply_500_burst_on_reads_and_writes() {
-    apply(vec![
-        on("GET", STATE, Fault::Status(500), 5),
-        on("PUT", BLOBS, Fault::Status(500), 5),
-    ]);
+    under(
+        APPLY,
+        vec![
+            on("GET", STATE, Fault::Status(500), 5),
+            on("PUT", BLOBS, Fault::Status(500), 5),
+        ],
+    );
 }
 
 #[test]
 fn import_503_burst_on_reads_and_writes() {
-    import(vec![
-        on("GET", STATE, Fault::Status(503), 6),
-        on("GET", "list-type=2", Fault::Status(503), 2),
-        on("PUT", STATE, Fault::Status(503), 5),
-    ]);
+    under(
+        IMPORT,
+        vec![
+            on("GET", STATE, Fault::Status(503), 6),
+            on("GET", "list-type=2", Fault::Status(503), 2),
+            on("PUT", STATE, Fault::Status(503), 5),
+        ],
+    );
 }
 
 #[test]
 fn refresh_503_burst_on_blob_reads() {
-    refresh(vec![on("GET", BLOBS, Fault::Status(503), 6)]);
+    under(REFRESH, vec![on("GET", BLOBS, Fault::Status(503), 6)]);
 }
 
 #[test]
 fn status_503_and_500_bursts_on_reads() {
-    status(vec![
-        on("GET", STATE, Fault::Status(503), 6),
-        on("HEAD", LOCK, Fault::Status(500), 5),
-        on("GET", BLOBS, Fault::Status(500), 5),
-    ]);
+    under(
+        STATUS,
+        vec![
+            on("GET", STATE, Fault::Status(503), 6),
+            on("HEAD", LOCK, Fault::Status(500), 5),
+            on("GET", BLOBS, Fault::Status(500), 5),
+        ],
+    );
 }
 
 #[test]
 fn force_unlock_503_burst_on_the_read_and_the_delete() {
-    force_unlock(vec![
-        on("GET", LOCK, Fault::Status(503), 5),
-        on("POST", LOCK, Fault::Status(503), 5),
-    ]);
+    under(
+        FORCE_UNLOCK,
+        vec![
+            on("GET", LOCK, Fault::Status(503), 5),
+            on("POST", LOCK, Fault::Status(503), 5),
+        ],
+    );
 }
 
 // A connection reset before the request is forwarded.
 
 #[test]
 fn apply_reset_before_forwarding_writes() {
-    apply(vec![
-        on("PUT", LOCK, Fault::Reset, 1),
-        on("PUT", BLOBS, Fault::Reset, 2),
-        on("PUT", STATE, Fault::Reset, 1),
-        on("POST", LOCK, Fault::Reset, 1),
-    ]);
+    under(
+        APPLY,
+        vec![
+            on("PUT", LOCK, Fault::Reset, 1),
+            on("PUT", BLOBS, Fault::Reset, 2),
+            on("PUT", STATE, Fault::Reset, 1),
+            on("POST", LOCK, Fault::Reset, 1),
+        ],
+    );
 }
 
 #[test]
 fn refresh_and_status_reset_before_forwarding_reads() {
-    refresh(vec![
-        on("GET", STATE, Fault::Reset, 2),
-        on("GET", BLOBS, Fault::Reset, 2),
-    ]);
-    status(vec![
-        on("HEAD", LOCK, Fault::Reset, 2),
-        on("GET", STATE, Fault::Reset, 2),
-    ]);
+    under(
+        REFRESH,
+        vec![
+            on("GET", STATE, Fault::Reset, 2),
+            on("GET", BLOBS, Fault::Reset, 2),
+        ],
+    );
+    under(
+        STATUS,
+        vec![
+            on("HEAD", LOCK, Fault::Reset, 2),
+            on("GET", STATE, Fault::Reset, 2),
+        ],
+    );
 }
 
 #[test]
 fn force_unlock_reset_before_forwarding_the_delete() {
-    force_unlock(vec![on("POST", LOCK, Fault::Reset, 2)]);
+    under(FORCE_UNLOCK, vec![on("POST", LOCK, Fault::Reset, 2)]);
 }
 
 // Seconds of latency.
@@ -340,11 +337,14 @@ fn force_unlock_reset_before_forwarding_the_delete() {
 fn apply_and_status_with_seconds_of_latency() {
     let slow = Fault::Latency(Duration::from_secs(2));
     let started = Instant::now();
-    apply(vec![
-        on("PUT", LOCK, slow.clone(), 1),
-        on("PUT", STATE, slow.clone(), 1),
-    ]);
-    status(vec![on("GET", STATE, slow, 1)]);
+    under(
+        APPLY,
+        vec![
+            on("PUT", LOCK, slow.clone(), 1),
+            on("PUT", STATE, slow.clone(), 1),
+        ],
+    );
+    under(STATUS, vec![on("GET", STATE, slow, 1)]);
     assert!(started.elapsed() >= Duration::from_secs(6));
 }
 

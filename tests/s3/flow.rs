@@ -113,13 +113,7 @@ fn every_command_matches_the_local_run_and_stores_the_same_bytes() {
 
     // The objects are the local files, by name and by bytes (the state up to its root and
     // config digest, which it records).
-    let mut objects: Vec<String> = cloud
-        .root
-        .objects()
-        .into_iter()
-        .filter(|o| o.starts_with("__cluster/"))
-        .collect();
-    objects.sort();
+    let objects = cloud.root.objects_under("__cluster");
     assert_eq!(objects, files_under(&local, "__cluster"));
     for name in &objects {
         let theirs = cloud.root.get(name).expect("object");

@@ -80,6 +80,18 @@ impl<'a> Root<'a> {
         self.get(rel).is_some()
     }
 
+    /// The objects under `dir/` of the root (e.g. `__cluster`), by their names relative to the
+    /// root, sorted.
+    pub fn objects_under(&self, dir: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .objects()
+            .into_iter()
+            .filter(|name| name.starts_with(&format!("{dir}/")))
+            .collect();
+        names.sort();
+        names
+    }
+
     /// Every object under the root, by its name relative to the root.
     pub fn objects(&self) -> Vec<String> {
         let strip = if self.prefix.is_empty() {
