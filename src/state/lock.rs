@@ -99,11 +99,14 @@ fn current(store: &dyn Store) -> Option<StateLockFile> {
 }
 
 /// Remove the lock in `store` if (and only if) it holds lock id `id`. `Err` when the lock could
-/// not be read (so it may still be ours) or not be removed.
+/// not be read (so it may still be ours) or not be removed; a lock gone meanwhile is released.
 pub fn release_if_owned(store: &dyn Store, id: &str) -> std::io::Result<()> {
     match store.read_lock() {
         Fetch::Found(bytes) => match serde_json::from_slice::<StateLockFile>(&bytes) {
-            Ok(lock) if lock.lock_id == id => store.remove_lock(&bytes),
+            Ok(lock) if lock.lock_id == id => match store.remove_lock(&bytes) {
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                removed => removed,
+            },
             _ => Ok(()),
         },
         Fetch::NotFound => Ok(()),

@@ -13,14 +13,15 @@
 //!   [`IN_FLIGHT`] requests at a time): each blob is durable once its PUT returns;
 //! - graph roots are listed and read, never written.
 //!
-//! What is on the server decides a write, never the code of one answer ([`ObjectBackend::put_settled`]):
-//! real endpoints answer `409 ConditionalRequestConflict`, throttle, and lose answers, and a
-//! retried PUT whose first attempt landed is refused by its own first attempt. So conditional
-//! writes and deletes go through a client that retries nothing, and the backend retries them
-//! itself: after a 409, or a 412 that an earlier unanswered attempt may have caused, it reads the
-//! object back: our bytes mean the write landed, a write that has not landed is tried again (with
-//! backoff and jitter), and only someone else's object is a refusal. A delete whose answer was
-//! lost is done once the object is gone. Reads are retried the same way. How long: [`retry`].
+//! What is on the server decides a write, never the code of one answer
+//! ([`ObjectBackend::put_settled`]): real endpoints answer `409 ConditionalRequestConflict`,
+//! throttle, and lose answers, and a retried PUT whose first attempt landed is refused by its own
+//! first attempt. So conditional writes and deletes go through a client that retries nothing,
+//! and the backend retries them itself: after a 409, or a 412 that an earlier unanswered attempt
+//! may have caused, it reads the object back: our bytes mean the write landed, a write that has
+//! not landed is tried again (with backoff and jitter), and only someone else's object is a
+//! refusal. A delete whose answer was lost is done once the object is gone. Reads are retried
+//! the same way. How long: [`retry`].
 //!
 //! The async runtime and the client are built on first use, so a command whose root is local
 //! never starts them. Each [`Store`] method blocks on its own async body. Every failure becomes an

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Defaults for a command-line tool: fail within seconds rather than minutes. `AWS_CONNECT_TIMEOUT`
-/// and `AWS_TIMEOUT` (any duration text such as `10s`) override the two timeouts; `AWS_TIMEOUT` also
-/// bounds how long a command keeps trying a store that fails (`retry::Patience`).
+/// and `AWS_TIMEOUT` (any duration text such as `10s`) override the two timeouts; `AWS_TIMEOUT`
+/// also bounds how long a command keeps trying a store that fails (`retry::Patience`).
 const CONNECT_TIMEOUT: &str = "5s";
 const REQUEST_TIMEOUT: &str = "30s";
 
