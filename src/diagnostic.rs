@@ -95,6 +95,7 @@ codes! {
     UnsupportedStateLockVersion = "unsupported_state_lock_version", Error, "the lock's `version` is not 1";
     StateLockIdMismatch = "state_lock_id_mismatch", Error, "force-unlock was given another lock's id";
     StateUnlockError = "state_unlock_error", Error, "the lock could not be removed";
+    StateLockReleaseError = "state_lock_release_error", Warning, "a command could not remove its own lock when it finished";
     ApplyApprovalInvariantViolation = "apply_approval_invariant_violation", Error, "apply would execute a change that needs approval";
     ApplyUnsupportedChange = "apply_unsupported_change", Warning, "a graph or schema change was deferred";
     ApplyDependencyBlocked = "apply_dependency_blocked", Warning, "a query or policy change waits on its graph";

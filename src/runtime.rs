@@ -113,6 +113,16 @@ pub fn rfc3339(at: OffsetDateTime) -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
 }
 
+/// `delay` scaled by a factor in [0.75, 1.25) taken from the clock's nanoseconds, so processes
+/// that started waiting together do not retry in lockstep (no RNG needed for that).
+pub fn jittered(delay: std::time::Duration) -> std::time::Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    delay * (750 + nanos % 500) / 1000
+}
+
 /// Whole seconds from `created_at` to `now`, clamped at 0; `None` when `created_at` does not
 /// parse as RFC 3339 (§4.5).
 pub fn age_seconds(created_at: &str, now: OffsetDateTime) -> Option<u64> {

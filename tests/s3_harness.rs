@@ -1,6 +1,8 @@
 //! The S3 test harness itself (tests/support/s3.rs): install, start, bucket and object helpers,
-//! auth, pause, stop and restart of the local moto server.
+//! auth, pause, stop and restart of the local moto server; and the fault-injecting proxy in front
+//! of it (tests/support/proxy.rs).
 
+use cluster_test_support::proxy::{Fault, Proxy, Rule};
 use cluster_test_support::s3::S3Server;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -149,4 +151,136 @@ fn require_auth_makes_moto_check_credentials() {
 
     server.require_auth(false);
     assert_eq!(server.get(&bucket, "k"), None);
+}
+
+/// Each fault does what it says, to the requests its rule names, as often as it says; everything
+/// else passes through untouched.
+#[test]
+fn the_proxy_forwards_and_injects_each_fault() {
+    let server = S3Server::shared();
+    let bucket = server.bucket();
+    let proxy = Proxy::start(server);
+    let path = |key: &str| format!("/{bucket}/{key}");
+    let send = |method: &str, key: &str, body: &[u8]| {
+        server.request_via(proxy.port(), method, &path(key), body)
+    };
+
+    // Untouched: the object lands and reads back through the proxy.
+    assert_eq!(send("PUT", "a", b"one").map(|r| r.0), Ok(200));
+    assert_eq!(send("GET", "a", b""), Ok((200, b"one".to_vec())));
+    assert_eq!(server.get(&bucket, "a").as_deref(), Some(&b"one"[..]));
+
+    // A status fault answers with S3's XML error, the named number of times, only for the
+    // method and key of its rule; the request never reaches the server.
+    let conflict = proxy.inject(Rule::new("PUT", "/b", Fault::Status(409)).times(2));
+    for _ in 0..2 {
+        let (status, body) = send("PUT", "b", b"two").expect("reply");
+        let body = String::from_utf8_lossy(&body).into_owned();
+        assert_eq!(status, 409, "{body}");
+        assert!(
+            body.contains("<Code>ConditionalRequestConflict</Code>"),
+            "{body}"
+        );
+    }
+    assert_eq!(server.get(&bucket, "b"), None);
+    assert_eq!(
+        send("GET", "a", b"").map(|r| r.0),
+        Ok(200),
+        "other keys pass"
+    );
+    assert_eq!(send("PUT", "b", b"two").map(|r| r.0), Ok(200), "used up");
+    assert_eq!(proxy.fired(conflict), 2);
+    let slow = proxy.inject(Rule::new("GET", "/b", Fault::Status(503)));
+    let (status, body) = send("GET", "b", b"").expect("reply");
+    assert_eq!(status, 503);
+    assert!(String::from_utf8_lossy(&body).contains("<Code>SlowDown</Code>"));
+    assert_eq!(proxy.fired(slow), 1);
+
+    // A lost acknowledgement: the server carries the request out, the client gets no answer.
+    proxy.inject(Rule::new("PUT", "/c", Fault::LostAck));
+    let lost = send("PUT", "c", b"three");
+    assert!(lost.is_err(), "{lost:?}");
+    assert_eq!(server.get(&bucket, "c").as_deref(), Some(&b"three"[..]));
+
+    // A reset before forwarding: no answer, and nothing done.
+    proxy.inject(Rule::new("PUT", "/d", Fault::Reset));
+    let reset = send("PUT", "d", b"four");
+    assert!(reset.is_err(), "{reset:?}");
+    assert_eq!(server.get(&bucket, "d"), None);
+
+    // Latency: the answer comes, late.
+    proxy.inject(Rule::new(
+        "GET",
+        "/a",
+        Fault::Latency(Duration::from_millis(700)),
+    ));
+    let started = Instant::now();
+    assert_eq!(send("GET", "a", b""), Ok((200, b"one".to_vec())));
+    assert!(started.elapsed() >= Duration::from_millis(700));
+
+    // An outage from the third request on, until it is cleared.
+    let outage = proxy.inject(Rule::any(Fault::Status(500)).skip(2).forever());
+    let statuses: Vec<u16> = (0..5)
+        .map(|_| send("GET", "a", b"").expect("reply").0)
+        .collect();
+    assert_eq!(statuses, [200, 200, 500, 500, 500], "{}", proxy.log());
+    proxy.clear();
+    assert_eq!(send("GET", "a", b"").map(|r| r.0), Ok(200));
+    assert_eq!(proxy.fired(outage), 3);
+    assert!(proxy.requests() >= 16);
+}
+
+/// A bulk delete (`POST ?delete`) is matched by the keys in its body, and HTTP/1.1 clients keep
+/// their connection across requests.
+#[test]
+fn the_proxy_matches_bulk_deletes_by_key_and_keeps_connections_alive() {
+    let server = S3Server::shared();
+    let bucket = server.bucket();
+    server.put(&bucket, "team/a/__cluster/lock.json", b"{}");
+    let proxy = Proxy::start(server);
+    let lost = proxy.inject(Rule::new("POST", "__cluster/lock.json", Fault::LostAck));
+    let body = "<Delete><Object><Key>team/a/__cluster/lock.json</Key></Object></Delete>";
+    let deleted = server.request_via(
+        proxy.port(),
+        "POST",
+        &format!("/{bucket}?delete"),
+        body.as_bytes(),
+    );
+    assert!(deleted.is_err(), "{deleted:?}");
+    assert_eq!(proxy.fired(lost), 1);
+    assert_eq!(
+        server.get(&bucket, "team/a/__cluster/lock.json"),
+        None,
+        "carried out"
+    );
+
+    // Two requests on one HTTP/1.1 connection, each framed by its Content-Length.
+    server.put(&bucket, "k", b"value");
+    let mut stream = TcpStream::connect(("127.0.0.1", proxy.port())).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let auth = "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
+    let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+    for _ in 0..2 {
+        write!(
+            stream,
+            "GET /{bucket}/k HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\r\n"
+        )
+        .unwrap();
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        assert_eq!(body, b"value");
+    }
 }

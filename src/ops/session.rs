@@ -118,7 +118,10 @@ impl<'a> Session<'a> {
         let state = match ledger::read_state(store.as_ref(), &mut observations, &mut diagnostics) {
             StateRead::Found(loaded) => Some(*loaded),
             StateRead::Missing => None,
-            StateRead::Failed => return Err(stop(Some(desired), observations, diagnostics)),
+            StateRead::Failed => {
+                diagnostics.extend(guard.and_then(LockGuard::release));
+                return Err(stop(Some(desired), observations, diagnostics));
+            }
         };
         Ok(Session {
             context,
@@ -190,9 +193,11 @@ impl<'a> Session<'a> {
         )
     }
 
-    /// Release the lock and hand back what the output is built from.
-    pub fn close(self) -> (Desired, End) {
-        drop(self.guard);
+    /// Release the lock and hand back what the output is built from (with a warning if the
+    /// lock could not be released).
+    pub fn close(mut self) -> (Desired, End) {
+        self.diagnostics
+            .extend(self.guard.take().and_then(LockGuard::release));
         (
             self.desired,
             End {

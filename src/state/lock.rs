@@ -42,27 +42,51 @@ fn held() -> MutexGuard<'static, Held> {
 /// Release the lock this process holds, if any (the signal watcher's last act).
 pub fn release_held() {
     if let Some((store, id)) = held().take() {
-        release_if_owned(store.as_ref(), &id);
+        // The process is exiting on a signal; there is no output left to report a failure in.
+        let _ = release_if_owned(store.as_ref(), &id);
     }
 }
 
-/// A lock this process holds. Dropping it removes the lock, but only while it still carries our
-/// lock id: a lock that was force-unlocked and re-taken by someone else is theirs.
+/// A lock this process holds. Releasing (or dropping) it removes the lock, but only while it
+/// still carries our lock id: a lock that was force-unlocked and re-taken by someone else is
+/// theirs.
 pub struct LockGuard {
     store: Arc<dyn Store>,
     id: String,
+    released: bool,
 }
 
 impl LockGuard {
     pub fn id(&self) -> &str {
         &self.id
     }
+
+    /// Release the lock now; `Some` warning when it could not be removed (or could not be read
+    /// to tell whether it is still ours), naming the `force-unlock` that clears it. A warning,
+    /// because the command's own work is decided either way: only the lock is left over.
+    pub fn release(mut self) -> Option<Diagnostic> {
+        let released = release_if_owned(self.store.as_ref(), &self.id);
+        *held() = None;
+        self.released = true;
+        released.err().map(|err| {
+            Diagnostic::new(
+                Code::StateLockReleaseError,
+                LOCK_FILE_REL,
+                format!(
+                    "could not release state lock: {err}; run `omnigraph cluster force-unlock {id}` once no cluster operation is active",
+                    id = self.id
+                ),
+            )
+        })
+    }
 }
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        release_if_owned(self.store.as_ref(), &self.id);
-        *held() = None;
+        if !self.released {
+            let _ = release_if_owned(self.store.as_ref(), &self.id);
+            *held() = None;
+        }
     }
 }
 
@@ -74,10 +98,19 @@ fn current(store: &dyn Store) -> Option<StateLockFile> {
     }
 }
 
-/// Remove the lock in `store` if (and only if) it holds lock id `id`.
-pub fn release_if_owned(store: &dyn Store, id: &str) {
-    if current(store).is_some_and(|lock| lock.lock_id == id) {
-        let _ = store.remove_lock();
+/// Remove the lock in `store` if (and only if) it holds lock id `id`. `Err` when the lock could
+/// not be read (so it may still be ours) or not be removed; a lock gone meanwhile is released.
+pub fn release_if_owned(store: &dyn Store, id: &str) -> std::io::Result<()> {
+    match store.read_lock() {
+        Fetch::Found(bytes) => match serde_json::from_slice::<StateLockFile>(&bytes) {
+            Ok(lock) if lock.lock_id == id => match store.remove_lock(&bytes) {
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                removed => removed,
+            },
+            _ => Ok(()),
+        },
+        Fetch::NotFound => Ok(()),
+        Fetch::Failed(err) => Err(err),
     }
 }
 
@@ -111,16 +144,6 @@ pub struct LockWait {
 const FIRST_DELAY: Duration = Duration::from_millis(50);
 const MAX_DELAY: Duration = Duration::from_secs(2);
 
-/// `delay` scaled by a factor in [0.75, 1.25) taken from the clock's nanoseconds, so processes
-/// that started waiting together do not retry in lockstep (no RNG needed for that).
-fn jittered(delay: Duration) -> Duration {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    delay * (750 + nanos % 500) / 1000
-}
-
 /// Acquire the lock for `operation` (§2.6.3), retrying a held lock with backoff until
 /// `patience.timeout` has passed (zero: one attempt, as the reference). `None` means not acquired
 /// (a diagnostic was added).
@@ -150,7 +173,7 @@ pub fn acquire(
             if delay == FIRST_DELAY {
                 (patience.on_wait)(&waiting_for(store.as_ref(), runtime, patience.timeout));
             }
-            std::thread::sleep(jittered(delay).min(left));
+            std::thread::sleep(runtime::jittered(delay).min(left));
             delay = (delay * 2).min(MAX_DELAY);
             continue;
         }
@@ -192,6 +215,7 @@ fn try_create(
         Ok(()) => Ok(LockGuard {
             store: Arc::clone(store),
             id: id.to_string(),
+            released: false,
         }),
         Err(failure) => {
             *held() = None;
@@ -352,6 +376,10 @@ pub fn force_unlock(
     if text.is_ok() {
         observations.locked = true;
     }
+    let read = text
+        .as_ref()
+        .map(|t| t.as_bytes().to_vec())
+        .unwrap_or_default();
     let Some(lock) = parse_existing(text, true, runtime, observations, diagnostics) else {
         return false;
     };
@@ -379,7 +407,7 @@ pub fn force_unlock(
         // meanwhile is not removed on the strength of the old answer.
         return force_unlock(store, runtime, requested, None, observations, diagnostics);
     }
-    match store.remove_lock() {
+    match store.remove_lock(&read) {
         Ok(()) => true,
         Err(err) => {
             diagnostics.push(Diagnostic::new(

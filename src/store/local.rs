@@ -295,7 +295,8 @@ impl Store for LocalStore {
         fsx::read_bytes(&self.lock_file(), fsx::MAX_LOCK_BYTES)
     }
 
-    fn remove_lock(&self) -> io::Result<()> {
+    /// An unlink is answered or not done; `current` is not needed.
+    fn remove_lock(&self, _current: &[u8]) -> io::Result<()> {
         std::fs::remove_file(self.lock_file())
     }
 

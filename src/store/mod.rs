@@ -180,7 +180,11 @@ pub trait Store: Send + Sync {
     /// Whether anything is at the lock's place.
     fn lock_exists(&self) -> bool;
     fn read_lock(&self) -> Fetch<Vec<u8>>;
-    fn remove_lock(&self) -> io::Result<()>;
+    /// Remove the lock, which held exactly `current` when the caller read it (and checked it is
+    /// the one to remove). A backend that cannot tell whether a removal landed (a lost answer)
+    /// counts it as done once the lock is gone or holds other bytes, so a lock someone else
+    /// took meanwhile is never removed on the strength of an old read.
+    fn remove_lock(&self, current: &[u8]) -> io::Result<()>;
 
     /// The sha256 hex of each blob's bytes, in `keys` order (read concurrently where it pays).
     fn blob_digests(&self, keys: &[BlobKey]) -> Vec<Fetch<String>>;

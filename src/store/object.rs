@@ -13,6 +13,16 @@
 //!   [`IN_FLIGHT`] requests at a time): each blob is durable once its PUT returns;
 //! - graph roots are listed and read, never written.
 //!
+//! What is on the server decides a write, never the code of one answer
+//! ([`ObjectBackend::put_settled`]): real endpoints answer `409 ConditionalRequestConflict`,
+//! throttle, and lose answers, and a retried PUT whose first attempt landed is refused by its own
+//! first attempt. So conditional writes and deletes go through a client that retries nothing,
+//! and the backend retries them itself: after a 409, or a 412 that an earlier unanswered attempt
+//! may have caused, it reads the object back: our bytes mean the write landed, a write that has
+//! not landed is tried again (with backoff and jitter), and only someone else's object is a
+//! refusal. A delete whose answer was lost is done once the object is gone. Reads are retried
+//! the same way. How long: [`retry`].
+//!
 //! The async runtime and the client are built on first use, so a command whose root is local
 //! never starts them. Each [`Store`] method blocks on its own async body. Every failure becomes an
 //! `io::Error` whose text names the object's URI and what the store said, so the existing
@@ -22,7 +32,10 @@
 //! error replies) sits behind [`Provider`]; [`s3`] is the only one today, and a GCS or Azure root
 //! would be a sibling of it.
 
+mod retry;
 mod s3;
+
+use retry::{Attempts, Failure, Patience};
 
 use super::{
     BlobKey, BlobMode, BlobOutcome, BlobSource, BlobWrite, BlobWriteError, Fetch, GRAPHS_DIR,
@@ -40,20 +53,60 @@ use std::future::Future;
 use std::io;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Requests a batch keeps in flight at once (blob publishes and blob reads).
 pub const IN_FLIGHT: usize = 32;
 
-/// What one object-storage provider supplies: a client built from the environment, and a
+/// How often a conditional write or delete is sent again after a refused connection (the client
+/// that sends them retries nothing; the read client retries refusals itself).
+const WRITE_REFUSALS: u32 = 3;
+
+/// What one object-storage provider supplies: clients built from the environment, and a
 /// one-line reading of its errors.
 trait Provider: Send + Sync {
-    /// The client for this root, or why there can be none (no credentials, bad settings).
-    fn connect(&self) -> Result<Arc<dyn ObjectStore>, String>;
+    /// The clients for this root, or why there can be none (no credentials, bad settings).
+    fn connect(&self) -> Result<Connection, String>;
     /// What went wrong, on one line, from the store's error and the provider's reply.
     fn explain(&self, err: &Error) -> String;
     /// Whether a not-found reply means the container (the bucket) is missing, not the object:
     /// that is a failure, never "no state", "no lock" or "blob missing".
     fn container_missing(&self, err: &Error) -> bool;
+}
+
+/// The clients of one root, and how long a command keeps trying them.
+struct Connection {
+    /// Reads and listings; the client retries a failed request a few times itself.
+    read: Arc<dyn ObjectStore>,
+    /// Conditional writes and deletes; the client retries nothing, so every answer reaches the
+    /// backend, which decides by what is on the server.
+    write: Arc<dyn ObjectStore>,
+    patience: Patience,
+}
+
+/// Stands in for a connection's patience where there is no connection (no request is made then).
+static IMPATIENT: Patience = Patience::new(Duration::ZERO);
+
+/// How a conditional write ended.
+enum Landed {
+    /// Our bytes are there: the PUT said so, or a read-back after an unclear answer showed them.
+    Ours,
+    /// The condition failed on someone else's object (or on none, where one was expected).
+    Theirs,
+    /// Not written, or not known to be (`maybe`: an attempt may have landed).
+    Failed { error: io::Error, maybe: bool },
+}
+
+/// One conditional write for [`ObjectBackend::put_settled`].
+struct Put<'a> {
+    rel: &'a str,
+    bytes: &'a [u8],
+    mode: PutMode,
+    /// The largest object a read-back takes.
+    limit: u64,
+    /// A 412 to a write no earlier attempt of which may have landed is final, without a
+    /// read-back (the fault-free path of a blob or state write costs no extra request).
+    trust_refusal: bool,
 }
 
 /// A store whose root is a prefix in an object store.
@@ -63,7 +116,7 @@ pub struct ObjectBackend {
     /// The key prefix, without slashes at either end; empty for the bucket's top level.
     prefix: String,
     provider: Box<dyn Provider>,
-    client: OnceLock<Result<Arc<dyn ObjectStore>, String>>,
+    client: OnceLock<Result<Connection, String>>,
 }
 
 /// What a read of one object found: its bytes and ETag.
@@ -113,16 +166,20 @@ impl ObjectBackend {
         format!("{GRAPHS_DIR}/{graph}.omni")
     }
 
-    /// The client, built on first use.
-    fn client(&self) -> Result<&Arc<dyn ObjectStore>, String> {
+    /// The clients, built on first use.
+    fn connection(&self) -> Result<&Connection, String> {
         self.client
             .get_or_init(|| self.provider.connect())
             .as_ref()
             .map_err(Clone::clone)
     }
 
-    /// Run `body` with the client on the shared runtime; `Err` when either cannot be had, or
-    /// when the client panics (a bug of the client, reported rather than crashing the command).
+    /// How long this command keeps trying the store.
+    fn patience(&self) -> &Patience {
+        self.connection().map_or(&IMPATIENT, |c| &c.patience)
+    }
+
+    /// Run `body` with the read client on the shared runtime (see [`ObjectBackend::connected`]).
     fn run<'s, F, T>(
         &'s self,
         body: impl FnOnce(&'s Arc<dyn ObjectStore>) -> F,
@@ -130,9 +187,18 @@ impl ObjectBackend {
     where
         F: Future<Output = T>,
     {
-        let client = self.client()?;
+        self.connected(|connection| body(&connection.read))
+    }
+
+    /// Run `body` with the clients on the shared runtime; `Err` when either cannot be had, or
+    /// when the client panics (a bug of the client, reported rather than crashing the command).
+    fn connected<'s, F, T>(&'s self, body: impl FnOnce(&'s Connection) -> F) -> Result<T, String>
+    where
+        F: Future<Output = T>,
+    {
+        let connection = self.connection()?;
         let executor = executor()?;
-        std::panic::catch_unwind(AssertUnwindSafe(|| executor.block_on(body(client)))).map_err(
+        std::panic::catch_unwind(AssertUnwindSafe(|| executor.block_on(body(connection)))).map_err(
             |panic| {
                 let text = panic
                     .downcast_ref::<String>()
@@ -144,9 +210,41 @@ impl ObjectBackend {
         )
     }
 
-    /// The error of a request on the object shown as `shown`.
-    fn failure(&self, shown: &str, err: &Error) -> io::Error {
-        io::Error::other(format!("{shown}: {}", self.provider.explain(err)))
+    /// The last error of an operation on `shown`, and how long it was tried.
+    fn gave_up(&self, shown: &str, err: &Error, attempts: Option<&Attempts<'_>>) -> io::Error {
+        let tried = attempts.map(Attempts::summary).unwrap_or_default();
+        io::Error::other(format!("{shown}: {}{tried}", self.provider.explain(err)))
+    }
+
+    /// Send a read until it is answered, another attempt cannot help, or the patience runs out.
+    /// `Ok(None)`: there is no such object (a missing bucket is a failure).
+    async fn read_settled<T, F>(
+        &self,
+        shown: &str,
+        request: impl Fn() -> F,
+    ) -> Result<Option<T>, io::Error>
+    where
+        F: Future<Output = Result<T, Error>>,
+    {
+        let mut attempts = Attempts::new(self.patience(), 0);
+        loop {
+            let started = Instant::now();
+            let err = match request().await {
+                Ok(found) => {
+                    attempts.answered();
+                    return Ok(Some(found));
+                }
+                Err(err) => err,
+            };
+            let failure = Failure::of(&err);
+            if failure == Failure::NotFound && !self.provider.container_missing(&err) {
+                attempts.answered();
+                return Ok(None);
+            }
+            if !attempts.again(failure, started).await {
+                return Err(self.gave_up(shown, &err, Some(&attempts)));
+            }
+        }
     }
 
     /// GET one object, at most `limit` bytes, telling "no such object" apart from failures (a
@@ -157,31 +255,24 @@ impl ObjectBackend {
             Ok(key) => key,
             Err(message) => return Fetch::Failed(setup_error(&shown, message)),
         };
-        let result = match client.get(&key).await {
-            Ok(result) => result,
-            Err(err) => return self.not_found_or_failed(&shown, err),
+        // The body is part of the attempt: a reply cut short is tried again like a lost one.
+        let get = || async {
+            let result = client.get(&key).await?;
+            if result.meta.size > limit {
+                return Ok(None);
+            }
+            let etag = result.meta.e_tag.clone();
+            let bytes = result.bytes().await?;
+            Ok((bytes.len() as u64 <= limit).then(|| (bytes.to_vec(), etag)))
         };
-        if result.meta.size > limit {
-            return Fetch::Failed(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{shown}: file is larger than the {} MiB limit", limit >> 20),
-            ));
-        }
-        let etag = result.meta.e_tag.clone();
-        match result.bytes().await {
-            Ok(bytes) if bytes.len() as u64 > limit => Fetch::Failed(io::Error::new(
+        match self.read_settled(&shown, get).await {
+            Ok(Some(Some(object))) => Fetch::Found(object),
+            Ok(Some(None)) => Fetch::Failed(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("{shown}: file is larger than the {} MiB limit", limit >> 20),
             )),
-            Ok(bytes) => Fetch::Found((bytes.to_vec(), etag)),
-            Err(err) => self.not_found_or_failed(&shown, err),
-        }
-    }
-
-    fn not_found_or_failed<T>(&self, shown: &str, err: Error) -> Fetch<T> {
-        match err {
-            Error::NotFound { .. } if !self.provider.container_missing(&err) => Fetch::NotFound,
-            err => Fetch::Failed(self.failure(shown, &err)),
+            Ok(None) => Fetch::NotFound,
+            Err(err) => Fetch::Failed(err),
         }
     }
 
@@ -197,25 +288,141 @@ impl ObjectBackend {
     async fn exists(&self, client: &dyn ObjectStore, rel: &str) -> Result<bool, io::Error> {
         let shown = self.shown(rel);
         let key = self.key(rel).map_err(|m| setup_error(&shown, m))?;
-        match client.head(&key).await {
-            Ok(_) => Ok(true),
-            Err(err @ Error::NotFound { .. }) if !self.provider.container_missing(&err) => {
-                Ok(false)
+        let found = self.read_settled(&shown, || client.head(&key)).await?;
+        Ok(found.is_some())
+    }
+
+    /// Write `put.bytes` to `put.rel` with `put.mode`, deciding every unclear answer by what is
+    /// on the server. After a 409, or a 412 that an earlier unanswered attempt of ours may have
+    /// caused, the object is read back: our bytes, put there by such an attempt, are `Ours`;
+    /// `not_landed` reads anything else,
+    /// `Some(mode)` when it shows the write has not landed (tried again with that mode), `None`
+    /// when the object is someone else's (`Theirs`). Transient failures are tried again; when
+    /// the patience runs out while an attempt may have landed, one last read-back decides.
+    async fn put_settled(
+        &self,
+        connection: &Connection,
+        put: Put<'_>,
+        not_landed: impl Fn(&Fetch<Object>) -> Option<PutMode>,
+    ) -> Landed {
+        let shown = self.shown(put.rel);
+        let key = match self.key(put.rel) {
+            Ok(key) => key,
+            Err(message) => {
+                return Landed::Failed {
+                    error: setup_error(&shown, message),
+                    maybe: false,
+                };
             }
-            Err(err) => Err(self.failure(&shown, &err)),
+        };
+        let read_back = || self.fetch(connection.read.as_ref(), put.rel, put.limit);
+        let payload = PutPayload::from(put.bytes.to_vec());
+        let mut mode = put.mode;
+        let mut attempts = Attempts::new(&connection.patience, WRITE_REFUSALS);
+        // Whether an earlier attempt got no clear answer, and so may have landed.
+        let mut in_doubt = false;
+        loop {
+            let started = Instant::now();
+            let sent = connection
+                .write
+                .put_opts(&key, payload.clone(), mode.clone().into())
+                .await;
+            let err = match sent {
+                Ok(_) => {
+                    attempts.answered();
+                    return Landed::Ours;
+                }
+                Err(err) => err,
+            };
+            let mut failure = Failure::of(&err);
+            match failure {
+                Failure::Precondition if put.trust_refusal && !in_doubt => {
+                    attempts.answered();
+                    return Landed::Theirs;
+                }
+                Failure::Precondition | Failure::Conflict => {
+                    let seen = read_back().await;
+                    match &seen {
+                        // Our bytes are ours only if one of our attempts may have put them there;
+                        // otherwise someone else wrote the same bytes, and their write won.
+                        Fetch::Found((current, _)) if in_doubt && current == put.bytes => {
+                            return Landed::Ours;
+                        }
+                        // Undecided: the write is tried again.
+                        Fetch::Failed(_) => {}
+                        _ => match not_landed(&seen) {
+                            Some(next) => mode = next,
+                            None => return Landed::Theirs,
+                        },
+                    }
+                    failure = Failure::Conflict;
+                }
+                Failure::Transient => in_doubt = true,
+                _ => {}
+            }
+            if !attempts.again(failure, started).await {
+                if in_doubt
+                    && matches!(read_back().await, Fetch::Found((current, _)) if current == put.bytes)
+                {
+                    return Landed::Ours;
+                }
+                return Landed::Failed {
+                    error: self.gave_up(&shown, &err, Some(&attempts)),
+                    maybe: in_doubt,
+                };
+            }
+        }
+    }
+
+    /// Delete `rel`, which held `current` when read. A delete whose answer was lost counts as
+    /// done once the object is gone, or holds other bytes (someone else's, not to be deleted).
+    async fn delete_settled(
+        &self,
+        connection: &Connection,
+        rel: &str,
+        current: &[u8],
+        limit: u64,
+    ) -> io::Result<()> {
+        let shown = self.shown(rel);
+        let key = self.key(rel).map_err(|m| setup_error(&shown, m))?;
+        let mut attempts = Attempts::new(&connection.patience, WRITE_REFUSALS);
+        loop {
+            let started = Instant::now();
+            let err = match connection.write.delete(&key).await {
+                Ok(()) => {
+                    attempts.answered();
+                    return Ok(());
+                }
+                Err(err) => err,
+            };
+            let failure = Failure::of(&err);
+            if failure == Failure::Transient {
+                match self.fetch(connection.read.as_ref(), rel, limit).await {
+                    Fetch::NotFound => return Ok(()),
+                    Fetch::Found((now, _)) if now != current => return Ok(()),
+                    _ => {}
+                }
+            }
+            if !attempts.again(failure, started).await {
+                return Err(self.gave_up(&shown, &err, Some(&attempts)));
+            }
         }
     }
 
     /// §2.6.2 on an object store: the CAS check on the bytes, then a conditional PUT.
     async fn cas_write(
         &self,
-        client: &dyn ObjectStore,
+        connection: &Connection,
         bytes: &[u8],
         expected: Option<&StateVersion>,
     ) -> Result<Vec<u8>, StateWriteError> {
         let shown = self.shown(STATE_FILE_REL);
         let current = match self
-            .fetch(client, STATE_FILE_REL, fsx::MAX_STATE_BYTES)
+            .fetch(
+                connection.read.as_ref(),
+                STATE_FILE_REL,
+                fsx::MAX_STATE_BYTES,
+            )
             .await
         {
             Fetch::Found((current, etag)) => Some((digest::state_cas(&current), etag)),
@@ -235,45 +442,57 @@ impl ObjectBackend {
                         "{shown}: the store returned no ETag, so the write cannot be conditional"
                     ))));
                 };
-                PutMode::Update(UpdateVersion {
-                    e_tag: Some(e_tag),
-                    version: None,
-                })
+                if_match(e_tag)
             }
         };
-        let key = self
-            .key(STATE_FILE_REL)
-            .map_err(|m| StateWriteError::Replace(setup_error(&shown, m)))?;
-        let payload = PutPayload::from(bytes.to_vec());
-        match client.put_opts(&key, payload, mode.into()).await {
-            Ok(_) => Ok(bytes.to_vec()),
-            Err(Error::AlreadyExists { .. } | Error::Precondition { .. }) => {
-                Err(StateWriteError::CasMismatch)
+        let put = Put {
+            rel: STATE_FILE_REL,
+            bytes,
+            mode,
+            limit: fsx::MAX_STATE_BYTES,
+            trust_refusal: true,
+        };
+        // Not landed: still no state where there was none, or still the state we checked (its
+        // new ETag, should identical bytes have been rewritten meanwhile).
+        let not_landed = |seen: &Fetch<Object>| match (seen, expected) {
+            (Fetch::NotFound, None) => Some(PutMode::Create),
+            (Fetch::Found((current, Some(etag))), Some(version))
+                if digest::state_cas(current) == version.cas =>
+            {
+                Some(if_match(etag.clone()))
             }
-            Err(err) => Err(StateWriteError::Replace(self.failure(&shown, &err))),
+            _ => None,
+        };
+        match self.put_settled(connection, put, not_landed).await {
+            Landed::Ours => Ok(bytes.to_vec()),
+            Landed::Theirs => Err(StateWriteError::CasMismatch),
+            Landed::Failed { error, maybe } => Err(StateWriteError::Replace(if maybe {
+                io::Error::other(format!(
+                    "{error}; the new state may have been published: the next command reads whichever state is there"
+                ))
+            } else {
+                error
+            })),
         }
     }
 
     /// Publish one blob (§2.7.1) with a single conditional PUT in the common case. The source is
     /// read first; when it fails, an existing blob is still trusted by its name (as locally,
-    /// where the source is not even read then), so that case costs one more request.
+    /// where the source is not even read then), so that case costs one more request. A blob
+    /// counts as existing only when it is there: a 409, or a 412 that our own earlier attempt
+    /// may have caused, is decided by reading it back (the caller replaces an existing blob that
+    /// does not match its digest).
     async fn put_blob(
         &self,
-        client: &dyn ObjectStore,
+        connection: &Connection,
         write: &BlobWrite,
         source: impl FnOnce() -> Result<Vec<u8>, crate::diagnostic::Diagnostic>,
     ) -> BlobOutcome {
         let rel = Self::blob_rel(&write.key);
-        let shown = self.shown(&rel);
-        let key = match self.key(&rel) {
-            Ok(key) => key,
-            Err(message) => {
-                return BlobOutcome::Failed(BlobWriteError::Write(setup_error(&shown, message)));
-            }
-        };
         let bytes = match source() {
             Ok(bytes) => bytes,
             Err(diagnostic) => {
+                let client = connection.read.as_ref();
                 return match write.mode {
                     BlobMode::CreateOnly if self.exists(client, &rel).await.unwrap_or(false) => {
                         BlobOutcome::Existed
@@ -282,21 +501,25 @@ impl ObjectBackend {
                 };
             }
         };
-        let mode = match write.mode {
-            BlobMode::CreateOnly => PutMode::Create,
-            BlobMode::Replace => PutMode::Overwrite,
+        let (mode, again) = match write.mode {
+            BlobMode::CreateOnly => (PutMode::Create, PutMode::Create),
+            BlobMode::Replace => (PutMode::Overwrite, PutMode::Overwrite),
         };
-        match client
-            .put_opts(&key, PutPayload::from(bytes), mode.into())
-            .await
-        {
-            Ok(_) => BlobOutcome::Written,
-            Err(Error::AlreadyExists { .. } | Error::Precondition { .. })
-                if write.mode == BlobMode::CreateOnly =>
-            {
-                BlobOutcome::Existed
-            }
-            Err(err) => BlobOutcome::Failed(BlobWriteError::Write(self.failure(&shown, &err))),
+        let put = Put {
+            rel: &rel,
+            bytes: &bytes,
+            mode,
+            limit: fsx::MAX_SOURCE_BYTES,
+            trust_refusal: true,
+        };
+        let replacing = write.mode == BlobMode::Replace;
+        let not_landed = |seen: &Fetch<Object>| {
+            (replacing || matches!(seen, Fetch::NotFound)).then(|| again.clone())
+        };
+        match self.put_settled(connection, put, not_landed).await {
+            Landed::Ours => BlobOutcome::Written,
+            Landed::Theirs => BlobOutcome::Existed,
+            Landed::Failed { error, .. } => BlobOutcome::Failed(BlobWriteError::Write(error)),
         }
     }
 
@@ -319,10 +542,17 @@ impl ObjectBackend {
     async fn list_names(&self, client: &dyn ObjectStore, rel: &str) -> Result<Names, io::Error> {
         let shown = self.shown(rel);
         let key = self.key(rel).map_err(|m| setup_error(&shown, m))?;
-        let listed = client
-            .list_with_delimiter(Some(&key))
-            .await
-            .map_err(|err| self.failure(&shown, &err))?;
+        // Tried again like a read, so a burst of 503s does not turn a graph root into an
+        // observation error or hide the history.
+        let Some(listed) = self
+            .read_settled(&shown, || client.list_with_delimiter(Some(&key)))
+            .await?
+        else {
+            return Ok(Names {
+                files: Vec::new(),
+                subdirectories: 0,
+            });
+        };
         Ok(Names {
             files: listed
                 .objects
@@ -351,6 +581,13 @@ impl ObjectBackend {
 struct Names {
     files: Vec<String>,
     subdirectories: usize,
+}
+
+fn if_match(e_tag: String) -> PutMode {
+    PutMode::Update(UpdateVersion {
+        e_tag: Some(e_tag),
+        version: None,
+    })
 }
 
 fn setup_error(shown: &str, message: String) -> io::Error {
@@ -409,7 +646,7 @@ impl Store for ObjectBackend {
         expected: Option<&StateVersion>,
         _temp_id: &str,
     ) -> Result<Vec<u8>, StateWriteError> {
-        self.run(|client| self.cas_write(client.as_ref(), bytes, expected))
+        self.connected(|connection| self.cas_write(connection, bytes, expected))
             .unwrap_or_else(|message| {
                 Err(StateWriteError::CasRead(setup_error(
                     &self.state_path(),
@@ -418,31 +655,31 @@ impl Store for ObjectBackend {
             })
     }
 
-    fn create_lock(&self, bytes: &[u8], _lock_id: &str) -> Result<(), LockCreateError> {
-        let shown = self.lock_path();
+    fn create_lock(&self, bytes: &[u8], lock_id: &str) -> Result<(), LockCreateError> {
         // A signal waits for the PUT to settle, so the watcher never misses a lock that lands.
         let _critical = fsx::critical_section();
-        let created = self.run(|client| async move {
-            let key = self
-                .key(LOCK_FILE_REL)
-                .map_err(|m| setup_error(&shown, m))?;
-            let payload = PutPayload::from(bytes.to_vec());
-            match client.put_opts(&key, payload, PutMode::Create.into()).await {
-                Ok(_) => Ok(true),
-                Err(Error::AlreadyExists { .. } | Error::Precondition { .. }) => Ok(false),
-                Err(err) => Err(self.failure(&shown, &err)),
-            }
-        });
-        // A PUT that failed without an answer (a timeout) may still land, and a retried PUT
-        // whose first attempt landed finds the lock taken: either way, a lock holding our bytes
-        // is ours, and is held rather than left behind.
-        let ours = || matches!(self.read_lock(), Fetch::Found(current) if current == bytes);
+        // Any refusal is read back (not only one our own attempt may have caused): a lock holding
+        // our bytes is ours, and is held rather than left behind; absent, it is tried again.
+        let put = Put {
+            rel: LOCK_FILE_REL,
+            bytes,
+            mode: PutMode::Create,
+            limit: fsx::MAX_LOCK_BYTES,
+            trust_refusal: false,
+        };
+        let not_landed =
+            |seen: &Fetch<Object>| matches!(seen, Fetch::NotFound).then_some(PutMode::Create);
+        let created = self.connected(|connection| self.put_settled(connection, put, not_landed));
         match created {
-            Ok(Ok(true)) => Ok(()),
-            Ok(Ok(false)) if ours() => Ok(()),
-            Ok(Ok(false)) => Err(LockCreateError::Held),
-            Ok(Err(_)) if ours() => Ok(()),
-            Ok(Err(err)) => Err(LockCreateError::Other(err)),
+            Ok(Landed::Ours) => Ok(()),
+            Ok(Landed::Theirs) => Err(LockCreateError::Held),
+            Ok(Landed::Failed { error, maybe }) => Err(LockCreateError::Other(if maybe {
+                io::Error::other(format!(
+                    "{error}; the lock may have been created: if `omnigraph cluster status` shows lock id {lock_id}, remove it with `omnigraph cluster force-unlock {lock_id}`"
+                ))
+            } else {
+                error
+            })),
             Err(message) => Err(LockCreateError::Other(setup_error(
                 &self.lock_path(),
                 message,
@@ -461,16 +698,10 @@ impl Store for ObjectBackend {
             .map(|(bytes, _)| bytes)
     }
 
-    fn remove_lock(&self) -> io::Result<()> {
+    fn remove_lock(&self, current: &[u8]) -> io::Result<()> {
         let shown = self.lock_path();
-        self.run(|client| async {
-            let key = self
-                .key(LOCK_FILE_REL)
-                .map_err(|m| setup_error(&shown, m))?;
-            client
-                .delete(&key)
-                .await
-                .map_err(|err| self.failure(&shown, &err))
+        self.connected(|connection| {
+            self.delete_settled(connection, LOCK_FILE_REL, current, fsx::MAX_LOCK_BYTES)
         })
         .unwrap_or_else(|message| Err(setup_error(&shown, message)))
     }
@@ -539,11 +770,9 @@ impl Store for ObjectBackend {
     }
 
     fn put_blobs(&self, writes: &[BlobWrite], source: &BlobSource<'_>) -> Vec<BlobOutcome> {
-        let published = self.run(|client| {
+        let published = self.connected(|connection| {
             stream::iter(writes.iter().enumerate())
-                .map(move |(index, write)| {
-                    self.put_blob(client.as_ref(), write, move || source(index))
-                })
+                .map(move |(index, write)| self.put_blob(connection, write, move || source(index)))
                 .buffered(IN_FLIGHT)
                 .collect::<Vec<_>>()
         });
@@ -572,33 +801,28 @@ impl Store for ObjectBackend {
             .map(|(bytes, _)| bytes)
     }
 
-    /// A create-if-absent PUT. An object already there is ours when it holds our bytes (the
-    /// answer to an earlier attempt was lost): names are unique per attempt, so another
-    /// writer's record never has this name.
+    /// A create-if-absent PUT, settled like the lock's: names are unique per attempt, so a
+    /// refusal can only be an earlier attempt of ours whose answer was lost (our bytes: created)
+    /// or nothing at all (tried again).
     fn create_history(&self, name: &str, bytes: &[u8], _temp_id: &str) -> io::Result<()> {
         let rel = Self::history_rel(name);
         let shown = self.shown(&rel);
-        let created = self.now(&shown, |client| async {
-            let key = self.key(&rel).map_err(|m| setup_error(&shown, m))?;
-            let payload = PutPayload::from(bytes.to_vec());
-            match client.put_opts(&key, payload, PutMode::Create.into()).await {
-                Ok(_) => Ok(true),
-                Err(Error::AlreadyExists { .. } | Error::Precondition { .. }) => Ok(false),
-                Err(err) => Err(self.failure(&shown, &err)),
-            }
-        })?;
-        if created {
-            return Ok(());
-        }
-        match self.read_history(name) {
-            Fetch::Found(stored) if stored == bytes => Ok(()),
-            Fetch::Found(_) => Err(io::Error::other(format!(
+        let put = Put {
+            rel: &rel,
+            bytes,
+            mode: PutMode::Create,
+            limit: fsx::MAX_SOURCE_BYTES,
+            trust_refusal: false,
+        };
+        let not_landed =
+            |seen: &Fetch<Object>| matches!(seen, Fetch::NotFound).then_some(PutMode::Create);
+        match self.connected(|connection| self.put_settled(connection, put, not_landed)) {
+            Ok(Landed::Ours) => Ok(()),
+            Ok(Landed::Theirs) => Err(io::Error::other(format!(
                 "{shown}: a different record already has this name"
             ))),
-            Fetch::NotFound => Err(io::Error::other(format!(
-                "{shown}: the store said the record exists, but it cannot be found"
-            ))),
-            Fetch::Failed(err) => Err(err),
+            Ok(Landed::Failed { error, .. }) => Err(error),
+            Err(message) => Err(setup_error(&shown, message)),
         }
     }
 

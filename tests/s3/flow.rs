@@ -109,57 +109,25 @@ fn every_command_matches_the_local_run_and_stores_the_same_bytes() {
 
     // The objects are the local files, by name and by bytes (the state up to its root and
     // config digest, which it records).
-    let mut objects: Vec<String> = cloud
-        .root
-        .objects()
-        .into_iter()
-        .filter(|o| o.starts_with("__cluster/"))
+    let objects = cloud.root.objects_under("__cluster");
+    let theirs: Vec<(String, String)> = objects
+        .iter()
+        .map(|name| {
+            let bytes = cloud.root.get(name).expect("object");
+            comparable(name, &bytes, |text| {
+                normalise(text, &cloud.folder, &cloud_root, &cloud_digest)
+            })
+        })
         .collect();
-    objects.sort();
-    // History records are named by revision and attempt id (a ULID each run draws anew).
-    let unnamed = |names: &[String]| -> Vec<String> {
-        names
-            .iter()
-            .map(
-                |n| match (n.strip_prefix("__cluster/history/"), n.rfind('-')) {
-                    (Some(_), Some(dash)) => format!("{}-[ATTEMPT].json", &n[..dash]),
-                    _ => n.clone(),
-                },
-            )
-            .collect()
-    };
-    let local_files = files_under(&local, "__cluster");
-    assert_eq!(unnamed(&objects), unnamed(&local_files));
-    for (name, local_name) in objects.iter().zip(&local_files) {
-        let theirs = cloud.root.get(name).expect("object");
-        let mine = local.read(local_name);
-        if name.starts_with("__cluster/history/") {
-            // The same revision, operation, changes and drift; the CASes, times and the root
-            // in the observations differ with the state's root.
-            let text = |bytes: &[u8], folder, root: &str, digest| {
-                let mut record: Value = serde_json::from_slice(bytes).expect("record");
-                for volatile in ["recorded_at", "state_cas_before", "state_cas_after"] {
-                    record.as_object_mut().expect("record").remove(volatile);
-                }
-                normalise(&record.to_string(), folder, root, digest)
-            };
-            assert_eq!(
-                text(&theirs, &cloud.folder, &cloud_root, &cloud_digest),
-                text(&mine, &local, &local_root, &local_digest),
-                "{name}"
-            );
-        } else if name == "__cluster/state.json" {
-            let text = |bytes: &[u8], folder, root: &str, digest| {
-                normalise(&String::from_utf8_lossy(bytes), folder, root, digest)
-            };
-            assert_eq!(
-                text(&theirs, &cloud.folder, &cloud_root, &cloud_digest),
-                text(&mine, &local, &local_root, &local_digest)
-            );
-        } else {
-            assert_eq!(theirs, mine, "{name}");
-        }
-    }
+    let mine: Vec<(String, String)> = files_under(&local, "__cluster")
+        .iter()
+        .map(|name| {
+            comparable(name, &local.read(name), |text| {
+                normalise(text, &local, &local_root, &local_digest)
+            })
+        })
+        .collect();
+    assert_eq!(theirs, mine);
     assert!(objects.contains(&query_blob_rel(QUERY_DIGEST)));
     assert!(objects.contains(&policy_blob_rel(POLICY_DIGEST)));
 

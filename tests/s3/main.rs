@@ -8,13 +8,16 @@
 //!   `state.lock`;
 //! - `crash`: SIGKILL and SIGTERM at random instants of `apply`;
 //! - `failures`: a missing bucket, missing or wrong credentials, denied access, a stopped or
-//!   silent server.
+//!   silent server;
+//! - `faults`: 409 conflicts, lost acknowledgements, 503/500 bursts, resets, latency, 403 and an
+//!   outage, injected by a proxy between the binary and the server (`tests/support/proxy.rs`).
 //!
 //! If moto cannot be installed or started the tests fail with the reason; they never skip.
 
 mod contention;
 mod crash;
 mod failures;
+mod faults;
 mod flow;
 mod hostile;
 
@@ -76,6 +79,18 @@ impl<'a> Root<'a> {
 
     pub fn exists(&self, rel: &str) -> bool {
         self.get(rel).is_some()
+    }
+
+    /// The objects under `dir/` of the root (e.g. `__cluster`), by their names relative to the
+    /// root, sorted.
+    pub fn objects_under(&self, dir: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .objects()
+            .into_iter()
+            .filter(|name| name.starts_with(&format!("{dir}/")))
+            .collect();
+        names.sort();
+        names
     }
 
     /// Every object under the root, by its name relative to the root.
@@ -184,6 +199,29 @@ pub fn copy_folder(folder: &Folder) -> Folder {
     let copy = Folder::empty();
     copy_dir(folder.path(), copy.path());
     copy
+}
+
+/// An object under `__cluster/` as two runs of the same commands on two roots both store it:
+/// a history record without what its root and its run decide (the attempt id in its name, its
+/// time and its state CASes), and every text through `normalise` (the run's root, folder and
+/// config digest made tokens). `(name, text)`.
+pub fn comparable(
+    name: &str,
+    bytes: &[u8],
+    normalise: impl Fn(&str) -> String,
+) -> (String, String) {
+    let Some(record) = name.strip_prefix("__cluster/history/") else {
+        return (name.to_string(), normalise(&String::from_utf8_lossy(bytes)));
+    };
+    let revision = record.split('-').next().unwrap_or(record);
+    let mut value: Value = serde_json::from_slice(bytes).expect("history record");
+    for volatile in ["recorded_at", "state_cas_before", "state_cas_after"] {
+        value.as_object_mut().expect("record").remove(volatile);
+    }
+    (
+        format!("__cluster/history/{revision}-[ATTEMPT].json"),
+        normalise(&value.to_string()),
+    )
 }
 
 /// What every interrupted run must leave in the root (see `check_ledger_invariants`), and a

@@ -4,6 +4,7 @@
 //! without `#[path]` includes or dead-code allowances.
 
 pub mod child;
+pub mod proxy;
 pub mod s3;
 
 pub use insta;

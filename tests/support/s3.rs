@@ -403,18 +403,32 @@ impl S3Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> (u16, Vec<u8>) {
-        // moto routes on the service named in the credential scope and, without auth checks,
-        // ignores the signature; a request with no Authorization at all is anonymous.
-        let auth = format!(
-            "AWS4-HMAC-SHA256 Credential={ACCESS_KEY_ID}/20250101/{REGION}/{service}/aws4_request, SignedHeaders=host, Signature=0"
-        );
+        let auth = unsigned_auth(service);
         let mut all = vec![("Authorization", auth.as_str())];
         all.extend_from_slice(headers);
         self.request(method, target, &all, body)
             .unwrap_or_else(|e| panic!("{method} {target} to moto on port {}: {e}", self.port))
     }
 
-    /// One HTTP/1.0 exchange (so the reply is never chunked and ends at EOF).
+    /// One request like the object helpers' (unsigned, body as octets) sent to `port` instead
+    /// of the server's own, e.g. through a [`crate::proxy::Proxy`]; `Err` when no complete reply
+    /// came back.
+    pub fn request_via(
+        &self,
+        port: u16,
+        method: &str,
+        target: &str,
+        body: &[u8],
+    ) -> Result<(u16, Vec<u8>), String> {
+        let auth = unsigned_auth("s3");
+        let headers = [
+            ("Authorization", auth.as_str()),
+            ("Content-Type", "application/octet-stream"),
+        ];
+        request_to(port, method, target, &headers, body)
+    }
+
+    /// One HTTP/1.0 exchange with the server.
     fn request(
         &self,
         method: &str,
@@ -422,38 +436,57 @@ impl S3Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<(u16, Vec<u8>), String> {
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
-        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
-            .map_err(|e| format!("connect: {e}"))?;
-        stream.set_read_timeout(Some(REQUEST_TIMEOUT)).unwrap();
-        stream.set_write_timeout(Some(REQUEST_TIMEOUT)).unwrap();
-        let mut head = format!(
-            "{method} {target} HTTP/1.0\r\nHost: 127.0.0.1:{}\r\nContent-Length: {}\r\n",
-            self.port,
-            body.len()
-        );
-        for (k, v) in headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str("\r\n");
-        let mut reply = Vec::new();
-        stream
-            .write_all(head.as_bytes())
-            .and_then(|()| stream.write_all(body))
-            .and_then(|()| stream.shutdown(Shutdown::Write))
-            .and_then(|()| stream.read_to_end(&mut reply).map(drop))
-            .map_err(|e| format!("exchange: {e}"))?;
-        let split = reply
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or_else(|| format!("malformed reply: {}", lossy(&reply)))?;
-        let status = lossy(&reply[..split])
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("malformed status line: {}", lossy(&reply[..split])))?;
-        Ok((status, reply[split + 4..].to_vec()))
+        request_to(self.port, method, target, headers, body)
     }
+}
+
+/// An `Authorization` header moto accepts while it checks nothing: it routes on the service named
+/// in the credential scope and ignores the signature (a request with no Authorization at all is
+/// anonymous).
+fn unsigned_auth(service: &str) -> String {
+    format!(
+        "AWS4-HMAC-SHA256 Credential={ACCESS_KEY_ID}/20250101/{REGION}/{service}/aws4_request, SignedHeaders=host, Signature=0"
+    )
+}
+
+/// One HTTP/1.0 exchange with 127.0.0.1:`port` (so the reply is never chunked and ends at EOF).
+fn request_to(
+    port: u16,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<(u16, Vec<u8>), String> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+        .map_err(|e| format!("connect: {e}"))?;
+    stream.set_read_timeout(Some(REQUEST_TIMEOUT)).unwrap();
+    stream.set_write_timeout(Some(REQUEST_TIMEOUT)).unwrap();
+    let mut head = format!(
+        "{method} {target} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut reply = Vec::new();
+    stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(body))
+        .and_then(|()| stream.shutdown(Shutdown::Write))
+        .and_then(|()| stream.read_to_end(&mut reply).map(drop))
+        .map_err(|e| format!("exchange: {e}"))?;
+    let split = reply
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| format!("malformed reply: {}", lossy(&reply)))?;
+    let status = lossy(&reply[..split])
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("malformed status line: {}", lossy(&reply[..split])))?;
+    Ok((status, reply[split + 4..].to_vec()))
 }
 
 impl Drop for S3Server {

@@ -3,26 +3,30 @@
 //! `AWS_REGION` / `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL`, `AWS_ALLOW_HTTP`, …), never from
 //! `cluster.yaml`, and S3's XML error replies are read down to their `<Code>` and `<Message>`.
 
-use super::Provider;
+use super::retry::Patience;
+use super::{Connection, Provider};
 use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::{BackoffConfig, ClientConfigKey, Error, ObjectStore, RetryConfig};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Defaults for a command-line tool: fail within seconds rather than minutes. `AWS_CONNECT_TIMEOUT`
-/// and `AWS_TIMEOUT` (any duration text such as `10s`) override the two timeouts.
+/// and `AWS_TIMEOUT` (any duration text such as `10s`) override the two timeouts; `AWS_TIMEOUT`
+/// also bounds how long a command keeps trying a store that fails (`retry::Patience`).
 const CONNECT_TIMEOUT: &str = "5s";
 const REQUEST_TIMEOUT: &str = "30s";
 
-/// Retries of a failed request (connection errors, timeouts, 5xx, throttling): a few, quickly.
-fn retry() -> RetryConfig {
+/// Retries of a failed read (connection errors, timeouts, 5xx, throttling): a few, quickly. The
+/// client for conditional writes and deletes retries nothing (`max_retries` 0): the backend does,
+/// deciding each ambiguous answer by what is on the server.
+fn retry(max_retries: usize) -> RetryConfig {
     RetryConfig {
         backoff: BackoffConfig {
             init_backoff: Duration::from_millis(50),
             max_backoff: Duration::from_millis(500),
             base: 2.0,
         },
-        max_retries: 3,
+        max_retries,
         retry_timeout: Duration::from_secs(10),
     }
 }
@@ -40,7 +44,7 @@ impl S3 {
 }
 
 impl Provider for S3 {
-    fn connect(&self) -> Result<Arc<dyn ObjectStore>, String> {
+    fn connect(&self) -> Result<Connection, String> {
         // An empty variable counts as unset.
         let env: Vec<(String, String)> = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
@@ -64,12 +68,25 @@ impl Provider for S3 {
                 builder = builder.with_config(key, value);
             }
         }
-        builder
-            .with_bucket_name(&self.bucket)
-            .with_retry(retry())
-            .build()
-            .map(|store| Arc::new(store) as Arc<dyn ObjectStore>)
-            .map_err(|err| format!("could not configure the S3 client: {}", one_line(&err)))
+        let builder = builder.with_bucket_name(&self.bucket);
+        // The request timeout also bounds how long a command keeps trying a failing store.
+        let timeout = builder
+            .get_config_value(&AmazonS3ConfigKey::Client(ClientConfigKey::Timeout))
+            .and_then(|text| humantime::parse_duration(&text).ok())
+            .unwrap_or(Duration::from_secs(30));
+        let build = |retries| {
+            builder
+                .clone()
+                .with_retry(retry(retries))
+                .build()
+                .map(|store| Arc::new(store) as Arc<dyn ObjectStore>)
+                .map_err(|err| format!("could not configure the S3 client: {}", one_line(&err)))
+        };
+        Ok(Connection {
+            read: build(3)?,
+            write: build(0)?,
+            patience: Patience::new(timeout),
+        })
     }
 
     fn explain(&self, err: &Error) -> String {
