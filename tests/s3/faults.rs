@@ -17,6 +17,7 @@ const QUERIES: usize = 4;
 const LOCK: &str = "__cluster/lock.json";
 const STATE: &str = "__cluster/state.json";
 const BLOBS: &str = "__cluster/resources/";
+const HISTORY: &str = "__cluster/history/";
 
 /// One transient fault for one command: what is run fault-free first, the command, and the
 /// rules, each with how often it must fire.
@@ -184,7 +185,17 @@ fn refresh_409_on_the_state_write() {
     under(REFRESH, vec![on("PUT", STATE, Fault::Status(409), 5)]);
 }
 
+#[test]
+fn apply_409_on_the_history_record() {
+    under(APPLY, vec![on("PUT", HISTORY, Fault::Status(409), 3)]);
+}
+
 // Lost acknowledgements: the server carried the request out, the answer never came.
+
+#[test]
+fn apply_lost_ack_of_the_history_record() {
+    under(APPLY, vec![on("PUT", HISTORY, Fault::LostAck, 1)]);
+}
 
 #[test]
 fn apply_lost_ack_of_blob_creates() {
@@ -243,6 +254,24 @@ fn apply_500_burst_on_reads_and_writes() {
         vec![
             on("GET", STATE, Fault::Status(500), 5),
             on("PUT", BLOBS, Fault::Status(500), 5),
+        ],
+    );
+}
+
+/// Listings are tried again like reads: a graph root is not an observation error, nor the
+/// history empty, because of a burst.
+#[test]
+fn refresh_503_burst_on_the_graph_listings() {
+    under(REFRESH, vec![on("GET", "graphs%2F", Fault::Status(503), 6)]);
+}
+
+#[test]
+fn history_503_burst_on_its_listing_and_records() {
+    under(
+        &["history"],
+        vec![
+            on("GET", "history%2F", Fault::Status(503), 6),
+            on("GET", HISTORY, Fault::Status(500), 4),
         ],
     );
 }
