@@ -179,6 +179,15 @@ fn check_settings(bucket: &str, env: &[(String, String)]) -> Result<(), String> 
                     "{name} '{endpoint}' is not an http:// or https:// URL"
                 ));
             }
+            // The client would refuse later with "URL scheme is not allowed"; say what to do.
+            let allowed = get("AWS_ALLOW_HTTP").is_some_and(|v| {
+                matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "on" | "yes" | "y")
+            });
+            if parsed.is_ok_and(|url| url.scheme() == "http") && !allowed {
+                return Err(format!(
+                    "{name} '{endpoint}' is plain http; set AWS_ALLOW_HTTP=true to allow it (for a local MinIO or test server), or use https"
+                ));
+            }
         }
     }
     if bucket.is_empty()
