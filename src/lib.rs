@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod digest;
+pub mod glossary;
 pub mod lang;
 pub mod layout;
 pub mod ops;

@@ -8,6 +8,7 @@ use crate::address::Address;
 use crate::blobs::{self, Finding};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
+use crate::glossary::StatusCondition;
 use crate::observe::{self, LiveGraph, Observation};
 use crate::state::{
     ClusterState, LedgerView, ResourceStatus, ResourceStatusRecord, StateObservations,
@@ -128,7 +129,7 @@ fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
                 state.applied_revision.resources.remove(&address);
                 ResourceStatusRecord::new(
                     ResourceStatus::Drifted,
-                    Some("payload_missing"),
+                    Some(StatusCondition::PayloadMissing.as_str()),
                     Some("catalog payload blob is missing; re-run `cluster apply` to republish"),
                 )
             }
@@ -136,7 +137,7 @@ fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
                 state.applied_revision.resources.remove(&address);
                 ResourceStatusRecord::new(
                     ResourceStatus::Drifted,
-                    Some("payload_mismatch"),
+                    Some(StatusCondition::PayloadMismatch.as_str()),
                     Some(
                         "catalog payload blob does not match the recorded digest; re-run `cluster apply` to republish",
                     ),
@@ -144,7 +145,7 @@ fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
             }
             Finding::ReadError(text) => ResourceStatusRecord::new(
                 ResourceStatus::Error,
-                Some("payload_read_error"),
+                Some(StatusCondition::PayloadReadError.as_str()),
                 Some(text),
             ),
         };
@@ -213,7 +214,7 @@ impl Seen {
             error: json!(GRAPH_MISSING),
             record: ResourceStatusRecord::new(
                 ResourceStatus::Drifted,
-                Some("graph_missing"),
+                Some(StatusCondition::GraphMissing.as_str()),
                 Some(GRAPH_MISSING),
             ),
         }
@@ -231,7 +232,7 @@ impl Seen {
         } else {
             ResourceStatusRecord::new(
                 ResourceStatus::Drifted,
-                Some("schema_mismatch"),
+                Some(StatusCondition::SchemaMismatch.as_str()),
                 Some("live schema digest differs from desired schema digest"),
             )
         };
@@ -254,7 +255,7 @@ impl Seen {
             matches: Value::Null,
             record: ResourceStatusRecord::new(
                 ResourceStatus::Error,
-                Some("graph_observation_error"),
+                Some(StatusCondition::GraphObservationError.as_str()),
                 Some(&message),
             ),
             error: json!(message),

@@ -3,6 +3,7 @@
 
 use crate::address::Address;
 use crate::addressed::{Dependency, Digests, Text};
+use crate::glossary::PlanReason;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -23,9 +24,9 @@ pub enum Disposition {
     Blocked,
 }
 
-pub const REASON_UNSUPPORTED_KIND: &str = "apply_unsupported_kind";
-pub const REASON_DEPENDENCY_MISSING: &str = "dependency_missing";
-pub const REASON_DEPENDENCY_NOT_APPLIED: &str = "dependency_not_applied";
+pub const REASON_UNSUPPORTED_KIND: &str = PlanReason::ApplyUnsupportedKind.as_str();
+pub const REASON_DEPENDENCY_MISSING: &str = PlanReason::DependencyMissing.as_str();
+pub const REASON_DEPENDENCY_NOT_APPLIED: &str = PlanReason::DependencyNotApplied.as_str();
 pub const APPROVAL_REASON: &str = "delete may remove deployed graph or schema definition";
 
 /// One planned change. Its texts are shared with the desired revision (`Text`), so a plan of
