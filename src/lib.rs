@@ -30,3 +30,4 @@ pub(crate) mod observe;
 pub(crate) mod par;
 pub(crate) mod plan;
 pub(crate) mod store;
+pub(crate) mod textdiff;
