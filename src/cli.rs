@@ -59,6 +59,94 @@ pub struct CommonArgs {
     pub json: bool,
 }
 
+/// The environment variable that picks the human view where no `--format` is given (e.g.
+/// `OMNIGRAPH_FORMAT=rich` for CI logs): `auto`, `plain` or `rich`.
+pub const FORMAT_ENV: &str = "OMNIGRAPH_FORMAT";
+
+/// How a command's human output is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// The rich view on a terminal, the plain text otherwise (or as OMNIGRAPH_FORMAT says)
+    Auto,
+    /// The contract's plain text, exactly as piped output prints it
+    Plain,
+    /// The rich view: diffs, reasons, drift and failures named, a summary line
+    Rich,
+}
+
+/// How `plan` and `show-plan` show a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// The rich view on a terminal, the plain text otherwise (or as OMNIGRAPH_FORMAT says)
+    Auto,
+    /// The contract's plain text, exactly as piped output prints it
+    Plain,
+    /// The rich view: diffs, reasons, blast radius, approval gates, a summary line
+    Rich,
+    /// A deterministic Markdown report for a pull-request comment
+    Markdown,
+}
+
+/// The picture `cluster graph` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg`)
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub Markdown)
+    Mermaid,
+}
+
+/// What a command was asked to print, before `auto` is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Auto,
+    Plain,
+    Rich,
+    Markdown,
+    Dot,
+    Mermaid,
+}
+
+impl From<TextFormat> for Format {
+    fn from(format: TextFormat) -> Self {
+        match format {
+            TextFormat::Auto => Format::Auto,
+            TextFormat::Plain => Format::Plain,
+            TextFormat::Rich => Format::Rich,
+        }
+    }
+}
+
+impl From<PlanFormat> for Format {
+    fn from(format: PlanFormat) -> Self {
+        match format {
+            PlanFormat::Auto => Format::Auto,
+            PlanFormat::Plain => Format::Plain,
+            PlanFormat::Rich => Format::Rich,
+            PlanFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+/// `--format` of the commands with a human view.
+#[derive(Debug, Clone, Args)]
+pub struct ViewArgs {
+    /// Human output: auto (rich on a terminal, plain otherwise; OMNIGRAPH_FORMAT overrides), plain or rich
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<TextFormat>,
+}
+
+/// Content diffs of `plan` and `apply`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// Show a content diff for each query or policy change (on by default in the rich view); with --json, each change gets a `diff` field
+    #[arg(long)]
+    pub diff: bool,
+    /// Show every line of every diff (the text views stop after 40 lines of each)
+    #[arg(long)]
+    pub full_diff: bool,
+}
+
 /// Options of the commands that take the state lock.
 #[derive(Debug, Clone, Args)]
 pub struct LockArgs {
@@ -79,6 +167,11 @@ pub struct PlanArgs {
     /// Save the plan to FILE for `cluster apply --plan FILE`
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Human output: auto (rich on a terminal, plain otherwise; OMNIGRAPH_FORMAT overrides), plain, rich, or markdown (a report for a pull request)
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<PlanFormat>,
+    #[command(flatten)]
+    pub diff: DiffArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -96,6 +189,10 @@ pub struct ApplyArgs {
     /// Do not ask before deleting applied resources on a terminal
     #[arg(long)]
     pub auto_approve: bool,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    #[command(flatten)]
+    pub diff: DiffArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -104,23 +201,69 @@ pub struct SyncArgs {
     pub common: CommonArgs,
     #[command(flatten)]
     pub lock: LockArgs,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ViewedArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShowPlanArgs {
+    /// A plan saved by `cluster plan --out FILE`
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Human output: auto (rich on a terminal, plain otherwise; OMNIGRAPH_FORMAT overrides), plain, rich, or markdown (a report for a pull request)
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<PlanFormat>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub lock: LockArgs,
+    /// The picture's language
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = GraphFormat::Dot, conflicts_with = "json")]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List every address the state ledger records, with kind, status, a short digest and conditions (read-only, no lock)
+    List(ViewedArgs),
+    /// Show one recorded resource: digest, status, conditions, its catalog blob and payload, or its graph's last observation (read-only, no lock)
+    Show {
+        /// The resource's address, e.g. query.org.hire or graph.org
+        address: String,
+        #[command(flatten)]
+        args: ViewedArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ClusterCommand {
     /// Validate cluster.yaml and referenced schemas, queries, and policy files
-    Validate(CommonArgs),
-    /// Produce a read-only plan by diffing cluster.yaml against __cluster/state.json
+    Validate(ViewedArgs),
+    /// Produce a read-only plan by diffing cluster.yaml against the state ledger (__cluster/state.json, locally or on S3)
     Plan(PlanArgs),
-    /// Apply the config-only (query/policy) subset of the plan to the local cluster catalog. Graph/schema changes are deferred to a later stage
+    /// Apply the config-only (query/policy) subset of the plan to the cluster catalog (locally or on S3). Graph/schema changes are deferred to a later stage
     Apply(ApplyArgs),
-    /// Read the local JSON state ledger without scanning live graph resources
-    Status(CommonArgs),
-    /// Refresh existing local JSON state from declared graph observations
+    /// Read the JSON state ledger (locally or on S3) without scanning live graph resources
+    Status(ViewedArgs),
+    /// Refresh the existing state ledger from observations of the declared graph roots
     Refresh(SyncArgs),
-    /// Import initial local JSON state from declared graph observations
+    /// Import the first state ledger from observations of the declared graph roots
     Import(SyncArgs),
-    /// Remove a held local JSON state lock after operator confirmation
+    /// Remove a held state lock after operator confirmation
     ForceUnlock {
         /// Exact lock id from cluster status or a state_lock_held diagnostic
         lock_id: String,
@@ -129,18 +272,62 @@ pub enum ClusterCommand {
         /// Do not ask for confirmation on a terminal
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        view: ViewArgs,
     },
+    /// Inspect the state ledger (read-only, takes no lock)
+    #[command(subcommand)]
+    State(StateCommand),
+    /// Show a plan saved by `cluster plan --out FILE`
+    ShowPlan(ShowPlanArgs),
+    /// Print the dependency graph of the desired revision, each resource marked by its planned action and disposition
+    Graph(GraphArgs),
 }
 
 impl ClusterCommand {
     /// The options every subcommand shares.
     pub fn common(&self) -> &CommonArgs {
         match self {
-            ClusterCommand::Validate(c) | ClusterCommand::Status(c) => c,
+            ClusterCommand::Validate(a) | ClusterCommand::Status(a) => &a.common,
             ClusterCommand::Plan(a) => &a.common,
             ClusterCommand::Apply(a) => &a.common,
             ClusterCommand::Refresh(a) | ClusterCommand::Import(a) => &a.common,
             ClusterCommand::ForceUnlock { common, .. } => common,
+            ClusterCommand::State(StateCommand::List(a)) => &a.common,
+            ClusterCommand::State(StateCommand::Show { args, .. }) => &args.common,
+            ClusterCommand::ShowPlan(a) => &a.common,
+            ClusterCommand::Graph(a) => &a.common,
+        }
+    }
+
+    /// The output asked for with `--format` (`None`: not given).
+    pub fn format(&self) -> Option<Format> {
+        match self {
+            ClusterCommand::Validate(a) | ClusterCommand::Status(a) => {
+                a.view.format.map(Into::into)
+            }
+            ClusterCommand::Plan(a) => a.format.map(Into::into),
+            ClusterCommand::Apply(a) => a.view.format.map(Into::into),
+            ClusterCommand::Refresh(a) | ClusterCommand::Import(a) => a.view.format.map(Into::into),
+            ClusterCommand::ForceUnlock { view, .. } => view.format.map(Into::into),
+            ClusterCommand::State(StateCommand::List(a)) => a.view.format.map(Into::into),
+            ClusterCommand::State(StateCommand::Show { args, .. }) => {
+                args.view.format.map(Into::into)
+            }
+            ClusterCommand::ShowPlan(a) => a.format.map(Into::into),
+            ClusterCommand::Graph(a) => Some(match a.format {
+                GraphFormat::Dot => Format::Dot,
+                GraphFormat::Mermaid => Format::Mermaid,
+            }),
+        }
+    }
+
+    /// `--diff` and `--full-diff` (plan and apply).
+    pub fn diff(&self) -> Option<&DiffArgs> {
+        match self {
+            ClusterCommand::Plan(a) => Some(&a.diff),
+            ClusterCommand::Apply(a) => Some(&a.diff),
+            _ => None,
         }
     }
 
@@ -168,6 +355,7 @@ impl ClusterCommand {
             ClusterCommand::Plan(a) => a.lock.lock_timeout,
             ClusterCommand::Apply(a) => a.lock.lock_timeout,
             ClusterCommand::Refresh(a) | ClusterCommand::Import(a) => a.lock.lock_timeout,
+            ClusterCommand::Graph(a) => a.lock.lock_timeout,
             _ => Duration::ZERO,
         }
     }

@@ -3,9 +3,13 @@
 //! The commands that read the ledger open through [`session`].
 
 pub mod apply;
+pub mod contents;
+pub mod graph;
 pub mod plan;
 pub mod saved_plan;
 pub mod session;
+pub mod show_plan;
+pub mod state_view;
 pub mod status;
 pub mod sync;
 pub mod unlock;
@@ -15,7 +19,7 @@ use crate::desired::Desired;
 use crate::layout::{self, Layout};
 use crate::runtime::Runtime;
 use crate::state::lock::{Patience, StateLockFile};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What every command runs against: the config folder, the outside world (clock, ids, pid) and
 /// the hooks through which it meets the operator.
@@ -79,9 +83,9 @@ impl<'a> Context<'a> {
 }
 
 /// `desired_revision` of plan/apply: `{}` when there is no raw config.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DesiredRevision {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_digest: Option<String>,
 }
 

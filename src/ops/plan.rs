@@ -2,16 +2,17 @@
 //! nothing but the (empty) state directory the lock needs.
 
 use super::session::Session;
-use super::{Context, DesiredRevision, saved_plan};
+use super::{Context, DesiredRevision, contents, saved_plan};
 use crate::addressed::{Dependency, Digests};
 use crate::diagnostic::Diagnostic;
 use crate::layout;
-use crate::plan::{self, ApprovalRequirement, BlastRadius, Change};
+use crate::plan::{self, ApprovalRequirement, BlastRadius, Change, ContentDiff};
 use crate::state::StateObservations;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::sync::Arc;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanOutput {
     pub ok: bool,
     pub config_dir: String,
@@ -23,7 +24,7 @@ pub struct PlanOutput {
     pub blast_radius: Vec<BlastRadius>,
     pub approvals_required: Vec<ApprovalRequirement>,
     /// Where `--out` saved the plan; only present when it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_plan: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -33,6 +34,9 @@ pub struct PlanOutput {
 pub struct PlanOptions {
     /// `--out FILE`: save an ok plan there for `apply --plan`.
     pub out: Option<PathBuf>,
+    /// Give each change its content diff (`--diff`, the rich view). A saved plan never holds
+    /// them: it is saved before they are attached.
+    pub diffs: bool,
 }
 
 pub fn run(context: &Context<'_>) -> PlanOutput {
@@ -41,7 +45,7 @@ pub fn run(context: &Context<'_>) -> PlanOutput {
 
 /// `plan`, then save it when `--out` asks and the plan is ok (a failed plan is never saved).
 pub fn run_with(context: &Context<'_>, options: &PlanOptions) -> PlanOutput {
-    let mut output = compute(context);
+    let (mut output, diffs) = compute(context, options.diffs);
     if let (Some(out), true) = (&options.out, output.ok) {
         let saved = saved_plan::ToSave {
             plan: &output,
@@ -60,12 +64,16 @@ pub fn run_with(context: &Context<'_>, options: &PlanOptions) -> PlanOutput {
             }
         }
     }
+    if let Some(diffs) = diffs {
+        contents::attach(&mut output.changes, diffs);
+    }
     output
 }
 
-fn compute(context: &Context<'_>) -> PlanOutput {
-    let (desired, changes, end) = match Session::open(context, "plan") {
-        Err(early) => (early.desired, Vec::new(), early.end),
+/// The plan, and the content diffs of its changes when `diffs` asks for them.
+fn compute(context: &Context<'_>, diffs: bool) -> (PlanOutput, Option<Vec<Arc<ContentDiff>>>) {
+    let (desired, changes, diffs, end) = match Session::open(context, "plan") {
+        Err(early) => (early.desired, Vec::new(), None, early.end),
         Ok(session) => {
             let prior = session
                 .state
@@ -73,15 +81,17 @@ fn compute(context: &Context<'_>) -> PlanOutput {
                 .flat_map(|loaded| loaded.state.digests());
             let mut changes = plan::diff(prior, &session.desired.resource_digests);
             plan::classify(&mut changes, &session.desired.dependencies);
+            let diffs =
+                diffs.then(|| contents::diffs(session.store.as_ref(), &session.desired, &changes));
             let (desired, end) = session.close();
-            (Some(desired), changes, end)
+            (Some(desired), changes, diffs, end)
         }
     };
     let desired_revision = DesiredRevision::of(desired.as_ref());
     let (resource_digests, dependencies) = desired
         .map(|d| (d.resource_digests, d.dependencies))
         .unwrap_or_default();
-    PlanOutput {
+    let output = PlanOutput {
         ok: end.ok(),
         config_dir: context.config_dir(),
         desired_revision,
@@ -93,5 +103,6 @@ fn compute(context: &Context<'_>) -> PlanOutput {
         changes,
         saved_plan: None,
         diagnostics: end.diagnostics,
-    }
+    };
+    (output, diffs)
 }

@@ -585,6 +585,25 @@ impl Store for ObjectBackend {
             Fetch::Failed(err) => Err(err),
         }
     }
+
+    fn read_blobs(&self, keys: &[BlobKey]) -> Vec<Fetch<Vec<u8>>> {
+        let read = self.run(|client| {
+            stream::iter(keys)
+                .map(move |key| async move {
+                    let rel = Self::blob_rel(key);
+                    self.fetch(client.as_ref(), &rel, fsx::MAX_SOURCE_BYTES)
+                        .await
+                        .map(|(bytes, _)| bytes)
+                })
+                .buffered(IN_FLIGHT)
+                .collect::<Vec<_>>()
+        });
+        read.unwrap_or_else(|message| {
+            keys.iter()
+                .map(|key| Fetch::Failed(setup_error(&self.blob_uri(key), message.clone())))
+                .collect()
+        })
+    }
 }
 
 #[cfg(test)]
