@@ -253,7 +253,7 @@ pub enum StateCommand {
 pub enum ClusterCommand {
     /// Validate cluster.yaml and referenced schemas, queries, and policy files
     Validate(ViewedArgs),
-    /// Produce a read-only plan by diffing cluster.yaml against the state ledger (__cluster/state.json, locally or on S3)
+    /// Produce a read-only plan by diffing cluster.yaml against __cluster/state.json
     Plan(PlanArgs),
     /// Apply the config-only (query/policy) subset of the plan to the cluster catalog (locally or on S3). Graph/schema changes are deferred to a later stage
     Apply(ApplyArgs),

@@ -23,9 +23,9 @@ pub fn render(output: &Output, full: bool) -> Option<String> {
     }
 }
 
-/// Text with every ASCII punctuation character backslash-escaped and `<`, `>`, `&` as
+/// Text with the characters Markdown reads inline backslash-escaped and `<`, `>`, `&` as
 /// entities, so a message is shown as written, never as Markdown or HTML; line breaks become
-/// `<br>`.
+/// `<br>`. (Line-start markers cannot occur: the text always follows other text.)
 fn text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for (i, line) in raw.lines().enumerate() {
@@ -37,7 +37,7 @@ fn text(raw: &str) -> String {
                 '<' => out.push_str("&lt;"),
                 '>' => out.push_str("&gt;"),
                 '&' => out.push_str("&amp;"),
-                c if c.is_ascii_punctuation() => {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '#' => {
                     out.push('\\');
                     out.push(c);
                 }
