@@ -16,6 +16,7 @@ pub mod lang;
 pub mod layout;
 pub mod ops;
 pub mod output;
+pub mod progress;
 pub mod runtime;
 pub mod signals;
 pub mod state;

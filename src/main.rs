@@ -11,6 +11,7 @@ use omnigraph_cluster::ops::plan::PlanOptions;
 use omnigraph_cluster::ops::sync::SyncOperation;
 use omnigraph_cluster::ops::{self, Context, Hooks, Question, apply::ApplyOptions};
 use omnigraph_cluster::output::{self, DiffDisplay, Output, View, human, human::Presentation};
+use omnigraph_cluster::progress::Progress;
 use omnigraph_cluster::runtime::Runtime;
 use omnigraph_cluster::signals;
 use omnigraph_cluster::state::lock::{LockWait, Patience};
@@ -53,6 +54,8 @@ fn main() -> ExitCode {
         }
     };
     let prompt = |question: &Question<'_>| ask(question, &presentation);
+    let bar = ProgressBar::default();
+    let bar = |event: Progress<'_>| bar.show(event);
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let context = Context {
         layout: &layout,
@@ -64,6 +67,8 @@ fn main() -> ExitCode {
             },
             confirm: (interactive && !command.pre_approved())
                 .then_some(&prompt as &dyn Fn(&Question<'_>) -> bool),
+            progress: (std::io::stderr().is_terminal() && !common.json)
+                .then_some(&bar as &(dyn Fn(Progress<'_>) + Sync)),
         },
     };
     let result = dispatch(&command, &context, want_diffs);
@@ -174,6 +179,49 @@ fn presentation(color: ColorWhen, json: bool, layout: &Layout) -> Presentation {
         lock_hint_config: (terminal && !json)
             .then(|| std::fs::canonicalize(&config_dir).unwrap_or(config_dir))
             .map(|dir| dir.to_string_lossy().into_owned()),
+    }
+}
+
+/// The progress bar of long blob work, on stderr (only ever given a terminal's). It stays hidden
+/// for the first second of a task, so quick work never flashes a bar.
+#[derive(Default)]
+struct ProgressBar(std::sync::Mutex<Option<(indicatif::ProgressBar, std::time::Instant)>>);
+
+impl ProgressBar {
+    const DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+    fn show(&self, event: Progress<'_>) {
+        let Ok(mut current) = self.0.lock() else {
+            return;
+        };
+        match event {
+            Progress::Start { task, total } => {
+                let bar = indicatif::ProgressBar::with_draw_target(
+                    Some(total),
+                    indicatif::ProgressDrawTarget::hidden(),
+                );
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {pos}/{len} ({elapsed}, {eta} left)",
+                ) {
+                    bar.set_style(style.progress_chars("=> "));
+                }
+                bar.set_message(task.to_string());
+                *current = Some((bar, std::time::Instant::now()));
+            }
+            Progress::Advance(steps) => {
+                if let Some((bar, started)) = current.as_ref() {
+                    if bar.is_hidden() && started.elapsed() >= Self::DELAY {
+                        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    }
+                    bar.inc(steps);
+                }
+            }
+            Progress::Finish => {
+                if let Some((bar, _)) = current.take() {
+                    bar.finish_and_clear();
+                }
+            }
+        }
     }
 }
 

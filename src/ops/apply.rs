@@ -121,7 +121,8 @@ fn execute(session: &mut Session<'_>, options: &ApplyOptions) -> Outcome {
     };
     // Diffs are attached only after the saved plan's changes were compared with these.
     if cleared && options.diffs {
-        let diffs = contents::diffs(session.store.as_ref(), &session.desired, &changes);
+        let meter = session.context.meter();
+        let diffs = contents::diffs(session.store.as_ref(), &session.desired, &changes, meter);
         contents::attach(&mut changes, diffs);
     }
     if !cleared || !may_execute(session, &changes, saved.is_none()) {
@@ -295,7 +296,13 @@ fn publish_payloads(session: &mut Session<'_>, changes: &[Change], state: &Clust
     });
     let payloads: Vec<Payload<'_>> = changed.chain(repairs).collect();
     let runtime = session.context.runtime;
-    let problems = blobs::publish(session.store.as_ref(), &payloads, &|| runtime.new_id());
+    let meter = session.context.meter();
+    let problems = blobs::publish(
+        session.store.as_ref(),
+        &payloads,
+        &|| runtime.new_id(),
+        meter,
+    );
     session.diagnostics.extend(problems);
 }
 
@@ -318,7 +325,7 @@ fn damaged_blobs(
             (address, digest, source)
         })
         .collect();
-    blobs::verify_with_sources(session.store.as_ref(), &kept)
+    blobs::verify_with_sources(session.store.as_ref(), &kept, session.context.meter())
         .into_iter()
         .filter(|(_, finding)| !matches!(finding, Finding::ReadError(_)))
         .collect()

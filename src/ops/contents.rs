@@ -12,10 +12,14 @@ use crate::digest;
 use crate::fsx;
 use crate::layout;
 use crate::plan::{Change, ContentDiff, Operation};
+use crate::progress::Meter;
 use crate::store::{BlobKey, Fetch, Store};
 use crate::textdiff;
 use std::path::Path;
 use std::sync::Arc;
+
+/// Applied payloads read between two counts of the progress meter (and held at once).
+const READ_CHUNK: usize = 256;
 
 /// One side of a content diff: its text, or why it cannot be shown; `None` in [`Side`]'s place
 /// means the side does not exist.
@@ -25,14 +29,33 @@ enum Side {
 }
 
 /// The content diff of every change, in change order (`None` for none).
-pub fn diffs(store: &dyn Store, desired: &Desired, changes: &[Change]) -> Vec<Arc<ContentDiff>> {
-    // The applied blobs, read in one batch (concurrently on S3).
+pub fn diffs(
+    store: &dyn Store,
+    desired: &Desired,
+    changes: &[Change],
+    meter: Meter<'_>,
+) -> Vec<Arc<ContentDiff>> {
+    // The applied blobs, read in batches (concurrently on S3), counted as they come.
     let old_keys: Vec<Option<BlobKey>> = changes
         .iter()
         .map(|c| blobs::key(&c.resource, c.before_digest.as_deref()?))
         .collect();
     let wanted: Vec<BlobKey> = old_keys.iter().flatten().cloned().collect();
-    let mut read = store.read_blobs(&wanted).into_iter();
+    if !wanted.is_empty() {
+        meter.start("reading applied payloads", wanted.len());
+    }
+    let fetched: Vec<Fetch<Vec<u8>>> = wanted
+        .chunks(READ_CHUNK)
+        .flat_map(|chunk| {
+            let read = store.read_blobs(chunk);
+            meter.advance(chunk.len());
+            read
+        })
+        .collect();
+    if !wanted.is_empty() {
+        meter.finish();
+    }
+    let mut read = fetched.into_iter();
     let sources: Vec<Option<&Path>> = changes
         .iter()
         .map(|c| {

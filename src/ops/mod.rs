@@ -17,6 +17,7 @@ pub mod validate;
 
 use crate::desired::Desired;
 use crate::layout::{self, Layout};
+use crate::progress::{self, Meter};
 use crate::runtime::Runtime;
 use crate::state::lock::{Patience, StateLockFile};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,9 @@ pub struct Hooks<'a> {
     /// Ask the operator to confirm; `None` when nobody is to be asked (not a terminal, `--force`,
     /// `--auto-approve`): the command then goes ahead as the reference does.
     pub confirm: Option<&'a dyn Fn(&Question<'_>) -> bool>,
+    /// Where the progress of long blob work goes (a progress bar on a terminal); `None` when
+    /// nobody watches (piped, `--json`).
+    pub progress: Option<progress::Hook<'a>>,
 }
 
 impl Hooks<'static> {
@@ -45,6 +49,7 @@ impl Hooks<'static> {
         Hooks {
             lock: Patience::none(),
             confirm: None,
+            progress: None,
         }
     }
 }
@@ -74,6 +79,11 @@ impl<'a> Context<'a> {
     /// Ask `question` through the confirm hook; `true` (go ahead) when there is nobody to ask.
     pub fn confirmed(&self, question: &Question<'_>) -> bool {
         self.hooks.confirm.is_none_or(|ask| ask(question))
+    }
+
+    /// The progress reporter of this command's long work.
+    pub fn meter(&self) -> Meter<'a> {
+        Meter(self.hooks.progress)
     }
 
     /// `config_dir` of every output: `--config` as typed.

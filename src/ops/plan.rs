@@ -81,8 +81,10 @@ fn compute(context: &Context<'_>, diffs: bool) -> (PlanOutput, Option<Vec<Arc<Co
                 .flat_map(|loaded| loaded.state.digests());
             let mut changes = plan::diff(prior, &session.desired.resource_digests);
             plan::classify(&mut changes, &session.desired.dependencies);
-            let diffs =
-                diffs.then(|| contents::diffs(session.store.as_ref(), &session.desired, &changes));
+            let diffs = diffs.then(|| {
+                let meter = context.meter();
+                contents::diffs(session.store.as_ref(), &session.desired, &changes, meter)
+            });
             let (desired, end) = session.close();
             (Some(desired), changes, diffs, end)
         }

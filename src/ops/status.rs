@@ -46,9 +46,11 @@ pub fn run(context: &Context<'_>) -> StatusOutput {
             )),
             StateRead::Found(loaded) => {
                 view = loaded.state.into();
-                for (address, finding) in
-                    blobs::verify(store.as_ref(), view.resource_digests.iter())
-                {
+                for (address, finding) in blobs::verify(
+                    store.as_ref(),
+                    view.resource_digests.iter(),
+                    context.meter(),
+                ) {
                     parsed.diagnostics.push(finding.diagnostic(&address));
                 }
             }

@@ -122,7 +122,11 @@ fn execute(session: &mut Session<'_>, operation: SyncOperation) -> LedgerView {
 
 /// Verify recorded payloads; drop drifted digests so `apply` republishes them (§3.5 step 9).
 fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
-    for (address, finding) in blobs::verify(session.store.as_ref(), state.digests()) {
+    for (address, finding) in blobs::verify(
+        session.store.as_ref(),
+        state.digests(),
+        session.context.meter(),
+    ) {
         session.push(finding.diagnostic(&address));
         let record = match &finding {
             Finding::Missing => {

@@ -88,9 +88,12 @@ fn home(node: &Node) -> Option<&str> {
     }
 }
 
+/// Nodes with their index in the node list.
+type Members<'n> = Vec<(usize, &'n Node)>;
+
 /// The nodes grouped by their graph (in id order), and the nodes of no graph.
-fn grouped(nodes: &[Node]) -> (BTreeMap<&str, Vec<(usize, &Node)>>, Vec<(usize, &Node)>) {
-    let mut groups: BTreeMap<&str, Vec<(usize, &Node)>> = BTreeMap::new();
+fn grouped(nodes: &[Node]) -> (BTreeMap<&str, Members<'_>>, Members<'_>) {
+    let mut groups: BTreeMap<&str, Members<'_>> = BTreeMap::new();
     let mut loose = Vec::new();
     for (index, node) in nodes.iter().enumerate() {
         match home(node) {

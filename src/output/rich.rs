@@ -462,17 +462,27 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
 // ---------------------------------------------------------------------------------------------
 // Status, refresh and import
 
+fn status_text(status: ResourceStatus) -> &'static str {
+    match status {
+        ResourceStatus::Pending => "pending",
+        ResourceStatus::Planned => "planned",
+        ResourceStatus::Applying => "applying",
+        ResourceStatus::Applied => "applied",
+        ResourceStatus::Drifted => "drifted",
+        ResourceStatus::Blocked => "blocked",
+        ResourceStatus::Error => "error",
+    }
+}
+
 fn status_word(status: ResourceStatus, paint: Paint) -> String {
-    let (word, color) = match status {
-        ResourceStatus::Pending => ("pending", AnsiColor::White),
-        ResourceStatus::Planned => ("planned", AnsiColor::White),
-        ResourceStatus::Applying => ("applying", AnsiColor::White),
-        ResourceStatus::Applied => ("applied", AnsiColor::Green),
-        ResourceStatus::Drifted => ("drifted", AnsiColor::Yellow),
-        ResourceStatus::Blocked => ("blocked", AnsiColor::Magenta),
-        ResourceStatus::Error => ("error", AnsiColor::Red),
+    let color = match status {
+        ResourceStatus::Applied => AnsiColor::Green,
+        ResourceStatus::Drifted => AnsiColor::Yellow,
+        ResourceStatus::Blocked => AnsiColor::Magenta,
+        ResourceStatus::Error => AnsiColor::Red,
+        _ => AnsiColor::White,
     };
-    paint.word(color.on_default(), word)
+    paint.word(color.on_default(), status_text(status))
 }
 
 fn status(out: &mut String, o: &StatusOutput, paint: Paint) {
@@ -708,15 +718,7 @@ fn state_list<'a>(out: &mut String, o: &'a StateListOutput, paint: Paint) -> &'a
 }
 
 fn plain_status_len(entry: &StateEntry) -> usize {
-    entry
-        .status
-        .map(|s| {
-            serde_json::to_value(s)
-                .ok()
-                .and_then(|v| v.as_str().map(str::len))
-        })
-        .flatten()
-        .unwrap_or(1)
+    entry.status.map_or(1, |s| status_text(s).len())
 }
 
 fn state_show<'a>(out: &mut String, o: &'a StateShowOutput, paint: Paint) -> &'a [Diagnostic] {
