@@ -45,8 +45,12 @@ pub enum TopCommand {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the omnigraph man page (roff)
-    Man,
+    /// Print the man pages of omnigraph and of every subcommand (roff), or write them to a directory
+    Man {
+        /// Write one page per command (omnigraph.1, omnigraph-cluster-plan.1, …) into DIR instead of printing them all
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -393,11 +397,47 @@ pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     script
 }
 
-/// The `omnigraph(1)` man page as roff.
+/// Every man page: `omnigraph(1)`, then one per subcommand, depth first (`omnigraph-cluster(1)`,
+/// `omnigraph-cluster-plan(1)`, …), so each page's SEE ALSO names a page that exists.
+fn man_pages() -> Vec<clap_mangen::Man> {
+    fn collect(command: clap::Command, pages: &mut Vec<clap_mangen::Man>) {
+        let subcommands: Vec<clap::Command> = command
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set())
+            .cloned()
+            .collect();
+        let source = format!("omnigraph {}", env!("CARGO_PKG_VERSION"));
+        pages.push(clap_mangen::Man::new(command).source(source));
+        for subcommand in subcommands {
+            collect(subcommand, pages);
+        }
+    }
+    let mut command = Cli::command().disable_help_subcommand(true);
+    // Building names every subcommand `omnigraph-cluster-plan`, the name of its page.
+    command.build();
+    let mut pages = Vec::new();
+    collect(command, &mut pages);
+    pages
+}
+
+/// All man pages as one roff document (`omnigraph man | man -l -`).
 pub fn man_page() -> std::io::Result<Vec<u8>> {
-    let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-    Ok(page)
+    let mut document = Vec::new();
+    for page in man_pages() {
+        page.render(&mut document)?;
+    }
+    Ok(document)
+}
+
+/// Write every man page into `dir` (e.g. a `man1` directory); the paths written, one a line.
+pub fn write_man_pages(dir: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let mut written = Vec::new();
+    for page in man_pages() {
+        let path = page.generate_to(dir)?;
+        written.extend_from_slice(path.to_string_lossy().as_bytes());
+        written.push(b'\n');
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

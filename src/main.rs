@@ -23,7 +23,8 @@ fn main() -> ExitCode {
     let command = match cli.command {
         TopCommand::Cluster(command) => command,
         TopCommand::Completions { shell } => return emit(Ok(cli::completion_script(shell))),
-        TopCommand::Man => return emit(cli::man_page()),
+        TopCommand::Man { dir: None } => return emit(cli::man_page()),
+        TopCommand::Man { dir: Some(dir) } => return emit(cli::write_man_pages(&dir)),
     };
     signals::install();
     let runtime = Runtime::system();
