@@ -232,11 +232,17 @@ fn change_blocks(
     }
     let dependants: BTreeMap<&str, &BlastRadius> =
         blast.iter().map(|b| (b.resource.as_ref(), b)).collect();
-    let gated: BTreeMap<&str, ApprovalRequirement> = plan::approvals(changes)
+    let gated: BTreeMap<String, ApprovalRequirement> = plan::approvals(changes)
         .into_iter()
-        .map(|a| (changes_key(changes, &a.resource), a))
+        .map(|a| (a.resource.to_string(), a))
         .collect();
+    let outer = out;
+    let mut first = true;
+    // Changes with details are set apart by a blank line.
+    let mut after_details = false;
     for change in changes {
+        let mut block = String::new();
+        let out = &mut block;
         let _ = writeln!(
             out,
             "  {} {}{}",
@@ -268,15 +274,14 @@ fn change_blocks(
         if let (true, Some(content)) = (diffs.shown, &change.diff) {
             diff::lines(out, content, "      ", paint, diffs.full);
         }
+        let details = block.lines().count() > 1;
+        if (after_details || details) && !first {
+            outer.push('\n');
+        }
+        after_details = details;
+        first = false;
+        outer.push_str(&block);
     }
-}
-
-/// The address text of a change, borrowed from the change list (approvals own theirs).
-fn changes_key<'c>(changes: &'c [Change], address: &str) -> &'c str {
-    changes
-        .iter()
-        .find(|c| c.resource.as_ref() == address)
-        .map_or("", |c| c.resource.as_ref())
 }
 
 /// `a, b, c and 4 more`.
@@ -496,6 +501,7 @@ fn status(out: &mut String, o: &StatusOutput, paint: Paint) {
     if !not_applied.is_empty() {
         let _ = writeln!(out, "\nNot applied ({}):", not_applied.len());
         let mut conditions = BTreeSet::new();
+        let width = not_applied.iter().map(|(a, _)| a.len()).max().unwrap_or(0);
         for (address, record) in &not_applied {
             let condition = match record.conditions.as_slice() {
                 [] => String::new(),
@@ -508,7 +514,7 @@ fn status(out: &mut String, o: &StatusOutput, paint: Paint) {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {address} {}{condition}{message}",
+                "  {address:<width$}  {}{condition}{message}",
                 status_word(record.status, paint)
             );
             conditions.extend(record.conditions.iter().map(String::as_str));
@@ -553,7 +559,7 @@ fn what_to_do<'a>(out: &mut String, conditions: impl IntoIterator<Item = &'a str
     if known.is_empty() {
         return;
     }
-    out.push_str("What to do:\n");
+    out.push_str("\nWhat to do:\n");
     for (condition, todo) in known {
         let _ = writeln!(
             out,
