@@ -8,6 +8,7 @@ mod flows;
 mod hostile;
 mod plan;
 mod repair;
+mod rich;
 mod status;
 mod storage;
 mod sync;
