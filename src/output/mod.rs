@@ -130,9 +130,10 @@ pub fn render_text(
             Some(text) => text,
             None => rich::render(output, presentation, diffs),
         },
+        // A picture that could not be drawn says why in plain lines, as a script expects.
         View::Dot | View::Mermaid => match graph::render(output, view) {
             Some(text) => text,
-            None => rich::render(output, presentation, diffs),
+            None => human::render_with(output, presentation),
         },
     }
 }

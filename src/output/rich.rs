@@ -63,12 +63,17 @@ pub fn render_inspection(output: &Output, presentation: &Presentation, plain: bo
         Output::StateShow(o) => state_show(&mut out, o, paint),
         Output::ShowPlan(o) => return show_plan(o, presentation, plain),
         Output::Graph(o) => {
-            let _ = writeln!(
-                out,
-                "cluster graph: {} resource(s), {} dependency edge(s)",
-                o.nodes.len(),
-                o.edges.len()
-            );
+            match o.ok {
+                true => {
+                    let _ = writeln!(
+                        out,
+                        "cluster graph: {} resource(s), {} dependency edge(s)",
+                        o.nodes.len(),
+                        o.edges.len()
+                    );
+                }
+                false => out.push_str("cluster graph failed\n"),
+            }
             &o.diagnostics
         }
         _ => return render(output, presentation, DiffDisplay::default()),

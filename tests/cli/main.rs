@@ -6,6 +6,7 @@ mod apply;
 mod ci;
 mod flows;
 mod hostile;
+mod inspect;
 mod plan;
 mod repair;
 mod rich;
