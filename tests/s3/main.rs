@@ -7,6 +7,7 @@
 //! - `contention`: rounds of 8 concurrent `apply`/`refresh` on one prefix, with and without
 //!   `state.lock`;
 //! - `crash`: SIGKILL and SIGTERM at random instants of `apply`;
+//! - `inspect`: issue 18's diffs, state inspection, drift in the rich view and the progress bar;
 //! - `failures`: a missing bucket, missing or wrong credentials, denied access, a stopped or
 //!   silent server.
 //!
@@ -16,6 +17,7 @@ mod contention;
 mod crash;
 mod failures;
 mod flow;
+mod inspect;
 
 use cluster_test_support::s3::S3Server;
 use cluster_test_support::*;
