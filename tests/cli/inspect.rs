@@ -37,19 +37,7 @@ fn state_list_names_every_address_read_only_and_without_the_lock() {
     let (code, out) = f.json(&["state", "list"]);
     assert_eq!(code, 0);
     let resources = out["resources"].as_array().expect("resources");
-    let addresses: Vec<&str> = resources
-        .iter()
-        .map(|r| r["address"].as_str().expect("address"))
-        .collect();
-    assert_eq!(
-        addresses,
-        [
-            "graph.knowledge",
-            "policy.base",
-            "query.knowledge.find_person",
-            "schema.knowledge"
-        ]
-    );
+    assert_eq!(listed_addresses(&out), F_ADDRESSES);
     assert_eq!(resources[0]["status"], "drifted");
     assert_eq!(
         resources[0]["conditions"],

@@ -358,12 +358,7 @@ fn the_rich_view_is_a_terminals_default() {
 
 #[test]
 fn a_declined_prompt_says_nothing_was_applied() {
-    let f = Folder::applied();
-    let yaml = cluster_yaml("company-brain");
-    f.write(
-        "cluster.yaml",
-        &yaml[..yaml.find("policies:").expect("policies")],
-    );
+    let f = super::terminal::policy_removed();
     let run = f.pty(&["apply", "--color", "never"], "no\n");
     assert_eq!(run.code, 1, "{}", run.screen);
     assert!(

@@ -18,7 +18,7 @@ fn green(word: &str) -> String {
 
 /// S45's folder with `policy.base` taken out of the config: apply would delete an applied
 /// resource.
-fn policy_removed() -> Folder {
+pub(crate) fn policy_removed() -> Folder {
     let f = Folder::applied();
     let yaml = cluster_yaml("company-brain");
     let cut = yaml.find("policies:").expect("policies");

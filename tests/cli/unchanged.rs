@@ -7,11 +7,14 @@
 
 use cluster_test_support::*;
 
+/// Extra arguments and environment of one run.
+type Variant = (Vec<&'static str>, Vec<(String, String)>);
+
 /// `args` and environment for `command` with each default spelled out; the first entry is the
 /// bare command. Issue 18's view flags at their piped defaults (`--format auto`/`plain`,
 /// `OMNIGRAPH_FORMAT` unset, empty, `auto` or `plain`) change nothing, and under `--json` not even
 /// `OMNIGRAPH_FORMAT=rich` does.
-fn variants(command: &str, json: bool) -> Vec<(Vec<&'static str>, Vec<(String, String)>)> {
+fn variants(command: &str, json: bool) -> Vec<Variant> {
     let mut all = vec![vec![], vec!["--color", "auto"], vec!["--color", "never"]];
     if matches!(command, "plan" | "apply" | "refresh" | "import") {
         all.push(vec!["--lock-timeout", "0s"]);

@@ -73,21 +73,7 @@ fn state_list_and_show_read_the_bucket_without_the_lock() {
     let objects = cloud.root.objects();
     let (code, out) = cloud.json(&["state", "list"]);
     assert_eq!(code, 0, "{out}");
-    let addresses: Vec<&str> = out["resources"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .map(|r| r["address"].as_str().expect("address"))
-        .collect();
-    assert_eq!(
-        addresses,
-        [
-            "graph.knowledge",
-            "policy.base",
-            "query.knowledge.find_person",
-            "schema.knowledge"
-        ]
-    );
+    assert_eq!(listed_addresses(&out), F_ADDRESSES);
     let (code, out) = cloud.json(&["state", "show", "query.knowledge.find_person"]);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out["payload"], PEOPLE_GQ);
