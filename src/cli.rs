@@ -67,36 +67,37 @@ pub struct CommonArgs {
 /// `OMNIGRAPH_FORMAT=rich` for CI logs): `auto`, `plain` or `rich`.
 pub const FORMAT_ENV: &str = "OMNIGRAPH_FORMAT";
 
-/// How a command's human output is shown.
+/// How a command's human output is shown. (Plain comments on the values: documented values
+/// would switch every `--help` to clap's long layout, and the reference's is the short one.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TextFormat {
-    /// The rich view on a terminal, the plain text otherwise (or as OMNIGRAPH_FORMAT says)
+    // The rich view on a terminal, the plain text otherwise (or as OMNIGRAPH_FORMAT says)
     Auto,
-    /// The contract's plain text, exactly as piped output prints it
+    // The contract's plain text, exactly as piped output prints it
     Plain,
-    /// The rich view: diffs, reasons, drift and failures named, a summary line
+    // The rich view: diffs, reasons, drift and failures named, a summary line
     Rich,
 }
 
 /// How `plan` and `show-plan` show a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PlanFormat {
-    /// The rich view on a terminal, the plain text otherwise (or as OMNIGRAPH_FORMAT says)
+    // The rich view on a terminal, the plain text otherwise (or as OMNIGRAPH_FORMAT says)
     Auto,
-    /// The contract's plain text, exactly as piped output prints it
+    // The contract's plain text, exactly as piped output prints it
     Plain,
-    /// The rich view: diffs, reasons, blast radius, approval gates, a summary line
+    // The rich view: diffs, reasons, blast radius, approval gates, a summary line
     Rich,
-    /// A deterministic Markdown report for a pull-request comment
+    // A deterministic Markdown report for a pull-request comment
     Markdown,
 }
 
 /// The picture `cluster graph` draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
-    /// Graphviz DOT (`dot -Tsvg`)
+    // Graphviz DOT (`dot -Tsvg`)
     Dot,
-    /// A Mermaid flowchart (renders in GitHub Markdown)
+    // A Mermaid flowchart (renders in GitHub Markdown)
     Mermaid,
 }
 
@@ -235,7 +236,7 @@ pub struct GraphArgs {
     pub common: CommonArgs,
     #[command(flatten)]
     pub lock: LockArgs,
-    /// The picture's language
+    /// The picture: dot (Graphviz DOT) or mermaid (a flowchart that renders in GitHub Markdown)
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = GraphFormat::Dot, conflicts_with = "json")]
     pub format: GraphFormat,
 }
