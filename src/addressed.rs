@@ -2,7 +2,8 @@
 //! speak: shared address/digest text, the address → digest map and the dependency edge. A leaf:
 //! it knows no config, no state and no plan, so each of those can depend on it alone.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Address and digest text, shared: one allocation each however many places name it (the
@@ -10,7 +11,7 @@ use std::sync::Arc;
 /// copies would be most of a plan's memory.
 pub type Text = Arc<str>;
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Dependency {
     pub from: Text,
     pub to: Text,
@@ -57,6 +58,13 @@ impl Digests {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for Digests {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<Text, Text>::deserialize(deserializer)?;
+        Ok(Digests(map.into_iter().collect()))
     }
 }
 

@@ -45,8 +45,12 @@ pub enum TopCommand {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the omnigraph man page (roff)
-    Man,
+    /// Print the man pages of omnigraph and of every subcommand (roff), or write them to a directory
+    Man {
+        /// Write one page per command (omnigraph.1, omnigraph-cluster-plan.1, …) into DIR instead of printing them all
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -57,6 +61,95 @@ pub struct CommonArgs {
     /// Emit JSON instead of human text
     #[arg(long)]
     pub json: bool,
+}
+
+/// The environment variable that picks the human view where no `--format` is given (e.g.
+/// `OMNIGRAPH_FORMAT=rich` for CI logs): `auto`, `plain` or `rich`.
+pub const FORMAT_ENV: &str = "OMNIGRAPH_FORMAT";
+
+/// How a command's human output is shown. (Plain comments on the values: documented values
+/// would switch every `--help` to clap's long layout, and the reference's is the short one.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    // The rich view on a terminal, the plain text otherwise (or as OMNIGRAPH_FORMAT says)
+    Auto,
+    // The contract's plain text, exactly as piped output prints it
+    Plain,
+    // The rich view: diffs, reasons, drift and failures named, a summary line
+    Rich,
+}
+
+/// How `plan` and `show-plan` show a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    // The rich view on a terminal, the plain text otherwise (or as OMNIGRAPH_FORMAT says)
+    Auto,
+    // The contract's plain text, exactly as piped output prints it
+    Plain,
+    // The rich view: diffs, reasons, blast radius, approval gates, a summary line
+    Rich,
+    // A deterministic Markdown report for a pull-request comment
+    Markdown,
+}
+
+/// The picture `cluster graph` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    // Graphviz DOT (`dot -Tsvg`)
+    Dot,
+    // A Mermaid flowchart (renders in GitHub Markdown)
+    Mermaid,
+}
+
+/// What a command was asked to print, before `auto` is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Auto,
+    Plain,
+    Rich,
+    Markdown,
+    Dot,
+    Mermaid,
+}
+
+impl From<TextFormat> for Format {
+    fn from(format: TextFormat) -> Self {
+        match format {
+            TextFormat::Auto => Format::Auto,
+            TextFormat::Plain => Format::Plain,
+            TextFormat::Rich => Format::Rich,
+        }
+    }
+}
+
+impl From<PlanFormat> for Format {
+    fn from(format: PlanFormat) -> Self {
+        match format {
+            PlanFormat::Auto => Format::Auto,
+            PlanFormat::Plain => Format::Plain,
+            PlanFormat::Rich => Format::Rich,
+            PlanFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+/// `--format` of the commands with a human view.
+#[derive(Debug, Clone, Args)]
+pub struct ViewArgs {
+    /// Human output: auto (rich on a terminal, plain otherwise; OMNIGRAPH_FORMAT overrides), plain or rich
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<TextFormat>,
+}
+
+/// Content diffs of `plan` and `apply`.
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// Show a content diff for each query or policy change (on by default in the rich view); with --json, each change gets a `diff` field
+    #[arg(long)]
+    pub diff: bool,
+    /// Show every line of every diff (the text views stop after 40 lines of each)
+    #[arg(long)]
+    pub full_diff: bool,
 }
 
 /// Options of the commands that take the state lock.
@@ -88,6 +181,11 @@ pub struct PlanArgs {
         action = clap::ArgAction::Set
     )]
     pub take_lock: bool,
+    /// Human output: auto (rich on a terminal, plain otherwise; OMNIGRAPH_FORMAT overrides), plain, rich, or markdown (a report for a pull request)
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<PlanFormat>,
+    #[command(flatten)]
+    pub diff: DiffArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -105,6 +203,10 @@ pub struct ApplyArgs {
     /// Do not ask before deleting applied resources on a terminal
     #[arg(long)]
     pub auto_approve: bool,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    #[command(flatten)]
+    pub diff: DiffArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -113,6 +215,52 @@ pub struct SyncArgs {
     pub common: CommonArgs,
     #[command(flatten)]
     pub lock: LockArgs,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ViewedArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShowPlanArgs {
+    /// A plan saved by `cluster plan --out FILE`
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Human output: auto (rich on a terminal, plain otherwise; OMNIGRAPH_FORMAT overrides), plain, rich, or markdown (a report for a pull request)
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<PlanFormat>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub lock: LockArgs,
+    /// The picture: dot (Graphviz DOT) or mermaid (a flowchart that renders in GitHub Markdown)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = GraphFormat::Dot, conflicts_with = "json")]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List every address the state ledger records, with kind, status, a short digest and conditions (read-only, no lock)
+    List(ViewedArgs),
+    /// Show one recorded resource: digest, status, conditions, its catalog blob and payload, or its graph's last observation (read-only, no lock)
+    Show {
+        /// The resource's address, e.g. query.org.hire or graph.org
+        address: String,
+        #[command(flatten)]
+        args: ViewedArgs,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -134,6 +282,8 @@ pub struct HistoryArgs {
     pub show: Option<HistoryCommand>,
     #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub view: ViewArgs,
     /// Show at most N revisions (the newest)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -147,26 +297,28 @@ pub enum HistoryCommand {
         revision: u64,
         #[command(flatten)]
         common: CommonArgs,
+        #[command(flatten)]
+        view: ViewArgs,
     },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ClusterCommand {
     /// Validate cluster.yaml and referenced schemas, queries, and policy files
-    Validate(CommonArgs),
+    Validate(ViewedArgs),
     /// Produce a read-only plan by diffing cluster.yaml against __cluster/state.json
     Plan(PlanArgs),
-    /// Apply the config-only (query/policy) subset of the plan to the local cluster catalog. Graph/schema changes are deferred to a later stage
+    /// Apply the config-only (query/policy) subset of the plan to the cluster catalog (locally or on S3). Graph/schema changes are deferred to a later stage
     Apply(ApplyArgs),
-    /// Read the local JSON state ledger without scanning live graph resources
-    Status(CommonArgs),
-    /// Refresh existing local JSON state from declared graph observations
+    /// Read the JSON state ledger (locally or on S3) without scanning live graph resources
+    Status(ViewedArgs),
+    /// Refresh the existing state ledger from observations of the declared graph roots
     Refresh(RefreshArgs),
-    /// Import initial local JSON state from declared graph observations
+    /// Import the first state ledger from observations of the declared graph roots
     Import(SyncArgs),
     /// List the revisions of the state ledger, newest first, or show one (`history show REV`)
     History(HistoryArgs),
-    /// Remove a held local JSON state lock after operator confirmation
+    /// Remove a held state lock after operator confirmation
     ForceUnlock {
         /// Exact lock id from cluster status or a state_lock_held diagnostic
         lock_id: String,
@@ -175,14 +327,23 @@ pub enum ClusterCommand {
         /// Do not ask for confirmation on a terminal
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        view: ViewArgs,
     },
+    /// Inspect the state ledger (read-only, takes no lock)
+    #[command(subcommand)]
+    State(StateCommand),
+    /// Show a plan saved by `cluster plan --out FILE`
+    ShowPlan(ShowPlanArgs),
+    /// Print the dependency graph of the desired revision, each resource marked by its planned action and disposition
+    Graph(GraphArgs),
 }
 
 impl ClusterCommand {
     /// The options every subcommand shares.
     pub fn common(&self) -> &CommonArgs {
         match self {
-            ClusterCommand::Validate(c) | ClusterCommand::Status(c) => c,
+            ClusterCommand::Validate(a) | ClusterCommand::Status(a) => &a.common,
             ClusterCommand::Plan(a) => &a.common,
             ClusterCommand::Apply(a) => &a.common,
             ClusterCommand::Refresh(a) => &a.sync.common,
@@ -193,6 +354,47 @@ impl ClusterCommand {
             }) => common,
             ClusterCommand::History(a) => &a.common,
             ClusterCommand::ForceUnlock { common, .. } => common,
+            ClusterCommand::State(StateCommand::List(a)) => &a.common,
+            ClusterCommand::State(StateCommand::Show { args, .. }) => &args.common,
+            ClusterCommand::ShowPlan(a) => &a.common,
+            ClusterCommand::Graph(a) => &a.common,
+        }
+    }
+
+    /// The output asked for with `--format` (`None`: not given).
+    pub fn format(&self) -> Option<Format> {
+        match self {
+            ClusterCommand::Validate(a) | ClusterCommand::Status(a) => {
+                a.view.format.map(Into::into)
+            }
+            ClusterCommand::Plan(a) => a.format.map(Into::into),
+            ClusterCommand::Apply(a) => a.view.format.map(Into::into),
+            ClusterCommand::Refresh(a) => a.sync.view.format.map(Into::into),
+            ClusterCommand::Import(a) => a.view.format.map(Into::into),
+            ClusterCommand::History(HistoryArgs {
+                show: Some(HistoryCommand::Show { view, .. }),
+                ..
+            }) => view.format.map(Into::into),
+            ClusterCommand::History(a) => a.view.format.map(Into::into),
+            ClusterCommand::ForceUnlock { view, .. } => view.format.map(Into::into),
+            ClusterCommand::State(StateCommand::List(a)) => a.view.format.map(Into::into),
+            ClusterCommand::State(StateCommand::Show { args, .. }) => {
+                args.view.format.map(Into::into)
+            }
+            ClusterCommand::ShowPlan(a) => a.format.map(Into::into),
+            ClusterCommand::Graph(a) => Some(match a.format {
+                GraphFormat::Dot => Format::Dot,
+                GraphFormat::Mermaid => Format::Mermaid,
+            }),
+        }
+    }
+
+    /// `--diff` and `--full-diff` (plan and apply).
+    pub fn diff(&self) -> Option<&DiffArgs> {
+        match self {
+            ClusterCommand::Plan(a) => Some(&a.diff),
+            ClusterCommand::Apply(a) => Some(&a.diff),
+            _ => None,
         }
     }
 
@@ -222,6 +424,7 @@ impl ClusterCommand {
             ClusterCommand::Apply(a) => a.lock.lock_timeout,
             ClusterCommand::Refresh(a) => a.sync.lock.lock_timeout,
             ClusterCommand::Import(a) => a.lock.lock_timeout,
+            ClusterCommand::Graph(a) => a.lock.lock_timeout,
             _ => Duration::ZERO,
         }
     }
@@ -279,11 +482,47 @@ pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     script
 }
 
-/// The `omnigraph(1)` man page as roff.
+/// Every man page: `omnigraph(1)`, then one per subcommand, depth first (`omnigraph-cluster(1)`,
+/// `omnigraph-cluster-plan(1)`, …), so each page's SEE ALSO names a page that exists.
+fn man_pages() -> Vec<clap_mangen::Man> {
+    fn collect(command: clap::Command, pages: &mut Vec<clap_mangen::Man>) {
+        let subcommands: Vec<clap::Command> = command
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set())
+            .cloned()
+            .collect();
+        let source = format!("omnigraph {}", env!("CARGO_PKG_VERSION"));
+        pages.push(clap_mangen::Man::new(command).source(source));
+        for subcommand in subcommands {
+            collect(subcommand, pages);
+        }
+    }
+    let mut command = Cli::command().disable_help_subcommand(true);
+    // Building names every subcommand `omnigraph-cluster-plan`, the name of its page.
+    command.build();
+    let mut pages = Vec::new();
+    collect(command, &mut pages);
+    pages
+}
+
+/// All man pages as one roff document (`omnigraph man | man -l -`).
 pub fn man_page() -> std::io::Result<Vec<u8>> {
-    let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-    Ok(page)
+    let mut document = Vec::new();
+    for page in man_pages() {
+        page.render(&mut document)?;
+    }
+    Ok(document)
+}
+
+/// Write every man page into `dir` (e.g. a `man1` directory); the paths written, one a line.
+pub fn write_man_pages(dir: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let mut written = Vec::new();
+    for page in man_pages() {
+        let path = page.generate_to(dir)?;
+        written.extend_from_slice(path.to_string_lossy().as_bytes());
+        written.push(b'\n');
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

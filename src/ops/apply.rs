@@ -3,13 +3,13 @@
 //! compare-and-swap. Graph and schema changes are deferred; their dependants are blocked.
 
 use super::session::Session;
-use super::{Context, DesiredRevision, Question, saved_plan};
+use super::{Context, DesiredRevision, Question, contents, saved_plan};
 use crate::address::Address;
 use crate::blobs::{self, Finding, Payload};
 use crate::desired::Desired;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
-use crate::plan::{self, Change, Disposition, Operation};
+use crate::plan::{self, BlastRadius, Change, Disposition, Operation};
 use crate::state::{ClusterState, ResourceStatus, ResourceStatusRecord, StateObservations};
 use crate::store::{STATE_FILE_REL, StateVersion};
 use serde::Serialize;
@@ -31,6 +31,9 @@ pub struct ApplyOutput {
     pub state_written: bool,
     pub resource_statuses: BTreeMap<String, ResourceStatusRecord>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The blast radius of each change, for the rich view (not part of the contract's JSON).
+    #[serde(skip)]
+    pub blast_radius: Vec<BlastRadius>,
 }
 
 /// What apply did; all empty/false when it stopped early.
@@ -49,6 +52,8 @@ struct Outcome {
 pub struct ApplyOptions {
     /// `--plan FILE`: apply exactly the plan saved there, or refuse.
     pub plan: Option<PathBuf>,
+    /// Give each change its content diff (`--diff`, the rich view).
+    pub diffs: bool,
 }
 
 pub fn run(context: &Context<'_>) -> ApplyOutput {
@@ -59,11 +64,15 @@ pub fn run_with(context: &Context<'_>, options: &ApplyOptions) -> ApplyOutput {
     let (desired, outcome, end) = match Session::open(context, "apply") {
         Err(early) => (early.desired, Outcome::default(), early.end),
         Ok(mut session) => {
-            let outcome = execute(&mut session, options.plan.as_deref());
+            let outcome = execute(&mut session, options);
             let (desired, end) = session.close();
             (Some(desired), outcome, end)
         }
     };
+    let blast_radius = desired
+        .as_ref()
+        .map(|d| plan::blast_radius(&outcome.changes, &d.dependencies))
+        .unwrap_or_default();
     ApplyOutput {
         ok: end.ok(),
         config_dir: context.config_dir(),
@@ -76,14 +85,19 @@ pub fn run_with(context: &Context<'_>, options: &ApplyOptions) -> ApplyOutput {
         state_written: outcome.state_written,
         resource_statuses: outcome.resource_statuses,
         diagnostics: end.diagnostics,
+        blast_radius,
     }
 }
 
-/// §3.3 steps 7–18, on an opened session; with `saved`, only if the saved plan there is still
-/// exactly what apply would do.
-fn execute(session: &mut Session<'_>, saved: Option<&Path>) -> Outcome {
+/// §3.3 steps 7–18, on an opened session; with a saved plan, only if it is still exactly what
+/// apply would do.
+fn execute(session: &mut Session<'_>, options: &ApplyOptions) -> Outcome {
     let cluster = session.store.identity();
-    let saved = match saved.map(|path| saved_plan::load(path, &cluster).map(|s| (path, s))) {
+    let saved = match options
+        .plan
+        .as_deref()
+        .map(|path| saved_plan::load(path, &cluster).map(|s| (path, s)))
+    {
         Some(Err(invalid)) => {
             session.push(invalid);
             return Outcome::default();
@@ -106,6 +120,12 @@ fn execute(session: &mut Session<'_>, saved: Option<&Path>) -> Outcome {
         Some((path, saved)) => still_fresh(session, saved, path, &loaded.version.cas, &changes),
         None => true,
     };
+    // Diffs are attached only after the saved plan's changes were compared with these.
+    if cleared && options.diffs {
+        let meter = session.context.meter();
+        let diffs = contents::diffs(session.store.as_ref(), &session.desired, &changes, meter);
+        contents::attach(&mut changes, diffs);
+    }
     if !cleared || !may_execute(session, &changes, saved.is_none()) {
         return stopped(changes, state);
     }
@@ -277,7 +297,13 @@ fn publish_payloads(session: &mut Session<'_>, changes: &[Change], state: &Clust
     });
     let payloads: Vec<Payload<'_>> = changed.chain(repairs).collect();
     let runtime = session.context.runtime;
-    let problems = blobs::publish(session.store.as_ref(), &payloads, &|| runtime.new_id());
+    let meter = session.context.meter();
+    let problems = blobs::publish(
+        session.store.as_ref(),
+        &payloads,
+        &|| runtime.new_id(),
+        meter,
+    );
     session.diagnostics.extend(problems);
 }
 
@@ -300,7 +326,7 @@ fn damaged_blobs(
             (address, digest, source)
         })
         .collect();
-    blobs::verify_with_sources(session.store.as_ref(), &kept)
+    blobs::verify_with_sources(session.store.as_ref(), &kept, session.context.meter())
         .into_iter()
         .filter(|(_, finding)| matches!(finding, Finding::Missing | Finding::Mismatch { .. }))
         .collect()
@@ -444,6 +470,7 @@ mod tests {
             after_digest: None,
             disposition: Some(Disposition::Applied),
             reason: None,
+            diff: None,
         };
         assert!(executes_gated_change(std::slice::from_ref(&gated)));
         let deferred = Change {

@@ -3,11 +3,15 @@
 //! The commands that read the ledger open through [`session`].
 
 pub mod apply;
+pub mod contents;
 pub mod drift;
+pub mod graph;
 pub mod history;
 pub mod plan;
 pub mod saved_plan;
 pub mod session;
+pub mod show_plan;
+pub mod state_view;
 pub mod status;
 pub mod sync;
 pub mod unlock;
@@ -15,9 +19,10 @@ pub mod validate;
 
 use crate::desired::Desired;
 use crate::layout::{self, Layout};
+use crate::progress::{self, Meter};
 use crate::runtime::Runtime;
 use crate::state::lock::{Patience, StateLockFile};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What every command runs against: the config folder, the outside world (clock, ids, pid) and
 /// the hooks through which it meets the operator.
@@ -35,6 +40,9 @@ pub struct Hooks<'a> {
     /// Ask the operator to confirm; `None` when nobody is to be asked (not a terminal, `--force`,
     /// `--auto-approve`): the command then goes ahead as the reference does.
     pub confirm: Option<&'a dyn Fn(&Question<'_>) -> bool>,
+    /// Where the progress of long blob work goes (a progress bar on a terminal); `None` when
+    /// nobody watches (piped, `--json`).
+    pub progress: Option<progress::Hook<'a>>,
 }
 
 impl Hooks<'static> {
@@ -43,6 +51,7 @@ impl Hooks<'static> {
         Hooks {
             lock: Patience::none(),
             confirm: None,
+            progress: None,
         }
     }
 }
@@ -74,6 +83,11 @@ impl<'a> Context<'a> {
         self.hooks.confirm.is_none_or(|ask| ask(question))
     }
 
+    /// The progress reporter of this command's long work.
+    pub fn meter(&self) -> Meter<'a> {
+        Meter(self.hooks.progress)
+    }
+
     /// `config_dir` of every output: `--config` as typed.
     pub fn config_dir(&self) -> String {
         layout::display(&self.layout.config_dir)
@@ -81,9 +95,9 @@ impl<'a> Context<'a> {
 }
 
 /// `desired_revision` of plan/apply: `{}` when there is no raw config.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DesiredRevision {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_digest: Option<String>,
 }
 

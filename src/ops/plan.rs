@@ -3,16 +3,17 @@
 //! ledger without the lock and writes nothing at all.
 
 use super::session::{Locking, Session};
-use super::{Context, DesiredRevision, saved_plan};
+use super::{Context, DesiredRevision, contents, saved_plan};
 use crate::addressed::{Dependency, Digests};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout;
-use crate::plan::{self, ApprovalRequirement, BlastRadius, Change};
+use crate::plan::{self, ApprovalRequirement, BlastRadius, Change, ContentDiff};
 use crate::state::StateObservations;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::sync::Arc;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanOutput {
     pub ok: bool,
     pub config_dir: String,
@@ -24,7 +25,7 @@ pub struct PlanOutput {
     pub blast_radius: Vec<BlastRadius>,
     pub approvals_required: Vec<ApprovalRequirement>,
     /// Where `--out` saved the plan; only present when it did.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_plan: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -37,6 +38,9 @@ pub struct PlanOptions {
     /// `--lock=false` makes this false: read the state without taking the lock, and write
     /// nothing (a plan job with read-only credentials).
     pub lock: bool,
+    /// Give each change its content diff (`--diff`, the rich view). A saved plan never holds
+    /// them: it is saved before they are attached.
+    pub diffs: bool,
 }
 
 impl Default for PlanOptions {
@@ -44,6 +48,7 @@ impl Default for PlanOptions {
         PlanOptions {
             out: None,
             lock: true,
+            diffs: false,
         }
     }
 }
@@ -54,8 +59,8 @@ pub fn run(context: &Context<'_>) -> PlanOutput {
 
 /// `plan`, then save it when `--out` asks and the plan is ok (a failed plan is never saved).
 pub fn run_with(context: &Context<'_>, options: &PlanOptions) -> PlanOutput {
-    let (mut output, cluster) = compute(context, options.lock);
-    if let (Some(out), Some(cluster), true) = (&options.out, cluster, output.ok) {
+    let (mut output, computed) = compute(context, options);
+    if let (Some(out), Some(cluster), true) = (&options.out, computed.cluster, output.ok) {
         let saved = saved_plan::ToSave {
             plan: &output,
             cluster: &cluster,
@@ -74,12 +79,23 @@ pub fn run_with(context: &Context<'_>, options: &PlanOptions) -> PlanOutput {
             }
         }
     }
+    if let Some(diffs) = computed.diffs {
+        contents::attach(&mut output.changes, diffs);
+    }
     output
 }
 
-/// The plan, and the identity of the cluster it was made for when the ledger could be read.
-fn compute(context: &Context<'_>, lock: bool) -> (PlanOutput, Option<String>) {
-    let locking = if lock {
+/// What a plan knows beyond its output object.
+struct Computed {
+    /// The identity of the cluster the plan was made for, when the ledger could be read.
+    cluster: Option<String>,
+    /// The content diffs of its changes, when asked for.
+    diffs: Option<Vec<Arc<ContentDiff>>>,
+}
+
+/// The plan, made as `options` say.
+fn compute(context: &Context<'_>, options: &PlanOptions) -> (PlanOutput, Computed) {
+    let locking = if options.lock {
         Locking::Take
     } else {
         Locking::Observe {
@@ -91,8 +107,8 @@ fn compute(context: &Context<'_>, lock: bool) -> (PlanOutput, Option<String>) {
         }
     };
     let mut cluster = None;
-    let (desired, changes, end) = match Session::open_with(context, "plan", locking) {
-        Err(early) => (early.desired, Vec::new(), early.end),
+    let (desired, changes, diffs, end) = match Session::open_with(context, "plan", locking) {
+        Err(early) => (early.desired, Vec::new(), None, early.end),
         Ok(session) => {
             cluster = Some(session.store.identity());
             let prior = session
@@ -101,8 +117,12 @@ fn compute(context: &Context<'_>, lock: bool) -> (PlanOutput, Option<String>) {
                 .flat_map(|loaded| loaded.state.digests());
             let mut changes = plan::diff(prior, &session.desired.resource_digests);
             plan::classify(&mut changes, &session.desired.dependencies);
+            let diffs = options.diffs.then(|| {
+                let meter = context.meter();
+                contents::diffs(session.store.as_ref(), &session.desired, &changes, meter)
+            });
             let (desired, end) = session.close();
-            (Some(desired), changes, end)
+            (Some(desired), changes, diffs, end)
         }
     };
     let desired_revision = DesiredRevision::of(desired.as_ref());
@@ -122,5 +142,5 @@ fn compute(context: &Context<'_>, lock: bool) -> (PlanOutput, Option<String>) {
         saved_plan: None,
         diagnostics: end.diagnostics,
     };
-    (output, cluster)
+    (output, Computed { cluster, diffs })
 }

@@ -96,23 +96,31 @@ fn temp_path(path: &Path, name: &std::ffi::OsStr, id: &str) -> PathBuf {
     path.with_file_name(temp_name)
 }
 
-/// Read the saved plan at `path` and check it belongs to cluster `cluster` and can be applied.
-pub fn load(path: &Path, cluster: &str) -> Result<SavedPlan, Diagnostic> {
-    let shown = layout::display(path);
-    let invalid = |text: String| Diagnostic::new(Code::SavedPlanInvalid, &shown, text);
+/// `saved_plan_invalid` about the saved plan at `path`.
+pub fn invalid(path: &Path, text: String) -> Diagnostic {
+    Diagnostic::new(Code::SavedPlanInvalid, layout::display(path), text)
+}
+
+/// The saved plan document at `path`, as JSON of this build's `format_version`.
+pub fn read_document(path: &Path) -> Result<Value, Diagnostic> {
+    let invalid = |text: String| invalid(path, text);
     let bytes = fsx::read_bounded(path, fsx::MAX_STATE_BYTES)
         .map_err(|err| invalid(format!("could not read saved plan: {err}")))?;
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|err| invalid(format!("saved plan is not JSON: {err}")))?;
     match value.get("format_version") {
-        Some(v) if v.as_u64() == Some(FORMAT_VERSION) => {}
-        Some(other) => {
-            return Err(invalid(format!(
-                "saved plan has format_version {other}; this build reads format_version {FORMAT_VERSION}"
-            )));
-        }
-        None => return Err(invalid("saved plan has no format_version".to_string())),
+        Some(v) if v.as_u64() == Some(FORMAT_VERSION) => Ok(value),
+        Some(other) => Err(invalid(format!(
+            "saved plan has format_version {other}; this build reads format_version {FORMAT_VERSION}"
+        ))),
+        None => Err(invalid("saved plan has no format_version".to_string())),
     }
+}
+
+/// Read the saved plan at `path` and check it belongs to cluster `cluster` and can be applied.
+pub fn load(path: &Path, cluster: &str) -> Result<SavedPlan, Diagnostic> {
+    let invalid = |text: String| invalid(path, text);
+    let value = read_document(path)?;
     let saved: SavedPlan = serde_json::from_value(value)
         .map_err(|err| invalid(format!("could not parse saved plan: {err}")))?;
     if saved.cluster != cluster {

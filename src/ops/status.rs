@@ -32,7 +32,11 @@ pub fn run(context: &Context<'_>) -> StatusOutput {
     let mut view = LedgerView::default();
     if let Some((store, loaded)) = parsed.read_ledger() {
         view = loaded.state.into();
-        for (address, finding) in blobs::verify(store.as_ref(), view.resource_digests.iter()) {
+        for (address, finding) in blobs::verify(
+            store.as_ref(),
+            view.resource_digests.iter(),
+            context.meter(),
+        ) {
             parsed.diagnostics.push(finding.diagnostic(&address));
         }
     }

@@ -8,6 +8,7 @@ use crate::address::Address;
 use crate::blobs::{self, Finding};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::digest;
+use crate::glossary::StatusCondition;
 use crate::observe::{self, LiveGraph, Observation};
 use crate::state::{
     ClusterState, LedgerView, ResourceStatus, ResourceStatusRecord, StateObservations,
@@ -128,7 +129,11 @@ pub(super) fn observe_into(session: &mut Session<'_>, state: &mut ClusterState) 
 
 /// Verify recorded payloads; drop drifted digests so `apply` republishes them (§3.5 step 9).
 fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
-    for (address, finding) in blobs::verify(session.store.as_ref(), state.digests()) {
+    for (address, finding) in blobs::verify(
+        session.store.as_ref(),
+        state.digests(),
+        session.context.meter(),
+    ) {
         session.push(finding.diagnostic(&address));
         let record = match &finding {
             // Left as recorded: nothing was read, so nothing is known about it (apply drops it,
@@ -138,7 +143,7 @@ fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
                 state.applied_revision.resources.remove(&address);
                 ResourceStatusRecord::new(
                     ResourceStatus::Drifted,
-                    Some("payload_missing"),
+                    Some(StatusCondition::PayloadMissing.as_str()),
                     Some("catalog payload blob is missing; re-run `cluster apply` to republish"),
                 )
             }
@@ -146,7 +151,7 @@ fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
                 state.applied_revision.resources.remove(&address);
                 ResourceStatusRecord::new(
                     ResourceStatus::Drifted,
-                    Some("payload_mismatch"),
+                    Some(StatusCondition::PayloadMismatch.as_str()),
                     Some(
                         "catalog payload blob does not match the recorded digest; re-run `cluster apply` to republish",
                     ),
@@ -154,7 +159,7 @@ fn heal_payloads(session: &mut Session<'_>, state: &mut ClusterState) {
             }
             Finding::ReadError(text) => ResourceStatusRecord::new(
                 ResourceStatus::Error,
-                Some("payload_read_error"),
+                Some(StatusCondition::PayloadReadError.as_str()),
                 Some(text),
             ),
         };
@@ -223,7 +228,7 @@ impl Seen {
             error: json!(GRAPH_MISSING),
             record: ResourceStatusRecord::new(
                 ResourceStatus::Drifted,
-                Some("graph_missing"),
+                Some(StatusCondition::GraphMissing.as_str()),
                 Some(GRAPH_MISSING),
             ),
         }
@@ -241,7 +246,7 @@ impl Seen {
         } else {
             ResourceStatusRecord::new(
                 ResourceStatus::Drifted,
-                Some("schema_mismatch"),
+                Some(StatusCondition::SchemaMismatch.as_str()),
                 Some("live schema digest differs from desired schema digest"),
             )
         };
@@ -264,7 +269,7 @@ impl Seen {
             matches: Value::Null,
             record: ResourceStatusRecord::new(
                 ResourceStatus::Error,
-                Some("graph_observation_error"),
+                Some(StatusCondition::GraphObservationError.as_str()),
                 Some(&message),
             ),
             error: json!(message),

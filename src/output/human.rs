@@ -32,10 +32,10 @@ pub struct Presentation {
 
 /// Paints words when colour is on; otherwise returns them unchanged.
 #[derive(Clone, Copy)]
-struct Paint(bool);
+pub(crate) struct Paint(pub(crate) bool);
 
 impl Paint {
-    fn word(self, style: Style, text: &str) -> String {
+    pub(crate) fn word(self, style: Style, text: &str) -> String {
         if self.0 {
             format!("{style}{text}{style:#}")
         } else {
@@ -43,7 +43,7 @@ impl Paint {
         }
     }
 
-    fn operation(self, operation: Operation) -> String {
+    pub(crate) fn operation(self, operation: Operation) -> String {
         let color = match operation {
             Operation::Create => AnsiColor::Green,
             Operation::Update => AnsiColor::Yellow,
@@ -52,7 +52,7 @@ impl Paint {
         self.word(color.on_default(), operation_word(operation))
     }
 
-    fn disposition(self, disposition: Disposition) -> String {
+    pub(crate) fn disposition(self, disposition: Disposition) -> String {
         let color = match disposition {
             Disposition::Applied => AnsiColor::Green,
             Disposition::Derived => AnsiColor::Cyan,
@@ -63,7 +63,7 @@ impl Paint {
     }
 }
 
-fn operation_word(operation: Operation) -> &'static str {
+pub(crate) fn operation_word(operation: Operation) -> &'static str {
     match operation {
         Operation::Create => "Create",
         Operation::Update => "Update",
@@ -71,7 +71,7 @@ fn operation_word(operation: Operation) -> &'static str {
     }
 }
 
-fn disposition_word(disposition: Disposition) -> &'static str {
+pub(crate) fn disposition_word(disposition: Disposition) -> &'static str {
     match disposition {
         Disposition::Applied => "Applied",
         Disposition::Derived => "Derived",
@@ -81,7 +81,7 @@ fn disposition_word(disposition: Disposition) -> &'static str {
 }
 
 /// ` (id=…, operation=…, pid=…, created_at=…, age_seconds=…)` or empty without a lock id (§9.2).
-fn lock_summary(obs: &StateObservations) -> String {
+pub(crate) fn lock_summary(obs: &StateObservations) -> String {
     if obs.lock_id.is_none() {
         return String::new();
     }
@@ -104,7 +104,7 @@ fn lock_summary(obs: &StateObservations) -> String {
     format!(" ({})", parts.join(", "))
 }
 
-fn diagnostic_lines(out: &mut String, diagnostics: &[Diagnostic], paint: Paint) {
+pub(crate) fn diagnostic_lines(out: &mut String, diagnostics: &[Diagnostic], paint: Paint) {
     for d in diagnostics {
         // The warning label is five characters wide: `WARN` and a space (§9.1).
         let label = match d.severity {
@@ -160,6 +160,11 @@ pub fn render_with(output: &Output, presentation: &Presentation) -> String {
         Output::History(o) => history(&mut out, o),
         Output::Revision(o) => revision(&mut out, o),
         Output::Unlock(o) => unlock(&mut out, o),
+        // The commands issue 18 added have no contract text: their plain text is the rich
+        // view's, uncoloured unless asked.
+        Output::StateList(_) | Output::StateShow(_) | Output::ShowPlan(_) | Output::Graph(_) => {
+            return super::rich::render_inspection(output, presentation, true);
+        }
     };
     diagnostic_lines(&mut out, diagnostics, paint);
     if let Some(config_dir) = &presentation.lock_hint_config {
@@ -168,7 +173,7 @@ pub fn render_with(output: &Output, presentation: &Presentation) -> String {
     out
 }
 
-fn validate<'a>(out: &mut String, o: &'a ValidateOutput) -> &'a [Diagnostic] {
+pub(crate) fn validate<'a>(out: &mut String, o: &'a ValidateOutput) -> &'a [Diagnostic] {
     if o.ok {
         let _ = writeln!(
             out,
@@ -224,7 +229,7 @@ fn apply<'a>(out: &mut String, o: &'a ApplyOutput, paint: Paint) -> &'a [Diagnos
 
 /// The ledger lines of status and refresh/import: `«title»: revision R, N resource(s)`, an
 /// optional detail line, then `  lock: «verb»«S»` or `  lock: not «verb»`.
-fn ledger_lines(
+pub(crate) fn ledger_lines(
     out: &mut String,
     title: &str,
     detail: Option<String>,
@@ -246,7 +251,7 @@ fn ledger_lines(
     }
 }
 
-fn status<'a>(out: &mut String, o: &'a StatusOutput) -> &'a [Diagnostic] {
+pub(crate) fn status<'a>(out: &mut String, o: &'a StatusOutput) -> &'a [Diagnostic] {
     let obs = &o.state_observations;
     if !o.ok {
         out.push_str("cluster status failed\n");
@@ -262,7 +267,7 @@ fn status<'a>(out: &mut String, o: &'a StatusOutput) -> &'a [Diagnostic] {
     &o.diagnostics
 }
 
-fn sync<'a>(out: &mut String, o: &'a SyncOutput) -> &'a [Diagnostic] {
+pub(crate) fn sync<'a>(out: &mut String, o: &'a SyncOutput) -> &'a [Diagnostic] {
     let obs = &o.state_observations;
     let op = o.operation.label();
     if o.ok {
@@ -281,13 +286,10 @@ fn sync<'a>(out: &mut String, o: &'a SyncOutput) -> &'a [Diagnostic] {
 
 /// `refresh --dry-run`: the state read, then each resource refresh would record differently,
 /// with what would move.
-fn drift<'a>(out: &mut String, o: &'a DriftOutput) -> &'a [Diagnostic] {
+pub(crate) fn drift<'a>(out: &mut String, o: &'a DriftOutput) -> &'a [Diagnostic] {
     let obs = &o.state_observations;
     if !o.ok {
-        out.push_str(
-            "cluster refresh --dry-run failed
-",
-        );
+        out.push_str("cluster refresh --dry-run failed\n");
     }
     if o.ok || !o.drift.is_empty() {
         let _ = writeln!(
@@ -348,7 +350,7 @@ fn drift_lines(out: &mut String, item: &Drift) {
 }
 
 /// `history`: one line per revision, newest first.
-fn history<'a>(out: &mut String, o: &'a HistoryOutput) -> &'a [Diagnostic] {
+pub(crate) fn history<'a>(out: &mut String, o: &'a HistoryOutput) -> &'a [Diagnostic] {
     if !o.ok {
         out.push_str("cluster history failed\n");
         return &o.diagnostics;
@@ -392,7 +394,7 @@ fn counts_text(counts: &crate::state::history::Counts) -> String {
 }
 
 /// `history show REV`: the record whole.
-fn revision<'a>(out: &mut String, o: &'a RevisionOutput) -> &'a [Diagnostic] {
+pub(crate) fn revision<'a>(out: &mut String, o: &'a RevisionOutput) -> &'a [Diagnostic] {
     let Some(record) = o.record.as_ref().filter(|_| o.ok) else {
         out.push_str("cluster history show failed\n");
         return &o.diagnostics;
@@ -435,7 +437,7 @@ fn revision<'a>(out: &mut String, o: &'a RevisionOutput) -> &'a [Diagnostic] {
     &o.diagnostics
 }
 
-fn unlock<'a>(out: &mut String, o: &'a UnlockOutput) -> &'a [Diagnostic] {
+pub(crate) fn unlock<'a>(out: &mut String, o: &'a UnlockOutput) -> &'a [Diagnostic] {
     let obs = &o.state_observations;
     if o.ok && o.lock_removed {
         let _ = writeln!(
@@ -465,7 +467,7 @@ fn lock_observations(output: &Output) -> Option<&StateObservations> {
 }
 
 /// After `state_lock_held` on a terminal: who holds the lock, and how to remove it.
-fn lock_hint(out: &mut String, output: &Output, config_dir: &str) {
+pub(crate) fn lock_hint(out: &mut String, output: &Output, config_dir: &str) {
     let Some(obs) = lock_observations(output) else {
         return;
     };

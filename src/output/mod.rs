@@ -1,12 +1,21 @@
-//! The top of the library: the output object of any command, and its rendering as pretty JSON
-//! or as the exact human lines of contract §9. Only the binary and the renderers use it.
+//! The top of the library: the output object of any command, and its rendering: pretty JSON,
+//! the exact human lines of contract §9 (`human`), the rich view (`rich`, with `diff` for content
+//! diffs), the Markdown report (`markdown`) and the dependency picture (`graph`). Only the binary
+//! and the renderers use it.
 
+pub mod diff;
+pub mod graph;
 pub mod human;
+pub mod markdown;
+pub mod rich;
 
 use crate::ops::apply::ApplyOutput;
 use crate::ops::drift::DriftOutput;
+use crate::ops::graph::GraphOutput;
 use crate::ops::history::{HistoryOutput, RevisionOutput};
 use crate::ops::plan::PlanOutput;
+use crate::ops::show_plan::ShowPlanOutput;
+use crate::ops::state_view::{StateListOutput, StateShowOutput};
 use crate::ops::status::StatusOutput;
 use crate::ops::sync::SyncOutput;
 use crate::ops::unlock::UnlockOutput;
@@ -29,6 +38,10 @@ pub enum Output {
     /// `history show REV`.
     Revision(RevisionOutput),
     Unlock(UnlockOutput),
+    StateList(StateListOutput),
+    StateShow(StateShowOutput),
+    ShowPlan(ShowPlanOutput),
+    Graph(GraphOutput),
 }
 
 impl Output {
@@ -43,6 +56,10 @@ impl Output {
             Output::History(o) => o.ok,
             Output::Revision(o) => o.ok,
             Output::Unlock(o) => o.ok,
+            Output::StateList(o) => o.ok,
+            Output::StateShow(o) => o.ok,
+            Output::ShowPlan(o) => o.ok,
+            Output::Graph(o) => o.ok,
         }
     }
 
@@ -73,6 +90,10 @@ impl Output {
             Output::History(o) => serde_json::to_writer_pretty(out, o),
             Output::Revision(o) => serde_json::to_writer_pretty(out, o),
             Output::Unlock(o) => serde_json::to_writer_pretty(out, o),
+            Output::StateList(o) => serde_json::to_writer_pretty(out, o),
+            Output::StateShow(o) => serde_json::to_writer_pretty(out, o),
+            Output::ShowPlan(o) => serde_json::to_writer_pretty(out, o),
+            Output::Graph(o) => serde_json::to_writer_pretty(out, o),
         }
     }
 }
@@ -83,4 +104,55 @@ pub fn write_json(output: &Output, out: &mut impl Write) -> serde_json::Result<(
     output.write_json(&mut *out)?;
     out.write_all(b"\n").map_err(serde_json::Error::io)?;
     out.flush().map_err(serde_json::Error::io)
+}
+
+/// Which text view a command prints (`--format`, `OMNIGRAPH_FORMAT`, or the terminal decided).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The contract's lines (§9), as piped output has always printed them.
+    Plain,
+    /// The rich view: what changed, why, and what to do.
+    Rich,
+    /// A Markdown report (plan and show-plan).
+    Markdown,
+    /// The dependency picture (`cluster graph`).
+    Dot,
+    Mermaid,
+}
+
+/// How content diffs are shown in the text views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DiffDisplay {
+    /// Print the diffs the changes carry.
+    pub shown: bool,
+    /// Every line (`--full-diff`) instead of the first [`diff::SHOWN_LINES`] of each.
+    pub full: bool,
+}
+
+/// The text of `output` in `view`, dressed as `presentation` asks.
+pub fn render_text(
+    output: &Output,
+    view: View,
+    presentation: &human::Presentation,
+    diffs: DiffDisplay,
+) -> String {
+    match view {
+        View::Plain => {
+            let mut text = human::render_with(output, presentation);
+            if diffs.shown {
+                diff::plain_section(&mut text, output, presentation.color, diffs.full);
+            }
+            text
+        }
+        View::Rich => rich::render(output, presentation, diffs),
+        View::Markdown => match markdown::render(output, diffs.full) {
+            Some(text) => text,
+            None => rich::render(output, presentation, diffs),
+        },
+        // A picture that could not be drawn says why in plain lines, as a script expects.
+        View::Dot | View::Mermaid => match graph::render(output, view) {
+            Some(text) => text,
+            None => human::render_with(output, presentation),
+        },
+    }
 }

@@ -3,10 +3,12 @@
 
 use crate::address::Address;
 use crate::addressed::{Dependency, Digests, Text};
-use serde::Serialize;
+use crate::glossary::PlanReason;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Operation {
     Create,
@@ -14,7 +16,7 @@ pub enum Operation {
     Delete,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Disposition {
     Applied,
@@ -23,14 +25,14 @@ pub enum Disposition {
     Blocked,
 }
 
-pub const REASON_UNSUPPORTED_KIND: &str = "apply_unsupported_kind";
-pub const REASON_DEPENDENCY_MISSING: &str = "dependency_missing";
-pub const REASON_DEPENDENCY_NOT_APPLIED: &str = "dependency_not_applied";
+pub const REASON_UNSUPPORTED_KIND: &str = PlanReason::ApplyUnsupportedKind.as_str();
+pub const REASON_DEPENDENCY_MISSING: &str = PlanReason::DependencyMissing.as_str();
+pub const REASON_DEPENDENCY_NOT_APPLIED: &str = PlanReason::DependencyNotApplied.as_str();
 pub const APPROVAL_REASON: &str = "delete may remove deployed graph or schema definition";
 
 /// One planned change. Its texts are shared with the desired revision (`Text`), so a plan of
 /// 50,000 changes does not copy 50,000 addresses and digests again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub resource: Text,
     pub operation: Operation,
@@ -40,8 +42,16 @@ pub struct Change {
     pub after_digest: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disposition: Option<Disposition>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<&'static str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "known_reason"
+    )]
+    pub reason: Option<Word>,
+    /// What changed in the content, when it was asked for (`--diff`, the rich view); never part
+    /// of a plan's JSON otherwise, nor of a saved plan.
+    #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
+    pub diff: Option<Arc<ContentDiff>>,
 }
 
 impl Change {
@@ -55,16 +65,64 @@ impl Change {
     }
 }
 
+/// What changed in a resource's content (issue 18 §1): a unified diff of the texts, the reason
+/// none can be shown, or, for a resource whose content is not in the catalog (a graph's derived
+/// digest, a schema), what moved in words. `old` and `new` name where each side was read from
+/// (`None`: the side does not exist, as for a create or a delete).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ContentDiff {
+    Text {
+        old: Option<String>,
+        new: Option<String>,
+        added: usize,
+        removed: usize,
+        /// The hunks (`@@ … @@` and ` `/`-`/`+` lines); empty when both sides are equal.
+        unified: String,
+    },
+    Unavailable {
+        old: Option<String>,
+        new: Option<String>,
+        note: String,
+    },
+    Digest {
+        note: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlastRadius {
     pub resource: Text,
     pub affected: Vec<Text>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalRequirement {
     pub resource: Text,
-    pub reason: &'static str,
+    #[serde(deserialize_with = "approval_reason")]
+    pub reason: Word,
+}
+
+/// A fixed word of the plan (a reason). An alias, because serde would borrow a field spelled
+/// `&str` from the input, which a saved plan read from a file cannot lend.
+pub type Word = &'static str;
+
+/// A change's reason read back (from a saved plan): one of the plan reasons.
+fn known_reason<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'static str>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    PlanReason::parse(&text)
+        .map(|reason| Some(reason.as_str()))
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown plan reason `{text}`")))
+}
+
+/// An approval's reason read back: there is one.
+fn approval_reason<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let text = String::deserialize(d)?;
+    (text == APPROVAL_REASON)
+        .then_some(APPROVAL_REASON)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown approval reason `{text}`")))
 }
 
 /// Changes that turn `prior` (address → digest pairs in address order, e.g. a state's
@@ -81,6 +139,7 @@ pub fn diff<'a>(
         after_digest: after.cloned(),
         disposition: None,
         reason: None,
+        diff: None,
     };
     let mut changes = Vec::new();
     let mut prior = prior.into_iter().peekable();

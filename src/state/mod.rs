@@ -13,12 +13,12 @@ pub use ledger::{
 
 use crate::addressed::Digests;
 use crate::store::Store;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// What a command saw of the ledger and the lock (contract §2.4). Field order is the JSON order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateObservations {
     pub state_path: String,
     pub lock_path: String,

@@ -307,6 +307,12 @@ impl Store for LocalStore {
         })
     }
 
+    fn read_blobs(&self, keys: &[BlobKey]) -> Vec<Fetch<Vec<u8>>> {
+        crate::par::map(keys, |key| {
+            fsx::read_bytes(&self.blob_path(key), fsx::MAX_SOURCE_BYTES)
+        })
+    }
+
     fn put_blobs(&self, writes: &[BlobWrite], source: &BlobSource<'_>) -> Vec<BlobOutcome> {
         let chunk = crate::faults::tuning("BLOB_CHUNK", BLOB_CHUNK);
         let mut outcomes = Vec::with_capacity(writes.len());

@@ -188,6 +188,9 @@ pub trait Store: Send + Sync {
 
     /// The sha256 hex of each blob's bytes, in `keys` order (read concurrently where it pays).
     fn blob_digests(&self, keys: &[BlobKey]) -> Vec<Fetch<String>>;
+    /// The bytes of each blob, in `keys` order (read concurrently where it pays): what a content
+    /// diff shows as the applied side. Read-only.
+    fn read_blobs(&self, keys: &[BlobKey]) -> Vec<Fetch<Vec<u8>>>;
     /// `blob_digests` for blobs that ought to hold exactly their sources' bytes: `source(i)`
     /// reads blob `i`'s source, which hashes to `expected[i]` (or fails). A backend whose listing
     /// carries a checksum of each object may use it to skip reading the blobs it proves equal to

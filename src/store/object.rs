@@ -276,6 +276,32 @@ impl ObjectBackend {
         }
     }
 
+    /// GET each blob, [`IN_FLIGHT`] at a time, and make `what` of its bytes as it arrives (so
+    /// a digest holds no bytes longer than one blob's).
+    fn each_blob<T: Send>(
+        &self,
+        keys: &[BlobKey],
+        what: impl Fn(Vec<u8>) -> T + Sync,
+    ) -> Vec<Fetch<T>> {
+        let what = &what;
+        let read = self.run(|client| {
+            stream::iter(keys)
+                .map(move |key| async move {
+                    let rel = Self::blob_rel(key);
+                    self.fetch(client.as_ref(), &rel, fsx::MAX_SOURCE_BYTES)
+                        .await
+                        .map(|(bytes, _)| what(bytes))
+                })
+                .buffered(IN_FLIGHT)
+                .collect::<Vec<_>>()
+        });
+        read.unwrap_or_else(|message| {
+            keys.iter()
+                .map(|key| Fetch::Failed(setup_error(&self.blob_uri(key), message.clone())))
+                .collect()
+        })
+    }
+
     /// GET outside an async body.
     fn fetch_now(&self, rel: &str, limit: u64) -> Fetch<Object> {
         match self.run(|client| self.fetch(client.as_ref(), rel, limit)) {
@@ -707,22 +733,7 @@ impl Store for ObjectBackend {
     }
 
     fn blob_digests(&self, keys: &[BlobKey]) -> Vec<Fetch<String>> {
-        let read = self.run(|client| {
-            stream::iter(keys)
-                .map(move |key| async move {
-                    let rel = Self::blob_rel(key);
-                    self.fetch(client.as_ref(), &rel, fsx::MAX_SOURCE_BYTES)
-                        .await
-                        .map(|(bytes, _)| digest::sha256_hex(&bytes))
-                })
-                .buffered(IN_FLIGHT)
-                .collect::<Vec<_>>()
-        });
-        read.unwrap_or_else(|message| {
-            keys.iter()
-                .map(|key| Fetch::Failed(setup_error(&self.blob_uri(key), message.clone())))
-                .collect()
-        })
+        self.each_blob(keys, |bytes| digest::sha256_hex(&bytes))
     }
 
     /// One listing of the resources tells which blobs exist and their ETags; the ETag of a
@@ -858,6 +869,10 @@ impl Store for ObjectBackend {
             Fetch::NotFound => Err(io::Error::new(io::ErrorKind::NotFound, "no such object")),
             Fetch::Failed(err) => Err(err),
         }
+    }
+
+    fn read_blobs(&self, keys: &[BlobKey]) -> Vec<Fetch<Vec<u8>>> {
+        self.each_blob(keys, |bytes| bytes)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Issue 11 §2–§3 on a terminal: colour, the `state_lock_held` hint block, the lock-wait line and
 //! the confirmation prompts, each driven through a pseudo-terminal (`pty_run`: the binary's
 //! stdin, stdout and stderr are the terminal), and the same commands piped, where none of it may
-//! appear.
+//! appear. Since issue 18 the rich view is a terminal's default; the contract's lines are checked
+//! here with `--format plain`, the rich view in `rich.rs`.
 
 use cluster_test_support::*;
 use serde_json::json;
@@ -17,7 +18,7 @@ fn green(word: &str) -> String {
 
 /// S45's folder with `policy.base` taken out of the config: apply would delete an applied
 /// resource.
-fn policy_removed() -> Folder {
+pub(crate) fn policy_removed() -> Folder {
     let f = Folder::applied();
     let yaml = cluster_yaml("company-brain");
     let cut = yaml.find("policies:").expect("policies");
@@ -29,7 +30,7 @@ fn policy_removed() -> Folder {
 fn colours_on_a_terminal() {
     let f = Folder::standard();
     f.applyable_state();
-    let run = f.pty(&["apply"], "");
+    let run = f.pty(&["apply", "--format", "plain"], "");
     assert_eq!(run.code, 0, "{}", run.screen);
     let expected = format!(
         "cluster apply: 2 applied, 0 deferred/blocked\n  {ESC}[33mUpdate{RESET} graph.knowledge [{ESC}[36mDerived{RESET}]\n  {} policy.base [{}]\n  {} query.knowledge.find_person [{}]\n  state: revision 2, converged: true, written: true\n  note: applied = recorded in the cluster catalog; the server still boots from omnigraph.yaml\n",
@@ -41,14 +42,14 @@ fn colours_on_a_terminal() {
     assert_eq!(run.screen, expected);
 
     let fresh = Folder::standard();
-    let run = fresh.pty(&["status"], "");
+    let run = fresh.pty(&["status", "--format", "plain"], "");
     assert_eq!(
         run.screen,
         format!(
             "cluster state missing\n{YELLOW_BOLD}WARN{RESET}  state_missing __cluster/state.json: state.json is missing; no applied cluster revision has been recorded\n"
         )
     );
-    let run = fresh.pty(&["apply"], "");
+    let run = fresh.pty(&["apply", "--format", "plain"], "");
     assert_eq!(run.code, 1);
     assert!(
         run.screen
@@ -57,7 +58,7 @@ fn colours_on_a_terminal() {
         run.screen
     );
     // Deferred and blocked have colours of their own.
-    let run = fresh.pty(&["plan", "--color", "always"], "");
+    let run = fresh.pty(&["plan", "--color", "always", "--format", "plain"], "");
     assert!(
         run.screen
             .contains(&format!("  {} graph.knowledge", green("Create")))
@@ -71,10 +72,17 @@ fn no_colour_when_asked_not_to_or_piped() {
     let plain = f.run(&["plan"]).stdout;
     assert!(!plain.contains(ESC));
     for (args, env) in [
-        (vec!["plan", "--color", "never"], vec![]),
-        (vec!["plan"], vec![("NO_COLOR", "1")]),
-        (vec!["plan"], vec![("TERM", "dumb")]),
-        (vec!["plan"], vec![("CLICOLOR", "0")]),
+        (
+            vec!["plan", "--color", "never", "--format", "plain"],
+            vec![],
+        ),
+        (vec!["plan", "--format", "plain"], vec![("NO_COLOR", "1")]),
+        (vec!["plan", "--format", "plain"], vec![("TERM", "dumb")]),
+        (vec!["plan", "--format", "plain"], vec![("CLICOLOR", "0")]),
+        (
+            vec!["plan"],
+            vec![("NO_COLOR", "1"), ("OMNIGRAPH_FORMAT", "plain")],
+        ),
     ] {
         let run = pty_run(&f.args(&args), "", &env);
         assert_eq!(run.code, 0);
@@ -119,7 +127,7 @@ fn lock_held_hint_on_a_terminal() {
     f.held_lock("refresh");
     let canonical = std::fs::canonicalize(f.path()).expect("canonical");
     for command in ["plan", "apply", "refresh", "import"] {
-        let run = f.pty(&[command, "--color", "never"], "");
+        let run = f.pty(&[command, "--color", "never", "--format", "plain"], "");
         assert_eq!(run.code, 1, "{}", run.screen);
         let piped = f.run(&[command]).stdout;
         let hint = run.screen.strip_prefix(&piped).expect("piped text first");
@@ -187,7 +195,7 @@ fn lock_hint_quotes_what_a_shell_would_split() {
 fn force_unlock_asks_on_a_terminal() {
     let f = Folder::standard();
     f.held_lock("plan");
-    let run = f.pty(&["force-unlock", "held-lock"], "no\n");
+    let run = f.pty(&["force-unlock", "held-lock", "--format", "plain"], "no\n");
     assert_eq!(run.code, 1, "{}", run.screen);
     assert!(run.screen.contains(
         "cluster force-unlock will remove the state lock held by:\n  id:         held-lock\n  operation:  plan\n  pid:        123\n  created at: 1970-01-01T00:00:00Z (age "
@@ -265,7 +273,7 @@ fn force_unlock_looks_again_after_the_answer() {
 fn apply_asks_before_deleting_applied_resources() {
     let f = policy_removed();
     let before = f.read("__cluster/state.json");
-    let run = f.pty(&["apply"], "no\n");
+    let run = f.pty(&["apply", "--format", "plain"], "no\n");
     assert_eq!(run.code, 1, "{}", run.screen);
     assert!(
         run.screen.contains(&format!(

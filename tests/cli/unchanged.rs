@@ -1,19 +1,39 @@
 //! Issue 11's promise: with no new flag and stdout not a terminal, every command prints exactly
 //! what it printed before (the snapshots and expectations of the other modules pin that text).
 //! Here each command runs piped in each scenario with no new flag and with the new flags at their
-//! defaults (`--color auto`, `--color never`, `--lock-timeout 0s`), human and `--json`, on fresh
-//! copies of the same folder: the outputs must be identical, uncoloured, and stderr empty.
+//! defaults (`--color auto`, `--color never`, `--lock-timeout 0s`, and issue 18's `--format`
+//! and `OMNIGRAPH_FORMAT` as piped text has them), human and `--json`, on fresh copies of the same
+//! folder: the outputs must be identical, uncoloured, and stderr empty.
 
 use cluster_test_support::*;
 
-/// `args` for `command` with each default spelled out; the first entry is the bare command.
-fn variants(command: &str) -> Vec<Vec<&'static str>> {
+/// Extra arguments and environment of one run.
+type Variant = (Vec<&'static str>, Vec<(String, String)>);
+
+/// `args` and environment for `command` with each default spelled out; the first entry is the
+/// bare command. Issue 18's view flags at their piped defaults (`--format auto`/`plain`,
+/// `OMNIGRAPH_FORMAT` unset, empty, `auto` or `plain`) change nothing, and under `--json` not even
+/// `OMNIGRAPH_FORMAT=rich` does.
+fn variants(command: &str, json: bool) -> Vec<Variant> {
     let mut all = vec![vec![], vec!["--color", "auto"], vec!["--color", "never"]];
     if matches!(command, "plan" | "apply" | "refresh" | "import") {
         all.push(vec!["--lock-timeout", "0s"]);
         all.push(vec!["--lock-timeout", "0s", "--color", "never"]);
     }
-    all
+    if !json {
+        all.push(vec!["--format", "auto"]);
+        all.push(vec!["--format", "plain"]);
+    }
+    let mut runs: Vec<_> = all.into_iter().map(|args| (args, Vec::new())).collect();
+    let mut formats = vec!["", "auto", "plain"];
+    if json {
+        formats.push("rich");
+    }
+    for format in formats {
+        let env = vec![("OMNIGRAPH_FORMAT".to_string(), format.to_string())];
+        runs.push((vec![], env));
+    }
+    runs
 }
 
 /// Ids, lock ages, observation times and the state CAS (which covers those times) differ from
@@ -52,20 +72,20 @@ fn stable(f: &Folder, text: &str) -> String {
 fn same_everywhere(command: &[&str], setup: &dyn Fn() -> Folder) {
     for json in [false, true] {
         let mut seen: Option<(i32, String)> = None;
-        for extra in variants(command[0]) {
+        for (extra, env) in variants(command[0], json) {
             let f = setup();
             let mut args = command.to_vec();
             args.extend(extra.iter().copied());
             if json {
                 args.push("--json");
             }
-            let run = f.run(&args);
-            assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
-            assert!(!run.stdout.contains('\u{1b}'), "{args:?}");
+            let run = f.run_env(&args, &env);
+            assert!(run.stderr.is_empty(), "{args:?} {env:?}: {}", run.stderr);
+            assert!(!run.stdout.contains('\u{1b}'), "{args:?} {env:?}");
             let now = (run.code, stable(&f, &run.stdout));
             match &seen {
                 None => seen = Some(now),
-                Some(first) => assert_eq!(&now, first, "{args:?}"),
+                Some(first) => assert_eq!(&now, first, "{args:?} {env:?}"),
             }
         }
     }

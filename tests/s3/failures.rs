@@ -85,9 +85,13 @@ fn credentials_come_only_from_the_environment() {
         &["AWS_ENDPOINT_URL 'not a url' is not an http:// or https:// URL"],
     );
     // Issue 17: a plain-http endpoint without AWS_ALLOW_HTTP says what to set.
-    cloud.env.retain(|(k, _)| k != "AWS_ENDPOINT_URL" && k != "AWS_ALLOW_HTTP");
+    cloud
+        .env
+        .retain(|(k, _)| k != "AWS_ENDPOINT_URL" && k != "AWS_ALLOW_HTTP");
     let endpoint = server.endpoint();
-    cloud.env.push(("AWS_ENDPOINT_URL".into(), endpoint.clone()));
+    cloud
+        .env
+        .push(("AWS_ENDPOINT_URL".into(), endpoint.clone()));
     every_command_fails(
         &cloud,
         &[&format!(

@@ -7,6 +7,7 @@
 //! - `contention`: rounds of 8 concurrent `apply`/`refresh` on one prefix, with and without
 //!   `state.lock`;
 //! - `crash`: SIGKILL and SIGTERM at random instants of `apply`;
+//! - `inspect`: issue 18's diffs, state inspection, drift in the rich view and the progress bar;
 //! - `failures`: a missing bucket, missing or wrong credentials, denied access, a stopped or
 //!   silent server;
 //! - `faults`: 409 conflicts, lost acknowledgements, 503/500 bursts, resets, latency, 403 and an
@@ -20,6 +21,7 @@ mod failures;
 mod faults;
 mod flow;
 mod hostile;
+mod inspect;
 
 use cluster_test_support::s3::S3Server;
 use cluster_test_support::*;

@@ -669,6 +669,24 @@ pub fn fresh_changes() -> Vec<(String, String, String, String)> {
     ]
 }
 
+/// F's four addresses, in address order: what `state list` shows of a ledger that records them.
+pub const F_ADDRESSES: [&str; 4] = [
+    "graph.knowledge",
+    "policy.base",
+    "query.knowledge.find_person",
+    "schema.knowledge",
+];
+
+/// The addresses of `state list --json`'s `resources`, in order.
+pub fn listed_addresses(out: &Value) -> Vec<&str> {
+    out["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|r| r["address"].as_str().expect("address"))
+        .collect()
+}
+
 /// Build the tuple `change_list` yields, for terse expectations.
 pub fn ch(
     resource: &str,

@@ -181,7 +181,10 @@ fn check_settings(bucket: &str, env: &[(String, String)]) -> Result<(), String> 
             }
             // The client would refuse later with "URL scheme is not allowed"; say what to do.
             let allowed = get("AWS_ALLOW_HTTP").is_some_and(|v| {
-                matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "on" | "yes" | "y")
+                matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "1" | "true" | "on" | "yes" | "y"
+                )
             });
             if parsed.is_ok_and(|url| url.scheme() == "http") && !allowed {
                 return Err(format!(

@@ -1,0 +1,827 @@
+//! The rich view (issue 18): the default on a terminal, and anywhere with `--format rich` or
+//! `OMNIGRAPH_FORMAT=rich`. It says what the contract's plain lines leave out: what changed in
+//! each query and policy (`super::diff`), why a change is deferred or blocked and what depends on
+//! it, which graph roots are missing or failed and why, which resources are not applied, and it
+//! ends plan and apply with one summary line. Nothing here is read by scripts: they get the plain
+//! text or `--json`, which never change without a flag.
+
+use super::human::{self, Paint, Presentation};
+use super::{DiffDisplay, Output, diff};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::glossary::{PlanReason, StatusCondition};
+use crate::ops::apply::ApplyOutput;
+use crate::ops::contents::short;
+use crate::ops::plan::PlanOutput;
+use crate::ops::show_plan::ShowPlanOutput;
+use crate::ops::state_view::{StateEntry, StateListOutput, StateShowOutput};
+use crate::ops::status::StatusOutput;
+use crate::ops::sync::SyncOutput;
+use crate::plan::{self, ApprovalRequirement, BlastRadius, Change, Disposition};
+use crate::state::{ResourceStatus, StateObservations};
+use anstyle::{AnsiColor, Style};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// How many dependants a blast-radius line names before it counts the rest.
+const SHOWN_DEPENDANTS: usize = 6;
+
+/// The rich text of `output`.
+pub fn render(output: &Output, presentation: &Presentation, diffs: DiffDisplay) -> String {
+    let paint = Paint(presentation.color);
+    let mut out = String::new();
+    match output {
+        Output::Validate(o) => {
+            let diagnostics = human::validate(&mut out, o);
+            diagnostic_block(&mut out, diagnostics, paint);
+        }
+        Output::Plan(o) => plan(&mut out, o, paint, diffs),
+        Output::Apply(o) => apply(&mut out, o, paint, diffs),
+        Output::Status(o) => status(&mut out, o, paint),
+        Output::Sync(o) => sync(&mut out, o, paint),
+        Output::Unlock(o) => {
+            let diagnostics = human::unlock(&mut out, o);
+            diagnostic_block(&mut out, diagnostics, paint);
+        }
+        // Issue 17's views have no contract text to enrich: their lines, rich diagnostics.
+        Output::Drift(o) => {
+            let diagnostics = human::drift(&mut out, o);
+            diagnostic_block(&mut out, diagnostics, paint);
+        }
+        Output::History(o) => {
+            let diagnostics = human::history(&mut out, o);
+            diagnostic_block(&mut out, diagnostics, paint);
+        }
+        Output::Revision(o) => {
+            let diagnostics = human::revision(&mut out, o);
+            diagnostic_block(&mut out, diagnostics, paint);
+        }
+        Output::StateList(_) | Output::StateShow(_) | Output::ShowPlan(_) | Output::Graph(_) => {
+            return render_inspection(output, presentation, false);
+        }
+    }
+    if let Some(config_dir) = &presentation.lock_hint_config {
+        human::lock_hint(&mut out, output, config_dir);
+    }
+    out
+}
+
+/// The text of the commands issue 18 added (state list/show, show-plan, graph), which have no
+/// contract lines: the same text in both views, with plain diagnostic lines when `plain`.
+pub fn render_inspection(output: &Output, presentation: &Presentation, plain: bool) -> String {
+    let paint = Paint(presentation.color);
+    let mut out = String::new();
+    let diagnostics = match output {
+        Output::StateList(o) => state_list(&mut out, o, paint),
+        Output::StateShow(o) => state_show(&mut out, o, paint),
+        Output::ShowPlan(o) => return show_plan(o, presentation, plain),
+        Output::Graph(o) => {
+            match o.ok {
+                true => {
+                    let _ = writeln!(
+                        out,
+                        "cluster graph: {} resource(s), {} dependency edge(s)",
+                        o.nodes.len(),
+                        o.edges.len()
+                    );
+                }
+                false => out.push_str("cluster graph failed\n"),
+            }
+            &o.diagnostics
+        }
+        _ => return render(output, presentation, DiffDisplay::default()),
+    };
+    if plain {
+        human::diagnostic_lines(&mut out, diagnostics, paint);
+    } else {
+        diagnostic_block(&mut out, diagnostics, paint);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagnostics
+
+/// Every diagnostic, after a blank line.
+fn diagnostic_block(out: &mut String, diagnostics: &[Diagnostic], paint: Paint) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    out.push('\n');
+    for d in diagnostics {
+        diagnostic(out, d, paint);
+    }
+}
+
+/// One diagnostic, as rustc shows one: `error[code]: message`, then `  --> path` and any further
+/// lines of the message (a parse error's excerpt and caret). The one place the rich view draws a
+/// diagnostic: when diagnostics carry a source file, line, column, span and a suggestion (issue
+/// 18 §8), the `-->` line names them and the source line, its caret and a `help:` line follow
+/// here.
+pub(crate) fn diagnostic(out: &mut String, d: &Diagnostic, paint: Paint) {
+    let (word, color) = match d.severity {
+        Severity::Error => ("error", AnsiColor::Red),
+        Severity::Warning => ("warning", AnsiColor::Yellow),
+    };
+    let blue = AnsiColor::Blue.on_default().bold();
+    let mut lines = d.message.lines();
+    let first = lines.next().unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}{}",
+        paint.word(color.on_default().bold(), &format!("{word}[{}]", d.code)),
+        paint.word(Style::new().bold(), &format!(": {first}"))
+    );
+    if !d.path.is_empty() {
+        let _ = writeln!(out, "  {} {}", paint.word(blue, "-->"), d.path);
+    }
+    for line in lines {
+        let _ = writeln!(out, "   {} {line}", paint.word(blue, "|"));
+    }
+}
+
+/// `N error(s), M warning(s)`.
+fn diagnostic_counts(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    format!(
+        "{errors} error(s), {} warning(s)",
+        diagnostics.len() - errors
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan and apply
+
+/// Where a change list stands: planned, executed by an apply, or stopped before it executed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Moment {
+    Planned,
+    Executed,
+    Stopped,
+}
+
+/// `[will apply]`, `[applied]`, `[not applied]`, `[deferred: reason]`, …: what happens (or
+/// happened) to a change, never claiming an apply that did not happen.
+fn tag(change: &Change, moment: Moment, paint: Paint) -> String {
+    let Some(disposition) = change.disposition else {
+        return String::new();
+    };
+    let color = |d| match d {
+        Disposition::Applied => AnsiColor::Green,
+        Disposition::Derived => AnsiColor::Cyan,
+        Disposition::Deferred => AnsiColor::Blue,
+        Disposition::Blocked => AnsiColor::Magenta,
+    };
+    let words = match (disposition, moment, change.reason) {
+        (_, _, Some(reason)) => {
+            format!("{}: {reason}", human::disposition_word(disposition)).to_lowercase()
+        }
+        (Disposition::Applied | Disposition::Derived, Moment::Stopped, None) => {
+            return format!(
+                " [{}]",
+                paint.word(AnsiColor::Red.on_default(), "not applied")
+            );
+        }
+        (Disposition::Applied, Moment::Planned, None) => "will apply".to_string(),
+        (Disposition::Derived, Moment::Planned, None) => "will be derived".to_string(),
+        (d, _, None) => human::disposition_word(d).to_lowercase(),
+    };
+    format!(" [{}]", paint.word(color(disposition).on_default(), &words))
+}
+
+/// The counts of a change list by action and by disposition.
+#[derive(Default)]
+struct Counts {
+    by_action: [usize; 3],
+    by_disposition: [usize; 4],
+}
+
+impl Counts {
+    fn of(changes: &[Change]) -> Self {
+        let mut counts = Counts::default();
+        for change in changes {
+            counts.by_action[change.operation as usize] += 1;
+            if let Some(d) = change.disposition {
+                counts.by_disposition[d as usize] += 1;
+            }
+        }
+        counts
+    }
+
+    /// `1 create, 2 update, 0 delete`.
+    fn actions(&self) -> String {
+        let [create, update, delete] = self.by_action;
+        format!("{create} create, {update} update, {delete} delete")
+    }
+
+    /// `1 applied, 1 derived, 0 deferred, 2 blocked`, with `applied` worded for the moment.
+    fn dispositions(&self, moment: Moment) -> String {
+        let [applied, derived, deferred, blocked] = self.by_disposition;
+        let applied_word = match moment {
+            Moment::Planned => "to apply",
+            Moment::Executed => "applied",
+            Moment::Stopped => "not applied",
+        };
+        format!(
+            "{applied} {applied_word}, {derived} derived, {deferred} deferred, {blocked} blocked"
+        )
+    }
+
+    /// Deferred and blocked: what keeps an apply from converging.
+    fn waiting(&self) -> usize {
+        self.by_disposition[Disposition::Deferred as usize]
+            + self.by_disposition[Disposition::Blocked as usize]
+    }
+}
+
+/// Each change with its tag, reason, blast radius, approval gate and diff.
+fn change_blocks(
+    out: &mut String,
+    changes: &[Change],
+    blast: &[BlastRadius],
+    moment: Moment,
+    paint: Paint,
+    diffs: DiffDisplay,
+) {
+    out.push('\n');
+    if changes.is_empty() {
+        out.push_str("  no changes\n");
+        return;
+    }
+    let dependants: BTreeMap<&str, &BlastRadius> =
+        blast.iter().map(|b| (b.resource.as_ref(), b)).collect();
+    let gated: BTreeMap<String, ApprovalRequirement> = plan::approvals(changes)
+        .into_iter()
+        .map(|a| (a.resource.to_string(), a))
+        .collect();
+    let outer = out;
+    let mut first = true;
+    // Changes with details are set apart by a blank line.
+    let mut after_details = false;
+    for change in changes {
+        let mut block = String::new();
+        let out = &mut block;
+        let _ = writeln!(
+            out,
+            "  {} {}{}",
+            paint.operation(change.operation),
+            change.resource,
+            tag(change, moment, paint)
+        );
+        let dim = Style::new().dimmed();
+        if let Some(reason) = change.reason.and_then(PlanReason::parse) {
+            let _ = writeln!(
+                out,
+                "      {}",
+                paint.word(dim, &format!("why: {}", reason.meaning()))
+            );
+        }
+        if let Some(radius) = dependants.get(change.resource.as_ref()) {
+            let _ = writeln!(out, "      affects: {}", dependant_list(radius));
+        }
+        if let Some(gate) = gated.get(change.resource.as_ref()) {
+            let _ = writeln!(
+                out,
+                "      {}",
+                paint.word(
+                    AnsiColor::Red.on_default().bold(),
+                    &format!("needs approval: {}", gate.reason)
+                )
+            );
+        }
+        if let (true, Some(content)) = (diffs.shown, &change.diff) {
+            diff::lines(out, content, "      ", paint, diffs.full);
+        }
+        let details = block.lines().count() > 1;
+        if (after_details || details) && !first {
+            outer.push('\n');
+        }
+        after_details = details;
+        first = false;
+        outer.push_str(&block);
+    }
+}
+
+/// `a, b, c and 4 more`.
+fn dependant_list(radius: &BlastRadius) -> String {
+    let names: Vec<&str> = radius
+        .affected
+        .iter()
+        .take(SHOWN_DEPENDANTS)
+        .map(|a| a.as_ref())
+        .collect();
+    let more = radius.affected.len().saturating_sub(SHOWN_DEPENDANTS);
+    match more {
+        0 => names.join(", "),
+        _ => format!("{} and {more} more", names.join(", ")),
+    }
+}
+
+/// `Approval gates (N):` and one line per gated resource.
+fn approval_section(out: &mut String, approvals: &[ApprovalRequirement], paint: Paint) {
+    if approvals.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nApproval gates ({}):", approvals.len());
+    for gate in approvals {
+        let _ = writeln!(
+            out,
+            "  {} {}: {}",
+            paint.word(AnsiColor::Red.on_default().bold(), "!"),
+            gate.resource,
+            gate.reason
+        );
+    }
+}
+
+/// The last line of a plan or apply.
+fn summary_line(out: &mut String, text: &str, paint: Paint) {
+    let _ = writeln!(out, "\n{}", paint.word(Style::new().bold(), text));
+}
+
+fn plan(out: &mut String, o: &PlanOutput, paint: Paint, diffs: DiffDisplay) {
+    plan_body(out, o, paint, diffs, "Plan");
+}
+
+/// A plan (of `plan` or `show-plan`), ending in its summary line.
+fn plan_body(out: &mut String, o: &PlanOutput, paint: Paint, diffs: DiffDisplay, title: &str) {
+    if !o.ok {
+        out.push_str("cluster plan failed\n");
+        diagnostic_block(out, &o.diagnostics, paint);
+        let text = format!(
+            "{title} failed: {}; nothing was planned.",
+            diagnostic_counts(&o.diagnostics)
+        );
+        summary_line(out, &text, paint);
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "cluster plan: {} change(s), {} approval gate(s)",
+        o.changes.len(),
+        o.approvals_required.len()
+    );
+    if let Some(file) = &o.saved_plan {
+        let _ = writeln!(out, "  saved plan: {file}");
+    }
+    change_blocks(
+        out,
+        &o.changes,
+        &o.blast_radius,
+        Moment::Planned,
+        paint,
+        diffs,
+    );
+    approval_section(out, &o.approvals_required, paint);
+    diagnostic_block(out, &o.diagnostics, paint);
+    let counts = Counts::of(&o.changes);
+    let converge = match (o.changes.is_empty(), counts.waiting()) {
+        (true, _) => "nothing to do: the state matches the config".to_string(),
+        (false, 0) => "apply would converge".to_string(),
+        (false, n) => format!("apply would not converge ({n} change(s) wait)"),
+    };
+    let text = format!(
+        "{title}: {} change(s): {} · {} · {converge}.",
+        o.changes.len(),
+        counts.actions(),
+        counts.dispositions(Moment::Planned)
+    );
+    summary_line(out, &text, paint);
+}
+
+/// Why an apply that wrote nothing stopped, from its first error.
+fn stop_reason(diagnostics: &[Diagnostic]) -> String {
+    let Some(error) = diagnostics.iter().find(|d| d.is_error()) else {
+        return "apply failed".to_string();
+    };
+    let why = match error.code {
+        Code::ConfirmationDeclined => "the prompt was not answered `yes`",
+        Code::SavedPlanInvalid => {
+            "the saved plan was refused: it is not a usable plan of this cluster"
+        }
+        Code::SavedPlanStale => {
+            "the saved plan was refused: the config or the state moved since it was made"
+        }
+        Code::StateLockHeld | Code::StateLockError => "the state lock could not be taken",
+        Code::StateMissing => "there is no state yet (run `cluster import`)",
+        Code::StateCasMismatch => "the state changed while apply ran",
+        Code::ResourcePayloadWriteError | Code::ResourceContentChanged => {
+            "a payload could not be published"
+        }
+        _ => "apply failed",
+    };
+    format!("{}: {why}", error.code)
+}
+
+fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
+    let moment = if o.ok || o.state_written {
+        Moment::Executed
+    } else {
+        Moment::Stopped
+    };
+    match moment {
+        Moment::Stopped => {
+            let _ = writeln!(
+                out,
+                "cluster apply failed: {}",
+                paint.word(AnsiColor::Red.on_default().bold(), "nothing was applied")
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "cluster apply: {} applied, {} deferred/blocked",
+                o.applied_count, o.deferred_count
+            );
+        }
+    }
+    change_blocks(out, &o.changes, &o.blast_radius, moment, paint, diffs);
+    approval_section(out, &plan::approvals(&o.changes), paint);
+    if moment == Moment::Executed {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "  state: revision {}, converged: {}, written: {}",
+            o.state_observations.state_revision, o.converged, o.state_written
+        );
+        out.push_str("  note: applied = recorded in the cluster catalog; the server still boots from omnigraph.yaml\n");
+    }
+    diagnostic_block(out, &o.diagnostics, paint);
+    let counts = Counts::of(&o.changes);
+    let text = match moment {
+        Moment::Stopped => format!(
+            "Nothing was applied ({}). {} change(s): {} · {} · the state is unchanged.",
+            stop_reason(&o.diagnostics),
+            o.changes.len(),
+            counts.actions(),
+            counts.dispositions(moment)
+        ),
+        _ => {
+            let converged = match o.converged {
+                true => "converged".to_string(),
+                false => format!("not converged ({} change(s) wait)", counts.waiting()),
+            };
+            let state = match o.state_written {
+                true => format!(
+                    "state revision {} written",
+                    o.state_observations.state_revision
+                ),
+                false => format!(
+                    "state unchanged (revision {})",
+                    o.state_observations.state_revision
+                ),
+            };
+            format!(
+                "Apply: {} change(s): {} · {} · {converged} · {state}.",
+                o.changes.len(),
+                counts.actions(),
+                counts.dispositions(moment)
+            )
+        }
+    };
+    summary_line(out, &text, paint);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status, refresh and import
+
+fn status_text(status: ResourceStatus) -> &'static str {
+    match status {
+        ResourceStatus::Pending => "pending",
+        ResourceStatus::Planned => "planned",
+        ResourceStatus::Applying => "applying",
+        ResourceStatus::Applied => "applied",
+        ResourceStatus::Drifted => "drifted",
+        ResourceStatus::Blocked => "blocked",
+        ResourceStatus::Error => "error",
+    }
+}
+
+fn status_word(status: ResourceStatus, paint: Paint) -> String {
+    let color = match status {
+        ResourceStatus::Applied => AnsiColor::Green,
+        ResourceStatus::Drifted => AnsiColor::Yellow,
+        ResourceStatus::Blocked => AnsiColor::Magenta,
+        ResourceStatus::Error => AnsiColor::Red,
+        _ => AnsiColor::White,
+    };
+    paint.word(color.on_default(), status_text(status))
+}
+
+fn status(out: &mut String, o: &StatusOutput, paint: Paint) {
+    human::status(out, o);
+    let not_applied: Vec<(&String, &crate::state::ResourceStatusRecord)> = o
+        .ledger
+        .resource_statuses
+        .iter()
+        .filter(|(_, r)| r.status != ResourceStatus::Applied)
+        .collect();
+    if !not_applied.is_empty() {
+        let _ = writeln!(out, "\nNot applied ({}):", not_applied.len());
+        let mut conditions = BTreeSet::new();
+        let width = not_applied.iter().map(|(a, _)| a.len()).max().unwrap_or(0);
+        for (address, record) in &not_applied {
+            let condition = match record.conditions.as_slice() {
+                [] => String::new(),
+                all => format!(" [{}]", all.join(", ")),
+            };
+            let message = record
+                .message
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {address:<width$}  {}{condition}{message}",
+                status_word(record.status, paint)
+            );
+            conditions.extend(record.conditions.iter().map(String::as_str));
+        }
+        what_to_do(out, conditions, paint);
+    }
+    if !o.diagnostics.is_empty() {
+        let _ = writeln!(out, "\nFindings ({}):", o.diagnostics.len());
+        for d in &o.diagnostics {
+            diagnostic(out, d, paint);
+        }
+    }
+    if o.state_observations.state_found && o.ok {
+        let applied = o
+            .ledger
+            .resource_statuses
+            .values()
+            .filter(|r| r.status == ResourceStatus::Applied)
+            .count();
+        let text = format!(
+            "Status: revision {} · {} resource(s) · {applied} status(es) applied, {} not · {} finding(s).",
+            o.state_observations.state_revision,
+            o.state_observations.resource_count,
+            not_applied.len(),
+            o.diagnostics.len()
+        );
+        summary_line(out, &text, paint);
+    }
+}
+
+/// For each condition met, what to do about it (from the glossary).
+fn what_to_do<'a>(out: &mut String, conditions: impl IntoIterator<Item = &'a str>, paint: Paint) {
+    let known: Vec<(&str, &str)> = conditions
+        .into_iter()
+        .filter_map(|c| {
+            let todo = StatusCondition::parse(c)
+                .map(|w| w.what_to_do())
+                .or_else(|| PlanReason::parse(c).map(|w| w.what_to_do()))?;
+            Some((c, todo))
+        })
+        .collect();
+    if known.is_empty() {
+        return;
+    }
+    out.push_str("\nWhat to do:\n");
+    for (condition, todo) in known {
+        let _ = writeln!(
+            out,
+            "  {}: {todo}",
+            paint.word(Style::new().bold(), condition)
+        );
+    }
+}
+
+/// A field of a graph observation as text.
+fn field<'v>(observation: &'v Value, key: &str) -> Option<&'v Value> {
+    observation.get(key).filter(|v| !v.is_null())
+}
+
+fn sync(out: &mut String, o: &SyncOutput, paint: Paint) {
+    let op = o.operation.label();
+    if o.ok {
+        human::sync(out, o);
+    } else {
+        let _ = writeln!(
+            out,
+            "cluster {op} failed: {}",
+            paint.word(AnsiColor::Red.on_default().bold(), "nothing was written")
+        );
+    }
+    let mut counts = [0usize; 4];
+    if !o.ledger.observations.is_empty() {
+        let _ = writeln!(out, "\nGraph roots ({}):", o.ledger.observations.len());
+    }
+    let mut conditions = BTreeSet::new();
+    for (address, observation) in &o.ledger.observations {
+        let graph = address.strip_prefix("graph.").unwrap_or(address);
+        let uri = field(observation, "graph_uri")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        let error = field(observation, "error").and_then(Value::as_str);
+        let exists = field(observation, "exists").and_then(Value::as_bool) == Some(true);
+        let matches = field(observation, "schema_matches_desired").and_then(Value::as_bool);
+        let (slot, word, color, detail) = match (exists, error) {
+            (false, _) => {
+                conditions.insert(StatusCondition::GraphMissing.as_str());
+                (
+                    1,
+                    "missing",
+                    AnsiColor::Yellow,
+                    format!(
+                        "{}; graph.{graph} and schema.{graph} left the applied resources",
+                        error.unwrap_or("nothing is there")
+                    ),
+                )
+            }
+            (true, Some(error)) => {
+                conditions.insert(StatusCondition::GraphObservationError.as_str());
+                (2, "failed", AnsiColor::Red, error.to_string())
+            }
+            (true, None) if matches == Some(false) => {
+                conditions.insert(StatusCondition::SchemaMismatch.as_str());
+                let live = field(observation, "schema_digest")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let desired = field(observation, "desired_schema_digest")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                (
+                    3,
+                    "drifted",
+                    AnsiColor::Yellow,
+                    format!(
+                        "live schema sha256 {} differs from the declared {}",
+                        short(live),
+                        short(desired)
+                    ),
+                )
+            }
+            (true, None) => {
+                let version = field(observation, "manifest_version")
+                    .map(Value::to_string)
+                    .unwrap_or_else(|| "?".into());
+                (
+                    0,
+                    "live",
+                    AnsiColor::Green,
+                    format!("manifest version {version}, schema as declared"),
+                )
+            }
+        };
+        counts[slot] += 1;
+        let _ = writeln!(
+            out,
+            "  {graph} {} {uri}",
+            paint.word(color.on_default().bold(), word)
+        );
+        let _ = writeln!(out, "      {detail}");
+    }
+    what_to_do(out, conditions, paint);
+    diagnostic_block(out, &o.diagnostics, paint);
+    let [live, missing, failed, drifted] = counts;
+    let written = match o.ok {
+        true => format!(
+            "state revision {} written",
+            o.state_observations.state_revision
+        ),
+        false => "nothing was written".to_string(),
+    };
+    let title = match o.operation {
+        crate::ops::sync::SyncOperation::Refresh => "Refresh",
+        crate::ops::sync::SyncOperation::Import => "Import",
+    };
+    let text = format!(
+        "{title}: {} graph root(s): {live} live, {missing} missing, {failed} failed, {drifted} schema mismatch · {written}.",
+        o.ledger.observations.len()
+    );
+    summary_line(out, &text, paint);
+}
+
+// ---------------------------------------------------------------------------------------------
+// State inspection and saved plans
+
+/// `cluster state: revision R, N resource(s)` or `cluster state missing`.
+fn state_headline(out: &mut String, obs: &StateObservations, ok: bool) {
+    if obs.state_found {
+        let _ = writeln!(
+            out,
+            "cluster state: revision {}, {} resource(s)",
+            obs.state_revision, obs.resource_count
+        );
+    } else if ok {
+        out.push_str("cluster state missing\n");
+    } else {
+        out.push_str("cluster state failed\n");
+    }
+}
+
+fn state_list<'a>(out: &mut String, o: &'a StateListOutput, paint: Paint) -> &'a [Diagnostic] {
+    state_headline(out, &o.state_observations, o.ok);
+    let width = o
+        .resources
+        .iter()
+        .map(|r| r.address.len())
+        .max()
+        .unwrap_or(0);
+    for entry in &o.resources {
+        let status = entry
+            .status
+            .map(|s| status_word(s, paint))
+            .unwrap_or_else(|| "-".into());
+        let pad = " ".repeat(width - entry.address.len());
+        let digest = entry.digest.as_deref().map(short).unwrap_or("-");
+        let conditions = match entry.conditions.as_slice() {
+            [] => String::new(),
+            all => format!(" [{}]", all.join(", ")),
+        };
+        // The status is padded by its plain width, so colour does not break the columns.
+        let status_pad = " ".repeat(8usize.saturating_sub(plain_status_len(entry)));
+        let _ = writeln!(
+            out,
+            "  {}{pad}  {:<7} {status}{status_pad} {digest:<12}{conditions}",
+            entry.address, entry.kind
+        );
+    }
+    &o.diagnostics
+}
+
+fn plain_status_len(entry: &StateEntry) -> usize {
+    entry.status.map_or(1, |s| status_text(s).len())
+}
+
+fn state_show<'a>(out: &mut String, o: &'a StateShowOutput, paint: Paint) -> &'a [Diagnostic] {
+    let Some(entry) = &o.resource else {
+        state_headline(out, &o.state_observations, o.ok);
+        return &o.diagnostics;
+    };
+    let bold = Style::new().bold();
+    let _ = writeln!(out, "{} ({})", paint.word(bold, &entry.address), entry.kind);
+    let none = || "-".to_string();
+    let _ = writeln!(
+        out,
+        "  digest:     {}",
+        entry.digest.clone().unwrap_or_else(none)
+    );
+    let status = entry
+        .status
+        .map(|s| status_word(s, paint))
+        .unwrap_or_else(none);
+    let _ = writeln!(out, "  status:     {status}");
+    let conditions = match entry.conditions.as_slice() {
+        [] => none(),
+        all => all.join(", "),
+    };
+    let _ = writeln!(out, "  conditions: {conditions}");
+    let _ = writeln!(
+        out,
+        "  message:    {}",
+        entry.message.clone().unwrap_or_else(none)
+    );
+    if let Some(blob) = &o.blob {
+        let _ = writeln!(out, "  blob:       {blob}");
+    }
+    if let Some(payload) = &o.payload {
+        out.push_str("  payload:\n");
+        for line in payload.lines() {
+            let _ = writeln!(out, "    | {line}");
+        }
+    }
+    if let Some(Value::Object(observation)) = &o.observation {
+        out.push_str("  last observation:\n");
+        for (key, value) in observation {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let _ = writeln!(out, "    {key}: {text}");
+        }
+    }
+    what_to_do(out, entry.conditions.iter().map(String::as_str), paint);
+    &o.diagnostics
+}
+
+fn show_plan(o: &ShowPlanOutput, presentation: &Presentation, plain: bool) -> String {
+    let paint = Paint(presentation.color);
+    let mut out = String::new();
+    let (Some(header), Some(plan)) = (&o.header, &o.plan) else {
+        out.push_str("cluster show-plan failed\n");
+        match plain {
+            true => human::diagnostic_lines(&mut out, &o.diagnostics, paint),
+            false => diagnostic_block(&mut out, &o.diagnostics, paint),
+        }
+        return out;
+    };
+    let _ = writeln!(out, "saved plan {}: made for {}", o.file, header.cluster);
+    let _ = writeln!(out, "  config digest: {}", header.config_digest);
+    let _ = writeln!(
+        out,
+        "  state CAS:     {}",
+        header.state_cas.as_deref().unwrap_or("none (no state)")
+    );
+    if plain {
+        out.push_str(&human::render_with(
+            &Output::Plan(plan.clone()),
+            presentation,
+        ));
+    } else {
+        out.push('\n');
+        plan_body(&mut out, plan, paint, DiffDisplay::default(), "Saved plan");
+    }
+    out
+}
