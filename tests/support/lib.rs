@@ -428,6 +428,15 @@ impl Folder {
     /// modes are restored afterwards.
     pub fn run_read_only(&self, args: &[&str]) -> Run {
         set_modes(self.path(), 0o555, 0o444);
+        let run = self.run_unprivileged(args);
+        set_modes(self.path(), 0o755, 0o644);
+        run
+    }
+
+    /// `omnigraph cluster «args» --config «this folder»` as a user whom file modes bind: as
+    /// `nobody` through `setpriv` when the tests run as root (which ignores modes, as CI does).
+    /// The folder must be readable by that user (see [`Folder::open_to_all`]).
+    pub fn run_unprivileged(&self, args: &[&str]) -> Run {
         // SAFETY: geteuid has no preconditions and cannot fail.
         let mut cmd = if unsafe { libc::geteuid() } == 0 {
             let mut cmd = std::process::Command::new("setpriv");
@@ -438,9 +447,20 @@ impl Folder {
             std::process::Command::new(binary())
         };
         cmd.arg("cluster").args(self.args(args));
-        let run = Run::from(child::output(&mut cmd, &format!("read-only {args:?}")));
+        Run::from(child::output(&mut cmd, &format!("unprivileged {args:?}")))
+    }
+
+    /// Every directory of the folder mode 755 and every file 644: readable (not writable) by
+    /// any user, for [`Folder::run_unprivileged`].
+    pub fn open_to_all(&self) {
         set_modes(self.path(), 0o755, 0o644);
-        run
+    }
+
+    /// Set the mode of one file or directory of the folder.
+    pub fn chmod(&self, rel: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(self.at(rel), std::fs::Permissions::from_mode(mode))
+            .expect("chmod");
     }
 }
 
