@@ -253,10 +253,12 @@ impl Folder {
         files_under(self.path())
     }
 
-    /// Put `storage: «root»` into `cluster.yaml`, right after `version: 1`.
+    /// Put `storage: «root»` into `cluster.yaml`, right after `version: 1` (its first line, or
+    /// the first after leading comments).
     pub fn set_storage(&self, root: &str) {
         let yaml = self.read_string("cluster.yaml");
-        assert!(yaml.starts_with("version: 1\n"), "{yaml}");
+        let after_comments = yaml.lines().find(|line| !line.starts_with('#'));
+        assert_eq!(after_comments, Some("version: 1"), "{yaml}");
         self.write(
             "cluster.yaml",
             yaml.replacen("version: 1\n", &format!("version: 1\nstorage: {root}\n"), 1),
