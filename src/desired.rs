@@ -9,10 +9,10 @@
 use crate::address::{Address, ResourceKind};
 use crate::addressed::{Dependency, Digests, Text};
 use crate::config::{self, GraphConfig, Header, PolicyConfig, QueryConfig, RawClusterConfig};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, SourceSpot};
 use crate::digest;
 use crate::fsx;
-use crate::lang::{query, schema};
+use crate::lang::{self, query, schema};
 use crate::layout::{self, Layout};
 use crate::par;
 use serde::{Serialize, Serializer};
@@ -124,7 +124,7 @@ fn build(
         let loaded = par::map(chunk, |(index, name, query)| {
             let graph_id = graphs[*index].0;
             let path = layout.resolve(&query.file);
-            QuerySource::load(path, graph_id, name, schemas[*index].catalog())
+            QuerySource::load(layout, path, graph_id, name, schemas[*index].catalog())
         });
         for (&(index, name, _), query) in chunk.iter().zip(loaded) {
             add_graphs_through(&mut builder, index);
@@ -235,7 +235,8 @@ impl<'r> Builder<'_, 'r> {
                         schema::SchemaError::Catalog(_) => Code::SchemaCatalogError,
                         _ => Code::SchemaParseError,
                     };
-                    self.error(code, path, err.to_string());
+                    let diagnostic = Diagnostic::new(code, path, err.to_string());
+                    self.diagnostics.push(diagnostic.at(schema.spot.clone()));
                 }
             }
         }
@@ -385,16 +386,26 @@ fn target_graph(target: &str) -> Target<'_> {
 struct SchemaSource {
     path: PathBuf,
     outcome: std::io::Result<(Text, Result<schema::Catalog, schema::SchemaError>)>,
+    /// Where a schema error points, for the rich view.
+    spot: Option<SourceSpot>,
 }
 
 impl SchemaSource {
     fn load(layout: &Layout, schema_path: &Path) -> Self {
         let path = layout.resolve(schema_path);
+        let mut spot = None;
         let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
             let built = schema::parse_schema(&text).and_then(|ast| schema::build_catalog(&ast));
+            if let Err(err) = &built {
+                spot = source_spot(layout.relative(&path), &text, err.detail());
+            }
             (digest::sha256_hex(text.as_bytes()).into(), built)
         });
-        SchemaSource { path, outcome }
+        SchemaSource {
+            path,
+            outcome,
+            spot,
+        }
     }
 
     fn catalog(&self) -> Option<&schema::Catalog> {
@@ -412,32 +423,76 @@ struct QuerySource {
 }
 
 impl QuerySource {
-    fn load(path: PathBuf, graph_id: &str, name: &str, catalog: Option<&schema::Catalog>) -> Self {
+    fn load(
+        layout: &Layout,
+        path: PathBuf,
+        graph_id: &str,
+        name: &str,
+        catalog: Option<&schema::Catalog>,
+    ) -> Self {
         let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
+            let source = Source {
+                text: &text,
+                file: layout.relative(&path),
+            };
             let diagnostic_path = format!("graphs.{graph_id}.queries.{name}");
-            let check = check_query(&text, name, catalog, &diagnostic_path);
+            let check = check_query(&source, name, catalog, &diagnostic_path);
             (digest::sha256_hex(text.as_bytes()).into(), check)
         });
         QuerySource { path, outcome }
     }
 }
 
+/// A source file's text and its name as a reader of the config folder knows it.
+struct Source<'t> {
+    text: &'t str,
+    file: String,
+}
+
+impl Source<'_> {
+    /// Where a language error points in this file.
+    fn spot(&self, detail: &lang::ErrorDetail) -> Option<SourceSpot> {
+        source_spot(self.file.clone(), self.text, detail)
+    }
+}
+
+/// The place in `text` (the file `file`) that a language error points at, with its rule, its
+/// suggestion and its message in one line; `None` when the error points nowhere.
+fn source_spot(file: String, text: &str, detail: &lang::ErrorDetail) -> Option<SourceSpot> {
+    let span = detail.span()?;
+    let at = span.locate(text);
+    // The caret covers the span on its first line (at least one character).
+    let on_line = span
+        .slice(text)
+        .lines()
+        .next()
+        .map_or(0, |first| first.chars().count());
+    Some(SourceSpot {
+        file,
+        line: at.line,
+        column: at.column,
+        line_text: at.line_text.to_string(),
+        width: on_line.max(1),
+        summary: detail.summary().to_string(),
+        rule: detail.rule().map(str::to_string),
+        suggestion: detail.suggestion().map(str::to_string),
+        notes: detail.notes().to_vec(),
+    })
+}
+
 /// Source checks of one stored query: parse the whole file, find the declaration named by the
 /// config key, type-check it against the graph's catalog when there is one.
 fn check_query(
-    text: &str,
+    source: &Source<'_>,
     name: &str,
     catalog: Option<&schema::Catalog>,
     path: &str,
 ) -> Option<Diagnostic> {
-    let file = match query::parse_query(text) {
+    let file = match query::parse_query(source.text) {
         Ok(file) => file,
         Err(err) => {
-            return Some(Diagnostic::new(
-                Code::QueryParseError,
-                path,
-                err.to_string(),
-            ));
+            let diagnostic = Diagnostic::new(Code::QueryParseError, path, err.to_string());
+            return Some(diagnostic.at(source.spot(err.detail())));
         }
     };
     let Some(decl) = file.queries.iter().find(|decl| decl.name == name) else {
@@ -448,9 +503,10 @@ fn check_query(
         ));
     };
     match catalog {
-        Some(catalog) => query::typecheck_query_decl(catalog, decl)
-            .err()
-            .map(|err| Diagnostic::new(Code::QueryTypecheckError, path, err.to_string())),
+        Some(catalog) => query::typecheck_query_decl(catalog, decl).err().map(|err| {
+            Diagnostic::new(Code::QueryTypecheckError, path, err.to_string())
+                .at(source.spot(err.detail()))
+        }),
         None => Some(Diagnostic::new(
             Code::QueryTypecheckSkipped,
             path,
