@@ -158,7 +158,7 @@ pub fn render_with(output: &Output, presentation: &Presentation) -> String {
         Output::Sync(o) => sync(&mut out, o),
         Output::Drift(o) => drift(&mut out, o),
         Output::History(o) => history(&mut out, o),
-        Output::Revision(o) => revision(&mut out, o),
+        Output::Revision(o) => revision(&mut out, o, paint),
         Output::Unlock(o) => unlock(&mut out, o),
         // The commands issue 18 added have no contract text: their plain text is the rich
         // view's, uncoloured unless asked.
@@ -394,7 +394,11 @@ fn counts_text(counts: &crate::state::history::Counts) -> String {
 }
 
 /// `history show REV`: the record whole.
-pub(crate) fn revision<'a>(out: &mut String, o: &'a RevisionOutput) -> &'a [Diagnostic] {
+pub(crate) fn revision<'a>(
+    out: &mut String,
+    o: &'a RevisionOutput,
+    paint: Paint,
+) -> &'a [Diagnostic] {
     let Some(record) = o.record.as_ref().filter(|_| o.ok) else {
         out.push_str("cluster history show failed\n");
         return &o.diagnostics;
@@ -427,6 +431,10 @@ pub(crate) fn revision<'a>(out: &mut String, o: &'a RevisionOutput) -> &'a [Diag
             change.before_digest.as_deref().unwrap_or("(none)"),
             change.after_digest.as_deref().unwrap_or("(none)")
         );
+        // Its content diff, both sides from the catalog (one revision: shown whole).
+        if let Some(shown) = o.diffs.iter().find(|d| d.resource == change.resource) {
+            super::diff::lines(out, &shown.diff, "      ", paint, true);
+        }
     }
     if !record.drift.is_empty() {
         let _ = writeln!(out, "  observed {} drift(s):", record.drift.len());

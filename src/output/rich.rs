@@ -53,7 +53,7 @@ pub fn render(output: &Output, presentation: &Presentation, diffs: DiffDisplay) 
             diagnostic_block(&mut out, diagnostics, paint);
         }
         Output::Revision(o) => {
-            let diagnostics = human::revision(&mut out, o);
+            let diagnostics = human::revision(&mut out, o, paint);
             diagnostic_block(&mut out, diagnostics, paint);
         }
         Output::StateList(_) | Output::StateShow(_) | Output::ShowPlan(_) | Output::Graph(_) => {
