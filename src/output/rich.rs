@@ -6,7 +6,7 @@
 //! text or `--json`, which never change without a flag.
 
 use super::human::{self, Paint, Presentation};
-use super::{DiffDisplay, Output, diff};
+use super::{DiffDisplay, Output, audit, diff};
 use crate::diagnostic::{Code, Diagnostic, Severity, SourceSpot};
 use crate::glossary::{PlanReason, StatusCondition};
 use crate::ops::apply::ApplyOutput;
@@ -45,15 +45,15 @@ pub fn render(output: &Output, presentation: &Presentation, diffs: DiffDisplay) 
         }
         // Issue 17's views have no contract text to enrich: their lines, rich diagnostics.
         Output::Drift(o) => {
-            let diagnostics = human::drift(&mut out, o);
+            let diagnostics = audit::drift(&mut out, o);
             diagnostic_block(&mut out, diagnostics, paint);
         }
         Output::History(o) => {
-            let diagnostics = human::history(&mut out, o);
+            let diagnostics = audit::history(&mut out, o);
             diagnostic_block(&mut out, diagnostics, paint);
         }
         Output::Revision(o) => {
-            let diagnostics = human::revision(&mut out, o, paint);
+            let diagnostics = audit::revision(&mut out, o, paint);
             diagnostic_block(&mut out, diagnostics, paint);
         }
         Output::StateList(_) | Output::StateShow(_) | Output::ShowPlan(_) | Output::Graph(_) => {
