@@ -11,11 +11,11 @@
 use crate::address::{Address, ResourceKind};
 use crate::addressed::{Dependency, Digests, Text};
 use crate::config::{self, GraphConfig, Header, PolicyConfig, QueryConfig, RawClusterConfig};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, SourceSpot};
 use crate::digest;
 use crate::discovery::{self, Discovered, DiscoveredSource, Listing, Loaded};
 use crate::fsx;
-use crate::lang::{query, schema};
+use crate::lang::{self, query, schema};
 use crate::layout::{self, Layout};
 use crate::par;
 use serde::{Serialize, Serializer};
@@ -131,7 +131,7 @@ fn build(
         let loaded = par::map(chunk, |(index, name, query)| {
             let graph_id = graphs[*index].0;
             let path = layout.resolve(&query.file);
-            QuerySource::load(path, graph_id, name, schemas[*index].catalog())
+            QuerySource::load(layout, path, graph_id, name, schemas[*index].catalog())
         });
         for (&(index, name, _), query) in chunk.iter().zip(loaded) {
             pending.add_through(&mut builder, index);
@@ -301,7 +301,8 @@ impl<'r> Builder<'_, 'r> {
                         schema::SchemaError::Catalog(_) => Code::SchemaCatalogError,
                         _ => Code::SchemaParseError,
                     };
-                    self.error(code, path, err.to_string());
+                    let diagnostic = Diagnostic::new(code, path, err.to_string());
+                    self.diagnostics.push(diagnostic.at(schema.spot.clone()));
                 }
             }
         }
@@ -363,7 +364,7 @@ impl<'r> Builder<'_, 'r> {
         let mut declared: BTreeMap<&'r str, Vec<(usize, &'r discovery::Declared)>> =
             BTreeMap::new();
         for source in &listing.sources {
-            let shown = layout::display(&source.declared);
+            let shown = &source.shown;
             if let Some(err) = &source.unreadable {
                 self.error(
                     Code::QueryDirUnreadable,
@@ -378,7 +379,7 @@ impl<'r> Builder<'_, 'r> {
                 );
             }
             for &index in &source.files {
-                let shown = layout::display(&listing.files[index].shown);
+                let shown = &listing.files[index].shown;
                 match &loaded[index] {
                     Err(err) => self.error(
                         Code::QueryFileMissing,
@@ -406,19 +407,19 @@ impl<'r> Builder<'_, 'r> {
             };
             let query_path = format!("{path}.{name}");
             let address = self.query_address(graph_id, name, &query_path);
-            let shown = |index: usize| layout::display(&listing.files[index].shown);
-            for (other, decl) in others {
-                self.error(
-                    Code::DuplicateQueryName,
-                    &query_path,
-                    format!(
-                        "query `{name}` of graph `{graph_id}` is declared in '{}' at {} and again in '{}' at {}",
-                        shown(*index),
-                        first.at,
-                        shown(*other),
-                        decl.at
-                    ),
+            for (_, again) in others {
+                let message = format!(
+                    "query `{name}` of graph `{graph_id}` is declared in {} and again in {}",
+                    first.place(),
+                    again.place()
                 );
+                // The rich view points at the second declaration.
+                let spot = SourceSpot {
+                    summary: message.clone(),
+                    ..again.spot.clone()
+                };
+                let duplicate = Diagnostic::new(Code::DuplicateQueryName, &query_path, message);
+                self.diagnostics.push(duplicate.at(Some(spot)));
             }
             if let Ok((digest, _)) = &loaded[*index] {
                 let source = listing.files[*index].path.clone();
@@ -561,16 +562,26 @@ fn target_graph(target: &str) -> Target<'_> {
 struct SchemaSource {
     path: PathBuf,
     outcome: std::io::Result<(Text, Result<schema::Catalog, schema::SchemaError>)>,
+    /// Where a schema error points, for the rich view.
+    spot: Option<SourceSpot>,
 }
 
 impl SchemaSource {
     fn load(layout: &Layout, schema_path: &Path) -> Self {
         let path = layout.resolve(schema_path);
+        let mut spot = None;
         let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
             let built = schema::parse_schema(&text).and_then(|ast| schema::build_catalog(&ast));
+            if let Err(err) = &built {
+                spot = source_spot(layout.relative(&path), &text, err.detail());
+            }
             (digest::sha256_hex(text.as_bytes()).into(), built)
         });
-        SchemaSource { path, outcome }
+        SchemaSource {
+            path,
+            outcome,
+            spot,
+        }
     }
 
     fn catalog(&self) -> Option<&schema::Catalog> {
@@ -588,32 +599,89 @@ struct QuerySource {
 }
 
 impl QuerySource {
-    fn load(path: PathBuf, graph_id: &str, name: &str, catalog: Option<&schema::Catalog>) -> Self {
+    fn load(
+        layout: &Layout,
+        path: PathBuf,
+        graph_id: &str,
+        name: &str,
+        catalog: Option<&schema::Catalog>,
+    ) -> Self {
         let outcome = fsx::read_text_bounded(&path, fsx::MAX_SOURCE_BYTES).map(|text| {
+            let source = Source {
+                text: &text,
+                file: layout.relative(&path),
+            };
             let diagnostic_path = format!("graphs.{graph_id}.queries.{name}");
-            let check = check_query(&text, name, catalog, &diagnostic_path);
+            let check = check_query(&source, name, catalog, &diagnostic_path);
             (digest::sha256_hex(text.as_bytes()).into(), check)
         });
         QuerySource { path, outcome }
     }
 }
 
+/// A source file's text and its name as a reader of the config folder knows it.
+pub(crate) struct Source<'t> {
+    pub(crate) text: &'t str,
+    pub(crate) file: String,
+}
+
+impl Source<'_> {
+    /// Where a language error points in this file.
+    pub(crate) fn error_spot(&self, detail: &lang::ErrorDetail) -> Option<SourceSpot> {
+        source_spot(self.file.clone(), self.text, detail)
+    }
+
+    /// The place `span` in this file, said in one line by `summary`.
+    pub(crate) fn spot_at(&self, span: lang::Span, summary: &str) -> SourceSpot {
+        spot_at(self.file.clone(), self.text, span, summary)
+    }
+}
+
+/// The place in `text` (the file `file`) that a language error points at, with its rule, its
+/// suggestion and its message in one line; `None` when the error points nowhere.
+fn source_spot(file: String, text: &str, detail: &lang::ErrorDetail) -> Option<SourceSpot> {
+    let span = detail.span()?;
+    Some(SourceSpot {
+        rule: detail.rule().map(str::to_string),
+        suggestion: detail.suggestion().map(str::to_string),
+        notes: detail.notes().to_vec(),
+        ..spot_at(file, text, span, detail.summary())
+    })
+}
+
+/// The place `span` in `text` (the file `file`), said in one line by `summary`.
+fn spot_at(file: String, text: &str, span: lang::Span, summary: &str) -> SourceSpot {
+    let at = span.locate(text);
+    // The caret covers the span on its first line (at least one character).
+    let on_line = span
+        .slice(text)
+        .lines()
+        .next()
+        .map_or(0, |first| first.chars().count());
+    SourceSpot {
+        file,
+        line: at.line,
+        column: at.column,
+        line_text: at.line_text.to_string(),
+        width: on_line.max(1),
+        summary: summary.to_string(),
+        ..SourceSpot::default()
+    }
+}
+
 /// Source checks of one stored query: parse the whole file, find the declaration named by the
 /// config key, type-check it against the graph's catalog when there is one.
 fn check_query(
-    text: &str,
+    source: &Source<'_>,
     name: &str,
     catalog: Option<&schema::Catalog>,
     path: &str,
 ) -> Option<Diagnostic> {
-    let file = match query::parse_query(text) {
+    let file = match query::parse_query(source.text) {
         Ok(file) => file,
         Err(err) => {
-            return Some(Diagnostic::new(
-                Code::QueryParseError,
-                path,
-                err.to_string(),
-            ));
+            let diagnostic = Diagnostic::new(Code::QueryParseError, path, err.to_string());
+            return Some(diagnostic.at(source.error_spot(err.detail())));
         }
     };
     let Some(decl) = file.queries.iter().find(|decl| decl.name == name) else {
@@ -623,20 +691,22 @@ fn check_query(
             format!("no `query {name}` declaration found in the referenced .gq file"),
         ));
     };
-    check_decl(decl, catalog, path)
+    check_decl(source, decl, catalog, path)
 }
 
 /// The type-check of one declaration against its graph's catalog, or the warning that there is
 /// none (map-declared and discovered queries alike).
 pub(crate) fn check_decl(
+    source: &Source<'_>,
     decl: &query::QueryDecl,
     catalog: Option<&schema::Catalog>,
     path: &str,
 ) -> Option<Diagnostic> {
     match catalog {
-        Some(catalog) => query::typecheck_query_decl(catalog, decl)
-            .err()
-            .map(|err| Diagnostic::new(Code::QueryTypecheckError, path, err.to_string())),
+        Some(catalog) => query::typecheck_query_decl(catalog, decl).err().map(|err| {
+            Diagnostic::new(Code::QueryTypecheckError, path, err.to_string())
+                .at(source.error_spot(err.detail()))
+        }),
         None => Some(Diagnostic::new(
             Code::QueryTypecheckSkipped,
             path,

@@ -154,6 +154,36 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub path: String,
     pub message: String,
+    /// Where in a source file the problem is, for the rich view (issue 18 §8). Never part of
+    /// the JSON or the plain text, whose diagnostic is the contract's four fields.
+    #[serde(skip)]
+    pub source: Option<Box<SourceSpot>>,
+}
+
+/// The place in a schema or query file a diagnostic points at, with what a reader needs to fix
+/// it there: the line and a caret under the offending text, and a suggestion for an unknown
+/// name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceSpot {
+    /// The file, relative to the config folder.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// The source line, without its line break.
+    pub line_text: String,
+    /// How many characters the caret covers (at least one).
+    pub width: usize,
+    /// The problem in one line (a syntax error's message is a whole report; this is its
+    /// `expected …, found …`).
+    pub summary: String,
+    /// The rule broken, as the language specification numbers it (`T6`, `A9`).
+    pub rule: Option<String>,
+    /// The closest declared name, for an unknown one.
+    pub suggestion: Option<String>,
+    /// Further explanations.
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -164,7 +194,14 @@ impl Diagnostic {
             severity: code.severity(),
             path: path.into(),
             message: message.into(),
+            source: None,
         }
+    }
+
+    /// The same diagnostic, pointing at `spot` in the rich view.
+    pub fn at(mut self, spot: Option<SourceSpot>) -> Self {
+        self.source = spot.map(Box::new);
+        self
     }
 
     /// The same problem reported as a warning (status reports lock and state problems this way).

@@ -10,11 +10,12 @@
 //! symlink loop or a directory where a file is expected is a typed diagnostic, never a hang.
 
 use crate::addressed::Text;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::desired::{self, Source};
+use crate::diagnostic::{Code, Diagnostic, SourceSpot};
 use crate::digest;
 use crate::fsx;
-use crate::lang::{self, query, schema};
-use crate::layout::{self, Layout};
+use crate::lang::{query, schema};
+use crate::layout::Layout;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::io;
@@ -42,9 +43,11 @@ impl SourceKind {
 
 /// One declared path of a graph's `queries:` and the files it gave.
 #[derive(Debug)]
-pub struct Source {
+pub struct DeclaredPath {
     /// As written in `cluster.yaml` (relative to the config folder unless absolute).
     pub declared: PathBuf,
+    /// Relative to the config folder, for messages.
+    pub shown: String,
     pub kind: SourceKind,
     /// Why the directory could not be listed.
     pub unreadable: Option<io::Error>,
@@ -58,16 +61,17 @@ pub struct Source {
 /// The files of one graph: one per distinct path, in declared order.
 #[derive(Debug, Default)]
 pub struct Listing {
-    pub sources: Vec<Source>,
+    pub sources: Vec<DeclaredPath>,
     pub files: Vec<FileRef>,
 }
 
 /// A `.gq` file to read.
 #[derive(Debug)]
 pub struct FileRef {
-    /// The declared path, joined with the file's name for a directory: what messages show.
-    pub shown: PathBuf,
-    /// Resolved against the config folder, as a map-declared `file:` is: the resource's `path`.
+    /// Relative to the config folder (`queries/a.gq`), for messages.
+    pub shown: String,
+    /// The declared path (joined with the file's name for a directory) resolved against the
+    /// config folder, as a map-declared `file:` is: the resource's `path`.
     pub path: PathBuf,
 }
 
@@ -85,8 +89,9 @@ pub fn list(layout: &Layout, paths: &[PathBuf]) -> Listing {
             Err(_) if names_a_file(declared) => SourceKind::File,
             Err(_) => SourceKind::Directory,
         };
-        let mut source = Source {
+        let mut source = DeclaredPath {
             declared: declared.clone(),
+            shown: layout.relative(&resolved),
             kind,
             unreadable: None,
             empty: false,
@@ -105,11 +110,12 @@ pub fn list(layout: &Layout, paths: &[PathBuf]) -> Listing {
                 }
             },
         };
-        for shown in found {
-            let path = layout.resolve(&shown);
+        for file in found {
+            let path = layout.resolve(&file);
             // `components` drops `.` inside a path and a trailing `/`.
             if seen.insert(path.components().collect::<PathBuf>()) {
                 source.files.push(listing.files.len());
+                let shown = layout.relative(&path);
                 listing.files.push(FileRef { shown, path });
             }
         }
@@ -132,58 +138,79 @@ pub type Loaded = io::Result<(Text, Result<Vec<Declared>, Diagnostic>)>;
 #[derive(Debug, Clone)]
 pub struct Declared {
     pub name: String,
-    /// `line:column` of its name.
-    pub at: String,
+    /// Where its name is written, for the rich view (and for messages: `'file' at line:column`).
+    pub spot: SourceSpot,
     /// Its type-check finding (`query_typecheck_error` or `query_typecheck_skipped`), naming
     /// where it is declared.
     pub check: Option<Diagnostic>,
+}
+
+impl Declared {
+    /// `'queries/a.gq' at 3:7`.
+    pub fn place(&self) -> String {
+        let spot = &self.spot;
+        format!("'{}' at {}:{}", spot.file, spot.line, spot.column)
+    }
 }
 
 /// Read, digest, parse and type-check one file of graph `graph_id`.
 pub fn load(file: &FileRef, graph_id: &str, catalog: Option<&schema::Catalog>) -> Loaded {
     let text = fsx::read_text_bounded(&file.path, fsx::MAX_SOURCE_BYTES)?;
     let digest = digest::sha256_hex(text.as_bytes()).into();
-    let shown = layout::display(&file.shown);
+    let source = Source {
+        text: &text,
+        file: file.shown.clone(),
+    };
     let declared = match query::parse_query(&text) {
         Err(err) => {
-            let at = err
-                .span()
-                .map(|span| format!(" at {}", position(&text, span.start)))
+            let spot = source.error_spot(err.detail());
+            let at = spot
+                .as_ref()
+                .map(|spot| format!(" at {}:{}", spot.line, spot.column))
                 .unwrap_or_default();
-            Err(Diagnostic::new(
+            let unparsable = Diagnostic::new(
                 Code::QueryParseError,
                 format!("graphs.{graph_id}.queries"),
                 format!(
-                    "could not parse query file '{shown}'{at}, so its queries cannot be discovered: {err}"
+                    "could not parse query file '{}'{at}, so its queries cannot be discovered: {err}",
+                    file.shown
                 ),
-            ))
+            );
+            Err(unparsable.at(spot))
         }
         Ok(parsed) => Ok(parsed
             .queries
             .iter()
             .map(|decl| {
-                let at = position(&text, decl.name_span.start);
-                let path = format!("graphs.{graph_id}.queries.{}", decl.name);
-                let check = crate::desired::check_decl(decl, catalog, &path).map(|mut found| {
-                    found.message =
-                        format!("{} (query declared in '{shown}' at {at})", found.message);
-                    found
-                });
-                Declared {
+                let declared = Declared {
                     name: decl.name.clone(),
-                    at,
-                    check,
-                }
+                    spot: source.spot_at(decl.name_span, &format!("query `{}`", decl.name)),
+                    check: None,
+                };
+                let path = format!("graphs.{graph_id}.queries.{}", decl.name);
+                let check = desired::check_decl(&source, decl, catalog, &path)
+                    .map(|found| declared.locate(found));
+                Declared { check, ..declared }
             })
             .collect()),
     };
     Ok((digest, declared))
 }
 
-/// `line:column` of byte `offset` in `text`, counted as the languages' reports count them.
-fn position(text: &str, offset: usize) -> String {
-    let location = lang::locate(text, offset);
-    format!("{}:{}", location.line, location.column)
+impl Declared {
+    /// A finding about this declaration, its message saying where the declaration is (the
+    /// config path no longer does), pointing at its own place or else at the declaration.
+    pub fn locate(&self, found: Diagnostic) -> Diagnostic {
+        let message = format!("{} (query declared in {})", found.message, self.place());
+        let spot = match &found.source {
+            Some(spot) => (**spot).clone(),
+            None => SourceSpot {
+                summary: message.clone(),
+                ..self.spot.clone()
+            },
+        };
+        Diagnostic { message, ..found }.at(Some(spot))
+    }
 }
 
 /// What a graph's `queries:` discovered, per declared path: shown by `cluster validate` in the
@@ -225,11 +252,7 @@ mod tests {
     }
 
     fn shown(listing: &Listing) -> Vec<String> {
-        listing
-            .files
-            .iter()
-            .map(|f| layout::display(&f.shown))
-            .collect()
+        listing.files.iter().map(|f| f.shown.clone()).collect()
     }
 
     #[test]
@@ -315,11 +338,14 @@ mod tests {
         let (digest, declared) = load(&listing.files[0], "g", None).expect("read");
         assert_eq!(digest.len(), 64);
         let declared = declared.expect("parses");
-        let found: Vec<(&str, &str)> = declared
+        let found: Vec<(&str, String)> = declared
             .iter()
-            .map(|d| (d.name.as_str(), d.at.as_str()))
+            .map(|d| (d.name.as_str(), d.place()))
             .collect();
-        assert_eq!(found, [("a", "1:7"), ("b", "3:7")]);
+        assert_eq!(
+            found,
+            [("a", "'q.gq' at 1:7".into()), ("b", "'q.gq' at 3:7".into())]
+        );
         let skipped = declared[1].check.as_ref().expect("no catalog");
         assert_eq!(skipped.code, Code::QueryTypecheckSkipped);
         assert_eq!(skipped.path, "graphs.g.queries.b");

@@ -33,4 +33,15 @@ impl Layout {
     pub fn resolve(&self, path: &Path) -> PathBuf {
         self.config_dir.join(path)
     }
+
+    /// `path` as a reader of the config folder names it: relative to the folder, without `.`
+    /// steps (`./queries/x.gq` → `queries/x.gq`); a path outside the folder as it is.
+    pub fn relative(&self, path: &Path) -> String {
+        let inside = path.strip_prefix(&self.config_dir).unwrap_or(path);
+        let clean: PathBuf = inside
+            .components()
+            .filter(|part| !matches!(part, std::path::Component::CurDir))
+            .collect();
+        display(&clean)
+    }
 }

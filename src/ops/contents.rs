@@ -3,7 +3,8 @@
 //! digest, read through the store, so local and S3 alike) with its desired source file; a create
 //! shows the new content, a delete the removed one. A blob that is missing, damaged or unreadable
 //! is said, not diffed. Graphs and schemas have no text in the catalog: what moved is said in
-//! words. Read-only.
+//! words. Read-only. The changes of a history record are diffed the same way, both sides from
+//! the catalog.
 
 use crate::address::Address;
 use crate::blobs;
@@ -13,6 +14,7 @@ use crate::fsx;
 use crate::layout;
 use crate::plan::{Change, ContentDiff, Operation};
 use crate::progress::Meter;
+use crate::state::history::RecordedChange;
 use crate::store::{BlobKey, Fetch, Store};
 use crate::textdiff;
 use std::path::Path;
@@ -74,13 +76,12 @@ pub fn diffs(
                     let fetched = read.next().unwrap_or(Fetch::NotFound);
                     let before = change.before_digest.as_deref().unwrap_or_default();
                     let old = applied_side(fetched, before);
-                    let new = new.map(|read| desired_side(read, change));
-                    text_diff(Some((store.blob_uri(&key), old)), new, *source)
+                    let new = desired_of(change, *source, new);
+                    text_diff(Some((store.blob_uri(&key), old)), new)
                 }
                 None => match Address::parse(&change.resource) {
                     Some(Address::Query { .. } | Address::Policy(_)) => {
-                        let new = new.map(|read| desired_side(read, change));
-                        text_diff(None, new, *source)
+                        text_diff(None, desired_of(change, *source, new))
                     }
                     _ => ContentDiff::Digest {
                         note: digest_words(change, changes, *source),
@@ -88,6 +89,61 @@ pub fn diffs(
                 },
             };
             Arc::new(diff)
+        })
+        .collect()
+}
+
+/// The desired side of a change: the source file the plan digested, where it is shown, or why
+/// it cannot be; `None` for a delete.
+fn desired_of(
+    change: &Change,
+    source: Option<&Path>,
+    read: Option<std::io::Result<Vec<u8>>>,
+) -> Option<(String, Side)> {
+    change.after_digest.as_ref()?;
+    match (source, read) {
+        (Some(path), Some(read)) => Some((layout::display(path), desired_side(read, change))),
+        _ => Some((
+            String::new(),
+            Side::Unavailable("the source file is unknown".into()),
+        )),
+    }
+}
+
+/// The content diff of each recorded change of a history record (issue 17): both sides read
+/// from the content-addressed catalog, where the old and the new blob are both still kept.
+/// `None` for graphs and schemas, whose content the catalog does not keep.
+pub fn recorded(store: &dyn Store, changes: &[RecordedChange]) -> Vec<Option<ContentDiff>> {
+    let key = |change: &RecordedChange, digest: &Option<String>| {
+        blobs::key(&change.resource, digest.as_deref()?)
+    };
+    let keys: Vec<(Option<BlobKey>, Option<BlobKey>)> = changes
+        .iter()
+        .map(|c| (key(c, &c.before_digest), key(c, &c.after_digest)))
+        .collect();
+    let wanted: Vec<BlobKey> = keys
+        .iter()
+        .flat_map(|(old, new)| [old.clone(), new.clone()])
+        .flatten()
+        .collect();
+    let mut read = store.read_blobs(&wanted).into_iter();
+    let mut side = |key: Option<BlobKey>, digest: &Option<String>| {
+        let key = key?;
+        let fetched = read.next().unwrap_or(Fetch::NotFound);
+        let digest = digest.as_deref().unwrap_or_default();
+        Some((store.blob_uri(&key), applied_side(fetched, digest)))
+    };
+    changes
+        .iter()
+        .zip(keys)
+        .map(|(change, (old_key, new_key))| {
+            let has_payload = matches!(
+                Address::parse(&change.resource),
+                Some(Address::Query { .. } | Address::Policy(_))
+            );
+            let old = side(old_key, &change.before_digest);
+            let new = side(new_key, &change.after_digest);
+            has_payload.then(|| text_diff(old, new))
         })
         .collect()
 }
@@ -137,17 +193,15 @@ fn as_text(bytes: Vec<u8>) -> Side {
     }
 }
 
-/// The diff of two sides, each `None` when it does not exist.
-fn text_diff(old: Option<(String, Side)>, new: Option<Side>, source: Option<&Path>) -> ContentDiff {
-    let old_at = old.as_ref().map(|(at, _)| at.clone());
-    let new_at = source.map(layout::display);
-    let empty = || Side::Text(String::new());
-    let old_side = old.map_or_else(empty, |(_, side)| side);
-    let new_side = match (new, &new_at) {
-        (Some(side), _) => side,
-        (None, Some(_)) => Side::Unavailable("the source file is unknown".into()),
-        (None, None) => empty(),
+/// The diff of two sides, each where it is shown and what it holds, `None` when it does not
+/// exist.
+fn text_diff(old: Option<(String, Side)>, new: Option<(String, Side)>) -> ContentDiff {
+    let split = |side: Option<(String, Side)>| match side {
+        Some((at, side)) => (Some(at).filter(|at| !at.is_empty()), side),
+        None => (None, Side::Text(String::new())),
     };
+    let (old_at, old_side) = split(old);
+    let (new_at, new_side) = split(new);
     match (old_side, new_side) {
         (Side::Text(old), Side::Text(new)) => {
             let diff = textdiff::unified(&old, &new);

@@ -2,13 +2,15 @@
 //! ledger, newest first, as their confirmed records tell them (`state::history`). Read-only and
 //! lock-free, like `status`.
 
-use super::Context;
 use super::session::Parsed;
+use super::{Context, contents};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::plan::ContentDiff;
 use crate::state::StateObservations;
 use crate::state::history::{self, Chain, Counts, RevisionRecord};
 use crate::store::{HISTORY_REL, Store};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// `cluster history`: one line per revision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,12 +42,23 @@ pub struct RevisionOutput {
     /// The record; absent when it could not be found or confirmed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<RevisionRecord>,
+    /// The content diff of each query and policy change of the record, both sides read from the
+    /// catalog, in the record's change order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diffs: Vec<RecordedDiff>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What changed in one resource's content in a revision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedDiff {
+    pub resource: String,
+    pub diff: ContentDiff,
 }
 
 /// The newest `limit` revisions (all of them without a limit).
 pub fn run(context: &Context<'_>, limit: Option<usize>) -> HistoryOutput {
-    let (chain, end) = walk(context, |_| (limit, None));
+    let (chain, end, _) = walk(context, |_| (limit, None));
     let revisions = chain
         .records
         .iter()
@@ -68,7 +81,7 @@ pub fn run(context: &Context<'_>, limit: Option<usize>) -> HistoryOutput {
 
 /// Revision `revision`, whole.
 pub fn show(context: &Context<'_>, revision: u64) -> RevisionOutput {
-    let (mut chain, (observations, mut diagnostics)) = walk(context, |current| {
+    let (mut chain, (observations, mut diagnostics), store) = walk(context, |current| {
         if revision > current || revision == 0 {
             return (Some(0), None);
         }
@@ -97,11 +110,25 @@ pub fn show(context: &Context<'_>, revision: u64) -> RevisionOutput {
             message,
         ));
     }
+    let diffs = match (&record, store) {
+        (Some(record), Some(store)) => contents::recorded(store.as_ref(), &record.changes)
+            .into_iter()
+            .zip(&record.changes)
+            .filter_map(|(diff, change)| {
+                Some(RecordedDiff {
+                    resource: change.resource.clone(),
+                    diff: diff?,
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     RevisionOutput {
         ok: !crate::diagnostic::has_errors(&diagnostics),
         config_dir: context.config_dir(),
         state_observations: observations,
         record,
+        diffs,
         diagnostics,
     }
 }
@@ -110,14 +137,15 @@ pub fn show(context: &Context<'_>, revision: u64) -> RevisionOutput {
 type End = (StateObservations, Vec<Diagnostic>);
 
 /// Open like `status`, read the state, then walk its chain as `bounds(current revision)` says
-/// (a limit on the records, a revision to walk down to).
+/// (a limit on the records, a revision to walk down to). The store, when the state was read.
 fn walk(
     context: &Context<'_>,
     bounds: impl FnOnce(u64) -> (Option<usize>, Option<u64>),
-) -> (Chain, End) {
+) -> (Chain, End, Option<Arc<dyn Store>>) {
     let mut parsed = Parsed::open(context);
     let mut chain = Chain::default();
-    if let Some((store, loaded)) = parsed.read_ledger() {
+    let read = parsed.read_ledger();
+    if let Some((store, loaded)) = &read {
         let current = loaded.state.state_revision;
         let (limit, down_to) = bounds(current);
         chain = read_chain(
@@ -129,7 +157,11 @@ fn walk(
         );
     }
     let end = parsed.end();
-    (chain, (end.observations, end.diagnostics))
+    (
+        chain,
+        (end.observations, end.diagnostics),
+        read.map(|(store, _)| store),
+    )
 }
 
 fn read_chain(

@@ -208,8 +208,14 @@ fn read_payload(
     digest: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let Some(key) = blobs::key(&shown.address, digest) else {
-        return;
+    let key = match blobs::place(&shown.address, digest) {
+        blobs::Place::Blob(key) => key,
+        blobs::Place::None => return,
+        // A recorded address that breaks the id rule names no file: said, never read.
+        blobs::Place::Refused => {
+            diagnostics.push(Finding::Refused.diagnostic(&shown.address));
+            return;
+        }
     };
     let uri = store.blob_uri(&key);
     let fetched = store

@@ -1,8 +1,9 @@
 //! The top of the library: the output object of any command, and its rendering: pretty JSON,
 //! the exact human lines of contract §9 (`human`), the rich view (`rich`, with `diff` for content
-//! diffs), the Markdown report (`markdown`) and the dependency picture (`graph`). Only the binary
-//! and the renderers use it.
+//! diffs), the Markdown report (`markdown`), the dependency picture (`graph`) and the lines of
+//! the drift check and the history (`audit`). Only the binary and the renderers use it.
 
+mod audit;
 pub mod diff;
 pub mod graph;
 pub mod human;

@@ -6,8 +6,8 @@
 //! text or `--json`, which never change without a flag.
 
 use super::human::{self, Paint, Presentation};
-use super::{DiffDisplay, Output, diff};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use super::{DiffDisplay, Output, audit, diff};
+use crate::diagnostic::{Code, Diagnostic, Severity, SourceSpot};
 use crate::discovery::{Discovered, SourceKind};
 use crate::glossary::{PlanReason, StatusCondition};
 use crate::ops::apply::ApplyOutput;
@@ -47,15 +47,15 @@ pub fn render(output: &Output, presentation: &Presentation, diffs: DiffDisplay) 
         }
         // Issue 17's views have no contract text to enrich: their lines, rich diagnostics.
         Output::Drift(o) => {
-            let diagnostics = human::drift(&mut out, o);
+            let diagnostics = audit::drift(&mut out, o);
             diagnostic_block(&mut out, diagnostics, paint);
         }
         Output::History(o) => {
-            let diagnostics = human::history(&mut out, o);
+            let diagnostics = audit::history(&mut out, o);
             diagnostic_block(&mut out, diagnostics, paint);
         }
         Output::Revision(o) => {
-            let diagnostics = human::revision(&mut out, o);
+            let diagnostics = audit::revision(&mut out, o, paint);
             diagnostic_block(&mut out, diagnostics, paint);
         }
         Output::StateList(_) | Output::StateShow(_) | Output::ShowPlan(_) | Output::Graph(_) => {
@@ -147,10 +147,10 @@ fn diagnostic_block(out: &mut String, diagnostics: &[Diagnostic], paint: Paint) 
 }
 
 /// One diagnostic, as rustc shows one: `error[code]: message`, then `  --> path` and any further
-/// lines of the message (a parse error's excerpt and caret). The one place the rich view draws a
-/// diagnostic: when diagnostics carry a source file, line, column, span and a suggestion (issue
-/// 18 §8), the `-->` line names them and the source line, its caret and a `help:` line follow
-/// here.
+/// lines of the message (a parse error's excerpt and caret). A schema or query diagnostic that
+/// knows its place in the source (issue 18 §8) names the file, line and column instead, shows the
+/// source line with a caret under the offending text, the closest declared name for an unknown
+/// one, and the config path it belongs to. The one place the rich view draws a diagnostic.
 pub(crate) fn diagnostic(out: &mut String, d: &Diagnostic, paint: Paint) {
     let (word, color) = match d.severity {
         Severity::Error => ("error", AnsiColor::Red),
@@ -158,18 +158,85 @@ pub(crate) fn diagnostic(out: &mut String, d: &Diagnostic, paint: Paint) {
     };
     let blue = AnsiColor::Blue.on_default().bold();
     let mut lines = d.message.lines();
-    let first = lines.next().unwrap_or_default();
+    let first = match &d.source {
+        Some(spot) => spot_headline(d, spot),
+        None => lines.next().unwrap_or_default().to_string(),
+    };
     let _ = writeln!(
         out,
         "{}{}",
         paint.word(color.on_default().bold(), &format!("{word}[{}]", d.code)),
         paint.word(Style::new().bold(), &format!(": {first}"))
     );
+    if let Some(spot) = &d.source {
+        source_excerpt(out, d, spot, paint);
+        return;
+    }
     if !d.path.is_empty() {
         let _ = writeln!(out, "  {} {}", paint.word(blue, "-->"), d.path);
     }
     for line in lines {
         let _ = writeln!(out, "   {} {line}", paint.word(blue, "|"));
+    }
+}
+
+/// The first line of a diagnostic with a source spot. A syntax error's message is a whole report
+/// (its place and caret are drawn by the excerpt): its kind and what it says in one line.
+fn spot_headline(d: &Diagnostic, spot: &SourceSpot) -> String {
+    let first = d.message.lines().next().unwrap_or_default();
+    if !d.message.contains('\n') {
+        return first.to_string();
+    }
+    let kind = first.split_once(": ").map_or(first, |(kind, _)| kind);
+    format!("{kind}: {}", spot.summary)
+}
+
+/// `  --> file:line:col`, the source line with a caret under the spot, then `= help:` with the
+/// suggestion, `= note:` lines, and the config path the diagnostic belongs to.
+fn source_excerpt(out: &mut String, d: &Diagnostic, spot: &SourceSpot, paint: Paint) {
+    let blue = AnsiColor::Blue.on_default().bold();
+    let caret_color = match d.severity {
+        Severity::Error => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+    };
+    let number = spot.line.to_string();
+    let gutter = " ".repeat(number.len());
+    let bar = paint.word(blue, "|");
+    let _ = writeln!(
+        out,
+        "{gutter}{} {}:{}:{}",
+        paint.word(blue, "-->"),
+        spot.file,
+        spot.line,
+        spot.column
+    );
+    let _ = writeln!(out, "{gutter} {bar}");
+    // Tabs are one column in the count: shown as one space, the caret stays under its text.
+    let shown = spot.line_text.replace('\t', " ");
+    let _ = writeln!(out, "{} {bar} {shown}", paint.word(blue, &number));
+    let lead = " ".repeat(spot.column.saturating_sub(1));
+    let width = spot
+        .width
+        .min(shown.chars().count().saturating_sub(spot.column - 1).max(1));
+    let _ = writeln!(
+        out,
+        "{gutter} {bar} {lead}{}",
+        paint.word(caret_color.on_default().bold(), &"^".repeat(width))
+    );
+    let equals = paint.word(blue, "=");
+    if let Some(name) = &spot.suggestion {
+        let _ = writeln!(out, "{gutter} {equals} help: did you mean `{name}`?");
+    }
+    for note in &spot.notes {
+        let _ = writeln!(out, "{gutter} {equals} note: {note}");
+    }
+    if let Some(rule) = &spot.rule
+        && !spot.summary.starts_with(&format!("{rule}:"))
+    {
+        let _ = writeln!(out, "{gutter} {equals} rule: {rule}");
+    }
+    if !d.path.is_empty() {
+        let _ = writeln!(out, "{gutter} {equals} in: {}", d.path);
     }
 }
 

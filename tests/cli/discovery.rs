@@ -272,12 +272,12 @@ fn duplicate_names_within_one_file_and_across_two_files() {
             diagnostic(
                 "duplicate_query_name",
                 "graphs.people.queries.dup",
-                "query `dup` of graph `people` is declared in './q/c.gq' at 1:7 and again in './q/c.gq' at 7:7"
+                "query `dup` of graph `people` is declared in 'q/c.gq' at 1:7 and again in 'q/c.gq' at 7:7"
             ),
             diagnostic(
                 "duplicate_query_name",
                 "graphs.people.queries.shared",
-                "query `shared` of graph `people` is declared in './q/a.gq' at 1:7 and again in './q/b.gq' at 2:7"
+                "query `shared` of graph `people` is declared in 'q/a.gq' at 1:7 and again in 'q/b.gq' at 2:7"
             ),
         ]
     );
@@ -316,17 +316,17 @@ fn an_empty_directory_and_a_file_declaring_nothing_are_warnings() {
             diagnostic(
                 "query_dir_empty",
                 "graphs.people.queries",
-                "query directory './empty/' has no .gq file"
+                "query directory 'empty' has no .gq file"
             ),
             diagnostic(
                 "query_dir_empty",
                 "graphs.people.queries",
-                "query directory './only-notes/' has no .gq file"
+                "query directory 'only-notes' has no .gq file"
             ),
             diagnostic(
                 "query_file_without_queries",
                 "graphs.people.queries",
-                "query file './q/comments.gq' declares no query"
+                "query file 'q/comments.gq' declares no query"
             ),
         ]
     );
@@ -355,10 +355,10 @@ fn unreadable_directories_are_typed_errors() {
     assert_eq!(
         diagnostics(&run.json()),
         [
-            message("./missing/", "No such file or directory (os error 2)"),
-            message("./people.pg/", "Not a directory (os error 20)"),
-            message("./loop", "Too many levels of symbolic links (os error 40)"),
-            message("./locked", "Permission denied (os error 13)"),
+            message("missing", "No such file or directory (os error 2)"),
+            message("people.pg", "Not a directory (os error 20)"),
+            message("loop", "Too many levels of symbolic links (os error 40)"),
+            message("locked", "Permission denied (os error 13)"),
         ]
     );
 }
@@ -396,14 +396,14 @@ fn unreadable_files_are_typed_errors() {
     assert_eq!(
         diagnostics(&out),
         [
-            message("./gone.gq", "No such file or directory (os error 2)"),
-            message("./q/dangling.gq", "No such file or directory (os error 2)"),
-            message("./q/dir.gq", "Is a directory (os error 21)"),
-            message("./q/fifo.gq", "not a regular file"),
-            message("./q/latin1.gq", "stream did not contain valid UTF-8"),
-            message("./q/locked.gq", "Permission denied (os error 13)"),
+            message("gone.gq", "No such file or directory (os error 2)"),
+            message("q/dangling.gq", "No such file or directory (os error 2)"),
+            message("q/dir.gq", "Is a directory (os error 21)"),
+            message("q/fifo.gq", "not a regular file"),
+            message("q/latin1.gq", "stream did not contain valid UTF-8"),
+            message("q/locked.gq", "Permission denied (os error 13)"),
             message(
-                "./q/loop.gq",
+                "q/loop.gq",
                 "Too many levels of symbolic links (os error 40)"
             ),
         ]
@@ -443,7 +443,7 @@ fn a_parse_error_in_one_of_several_files() {
     );
     assert!(
         message.starts_with(
-            "could not parse query file './q/b.gq' at 7:18, so its queries cannot be discovered: parse error:  --> 7:18\n"
+            "could not parse query file 'q/b.gq' at 7:18, so its queries cannot be discovered: parse error:  --> 7:18\n"
         ),
         "{message}"
     );
@@ -466,7 +466,7 @@ fn discovered_queries_are_type_checked() {
         [diagnostic(
             "query_typecheck_error",
             "graphs.people.queries.bad",
-            "type error: T6: type `Person` has no property `agee` (query declared in './q/a.gq' at 2:7)"
+            "type error: T6: type `Person` has no property `agee` (query declared in 'q/a.gq' at 2:7)"
         )]
     );
     f.write("people.pg", "node Person {\n");
@@ -476,7 +476,7 @@ fn discovered_queries_are_type_checked() {
         Some(diagnostic(
             "query_typecheck_skipped",
             "graphs.people.queries.bad",
-            "query parsed, but type-check was skipped because the graph schema is invalid (query declared in './q/a.gq' at 2:7)"
+            "query parsed, but type-check was skipped because the graph schema is invalid (query declared in 'q/a.gq' at 2:7)"
         ))
     );
 }
@@ -512,14 +512,14 @@ Discovered queries:
   graph people: 3 stored query(ies)
       ./q/ (directory): 3 query(ies) in 2 file(s)
 
-warning[query_dir_empty]: query directory './empty/' has no .gq file
+warning[query_dir_empty]: query directory 'empty' has no .gq file
   --> graphs.listed.queries
 "
     );
     let (_, plain) = f.human(&["validate"]);
     assert_eq!(
         plain,
-        "cluster config valid: 11 resource(s), 13 dependency edge(s)\nWARN  query_dir_empty graphs.listed.queries: query directory './empty/' has no .gq file\n"
+        "cluster config valid: 11 resource(s), 13 dependency edge(s)\nWARN  query_dir_empty graphs.listed.queries: query directory 'empty' has no .gq file\n"
     );
     let map = Folder::standard();
     assert!(

@@ -219,3 +219,41 @@ fn no_record_no_publish() {
     assert_eq!((code, codes(&out)), (0, vec!["state_missing".to_string()]));
     assert_eq!(out["revisions"], json!([]));
 }
+
+/// `history show` diffs each query and policy change, both sides read from the catalog.
+#[test]
+fn a_revision_shows_its_content_diffs_from_the_catalog() {
+    let f = three_revisions();
+    f.write("people.gq", PEOPLE_GQ.replace(", $p.age }", " }"));
+    let (code, out) = f.json(&["apply"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = f.json(&["history", "show", "4"]);
+    assert_eq!(code, 0, "{out}");
+    let diffs = out["diffs"].as_array().expect("diffs");
+    assert_eq!(diffs.len(), 1, "graphs have no content: {out}");
+    assert_eq!(diffs[0]["resource"], "query.knowledge.find_person");
+    let diff = &diffs[0]["diff"];
+    assert_eq!(diff["kind"], "text");
+    assert_eq!((&diff["added"], &diff["removed"]), (&json!(1), &json!(1)));
+    let unified = diff["unified"].as_str().expect("unified");
+    assert!(
+        unified.contains("-  return { $p.name, $p.age }\n+  return { $p.name }\n"),
+        "{unified}"
+    );
+    assert!(
+        diff["old"]
+            .as_str()
+            .expect("old")
+            .ends_with(&format!("{QUERY_DIGEST}.gq"))
+    );
+    // A create shows the whole new content; a blob that is gone is said, not diffed.
+    let (_, created) = f.json(&["history", "show", "2"]);
+    let create = &created["diffs"][1]["diff"];
+    assert_eq!(create["old"], Value::Null);
+    assert_eq!(create["removed"], 0);
+    f.remove(&query_blob_rel(QUERY_DIGEST));
+    let (_, gone) = f.json(&["history", "show", "4"]);
+    assert_eq!(gone["diffs"][0]["diff"]["kind"], "unavailable");
+    let (_, human) = f.human(&["history", "show", "2"]);
+    assert!(human.contains("      +++ "), "{human}");
+}

@@ -310,6 +310,28 @@ fn ledger_addresses_never_become_paths() {
     f.write_state(&serde_json::to_string_pretty(&state).expect("json"));
     let shown = CLIMBING_ADDRESS.escape_debug().to_string();
 
+    // The read-only views first (they read blobs by address too), then the commands that write.
+    let views: [&[&str]; 5] = [
+        &["plan", "--diff"],
+        &["refresh", "--dry-run"],
+        &["state", "list"],
+        &["state", "show", CLIMBING_ADDRESS],
+        &["history"],
+    ];
+    for args in views {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let run = f.run(&all);
+        assert!(
+            !run.stdout.contains(&outside),
+            "{args:?} read the file: {}",
+            run.stdout
+        );
+        assert!(run.code == 0 || run.code == 1, "{args:?}: {}", run.stderr);
+    }
+    let (code, shown_one) = f.json(&["state", "show", CLIMBING_ADDRESS]);
+    assert_eq!(code, 1);
+    assert_eq!(codes(&shown_one), ["invalid_state_address"]);
     for command in ["validate", "plan", "status", "refresh", "import", "apply"] {
         let run = f.run(&[command, "--json"]);
         assert!(

@@ -14,6 +14,7 @@ mod plan;
 mod query_wiring;
 mod repair;
 mod rich;
+mod source;
 mod status;
 mod storage;
 mod sync;

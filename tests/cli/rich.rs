@@ -325,8 +325,11 @@ fn validate_draws_diagnostics_like_a_compiler() {
         text.starts_with("cluster config invalid\n\nerror[query_parse_error]: "),
         "{text}"
     );
+    // Issue 18 §8: the parse error points at its place in the source; the config path follows.
     assert!(
-        text.contains("\n  --> graphs.knowledge.queries.find_person\n   | "),
+        text.contains(
+            " --> people.gq:1:15\n  |\n1 | query nope() {\n  |               ^\n  = in: graphs.knowledge.queries.find_person\n"
+        ),
         "{text}"
     );
 }

@@ -16,6 +16,7 @@
 //!
 //! If moto cannot be installed or started the tests fail with the reason; they never skip.
 
+mod ci_recipe;
 mod contention;
 mod crash;
 mod discovery;
