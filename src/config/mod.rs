@@ -214,14 +214,19 @@ mod tests {
         }
     }
 
+    /// A config of one graph `g` whose `queries:` is followed by `queries`.
+    fn with_queries(queries: &str) -> (Option<RawClusterConfig>, Vec<Diagnostic>) {
+        parse_str(&format!(
+            "version: 1\ngraphs:\n  g:\n    schema: s.pg\n    queries:{queries}\n"
+        ))
+    }
+
     /// `graphs.<id>.queries` in its three forms (issue 19): the map reads and digests as it
     /// always did; a string is a path, a sequence a list of paths, both digested as written.
     #[test]
     fn queries_take_a_map_a_path_or_a_list() {
         let graph = |queries: &str| {
-            let text =
-                format!("version: 1\ngraphs:\n  g:\n    schema: s.pg\n    queries:{queries}\n");
-            let (raw, diags) = parse_str(&text);
+            let (raw, diags) = with_queries(queries);
             assert!(diags.is_empty(), "{queries:?}: {diags:?}");
             let raw = raw.expect("parsed");
             let json = raw.digest_json();
@@ -286,9 +291,7 @@ mod tests {
     #[test]
     fn queries_of_no_form_are_invalid() {
         let message = |queries: &str| {
-            let text =
-                format!("version: 1\ngraphs:\n  g:\n    schema: s.pg\n    queries: {queries}\n");
-            let (raw, diags) = parse_str(&text);
+            let (raw, diags) = with_queries(&format!(" {queries}"));
             assert!(raw.is_none(), "{queries:?}");
             assert_eq!(diags.len(), 1, "{diags:?}");
             assert_eq!(diags[0].code, Code::InvalidClusterYaml);

@@ -529,6 +529,58 @@ warning[query_dir_empty]: query directory 'empty' has no .gq file
     );
 }
 
+/// In the rich view a discovered query's problems point at its source, as a map-declared
+/// query's do: a type error at the offending text, a duplicate at its second declaration, a
+/// parse error at its place; the plain text keeps the one-line messages.
+#[test]
+fn the_rich_view_points_at_the_discovered_source() {
+    let bad = query("bad", 1).replace("$p.age }", "$p.agee }");
+    let f = folder(
+        "./q/",
+        &[
+            ("q/a.gq", &format!("{}\n{bad}", query("dup", 2))),
+            ("q/b.gq", &query("dup", 3)),
+            ("q/c.gq", "query broken( {\n"),
+        ],
+    );
+    let (code, text) = f.human(&["validate", "--format", "rich"]);
+    assert_eq!(code, 1);
+    for expected in [
+        "\
+error[query_parse_error]: could not parse query file 'q/c.gq' at 1:15, so its queries cannot be discovered: expected a variable (`$name`), found `{`
+ --> q/c.gq:1:15
+  |
+1 | query broken( {
+  |               ^
+  = in: graphs.people.queries
+",
+        "\
+error[query_typecheck_error]: type error: T6: type `Person` has no property `agee` (query declared in 'q/a.gq' at 7:7)
+ --> q/a.gq:9:21
+  |
+9 |   return { $p.name, $p.agee }
+  |                     ^^^^^^^
+  = help: did you mean `age`?
+  = in: graphs.people.queries.bad
+",
+        "\
+error[duplicate_query_name]: query `dup` of graph `people` is declared in 'q/a.gq' at 1:7 and again in 'q/b.gq' at 1:7
+ --> q/b.gq:1:7
+  |
+1 | query dup($name: String) {
+  |       ^^^
+  = in: graphs.people.queries.dup
+",
+    ] {
+        assert!(text.contains(expected), "{expected}\nnot in\n{text}");
+    }
+    let (_, plain) = f.human(&["validate"]);
+    assert!(plain.contains(
+        "ERROR duplicate_query_name graphs.people.queries.dup: query `dup` of graph `people` is declared in 'q/a.gq' at 1:7 and again in 'q/b.gq' at 1:7\n"
+    ), "{plain}");
+    assert!(!plain.contains("did you mean"));
+}
+
 /// The folder of [`folder`] with the real root the live schema was made for: import records it,
 /// so apply can publish the queries.
 fn live(queries: &str, files: &[(&str, &str)]) -> Folder {
@@ -681,12 +733,7 @@ fn a_saved_plan_is_stale_once_a_discovered_file_is_added_removed_or_edited() {
 /// validate's rich view reports what it discovered.
 #[test]
 fn the_discovery_example_converges_on_a_first_run() {
-    let f = Folder::empty();
-    copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/discovery"),
-        f.path(),
-    );
-    let _ = std::fs::remove_dir_all(f.at("__cluster"));
+    let f = Folder::example("discovery");
     let (code, text) = f.human(&["validate", "--format", "rich"]);
     assert_eq!(code, 0, "{text}");
     assert!(

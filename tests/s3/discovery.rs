@@ -5,26 +5,16 @@
 
 use super::*;
 
-fn example() -> Folder {
-    let f = Folder::empty();
-    copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/discovery"),
-        f.path(),
-    );
-    let _ = std::fs::remove_dir_all(f.at("__cluster"));
-    f
-}
-
 #[test]
 fn the_discovery_example_runs_on_s3_as_on_disk() {
     let server = S3Server::shared();
     let root = Root::fresh(server);
     root.upload_root("people", "people-fresh.omni");
     root.upload_root("org", "org-fresh.omni");
-    let folder = example();
+    let folder = Folder::example("discovery");
     folder.remove("graphs");
     let cloud = Cloud::new(folder, root);
-    let local = example();
+    let local = Folder::example("discovery");
 
     let (code, out) = cloud.json(&["validate"]);
     assert_eq!(code, 0, "{out}");

@@ -129,6 +129,19 @@ impl Folder {
         folder
     }
 
+    /// A copy of the bundled example `examples/«name»`, without any state.
+    pub fn example(name: &str) -> Folder {
+        let folder = Folder::empty();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../examples")
+                .join(name),
+            folder.path(),
+        );
+        let _ = std::fs::remove_dir_all(folder.at("__cluster"));
+        folder
+    }
+
     /// S45's result: F + applyable state, after one converging apply (revision 2, blobs written).
     pub fn applied() -> Folder {
         let folder = Folder::standard();
