@@ -112,12 +112,13 @@ fn build(
     };
     // Sized up front: growing by doubling would hold a copy and up to half again as much.
     let targets: usize = raw.policies.values().map(|p| p.applies_to.len()).sum();
+    let queries = jobs.len() + discovery::declarations(found.iter().flatten());
     builder
         .dependencies
-        .reserve_exact(graphs.len() + 2 * jobs.len() + targets);
+        .reserve_exact(graphs.len() + 2 * queries + targets);
     builder
         .resources
-        .reserve_exact(2 * graphs.len() + jobs.len() + raw.policies.len());
+        .reserve_exact(2 * graphs.len() + queries + raw.policies.len());
     // Graphs are added in order, each just before its first query, so diagnostics keep the
     // contract's order (§8.3) while queries stream through in chunks. A graph's discovered
     // queries come right after it.
@@ -360,9 +361,9 @@ impl<'r> Builder<'_, 'r> {
     /// declaration of its name, its type-check. The first declaration of a name registers it.
     fn add_discovered(&mut self, graph_id: &'r str, listing: &'r Listing, loaded: &'r [Loaded]) {
         let path = format!("graphs.{graph_id}.queries");
-        // Per name, its declarations in file order: (file index, declaration).
-        let mut declared: BTreeMap<&'r str, Vec<(usize, &'r discovery::Declared)>> =
-            BTreeMap::new();
+        // Per name, its declarations in file order: (file index, file digest, declaration).
+        type Found<'r> = (usize, &'r Text, &'r discovery::Declared);
+        let mut declared: BTreeMap<&'r str, Vec<Found<'r>>> = BTreeMap::new();
         for source in &listing.sources {
             let shown = &source.shown;
             if let Some(err) = &source.unreadable {
@@ -392,9 +393,10 @@ impl<'r> Builder<'_, 'r> {
                         &path,
                         format!("query file '{shown}' declares no query"),
                     ),
-                    Ok((_, Ok(decls))) => {
+                    Ok((digest, Ok(decls))) => {
                         for decl in decls {
-                            declared.entry(&decl.name).or_default().push((index, decl));
+                            let found = (index, digest, decl);
+                            declared.entry(&decl.name).or_default().push(found);
                         }
                     }
                 }
@@ -402,29 +404,23 @@ impl<'r> Builder<'_, 'r> {
         }
         let mut registered = vec![0; listing.files.len()];
         for (name, decls) in declared {
-            let [(index, first), others @ ..] = decls.as_slice() else {
+            let [(index, digest, first), others @ ..] = decls.as_slice() else {
                 continue;
             };
             let query_path = format!("{path}.{name}");
             let address = self.query_address(graph_id, name, &query_path);
-            for (_, again) in others {
+            for (_, _, again) in others {
                 let message = format!(
                     "query `{name}` of graph `{graph_id}` is declared in {} and again in {}",
                     first.place(),
                     again.place()
                 );
                 // The rich view points at the second declaration.
-                let spot = SourceSpot {
-                    summary: message.clone(),
-                    ..again.spot.clone()
-                };
                 let duplicate = Diagnostic::new(Code::DuplicateQueryName, &query_path, message);
-                self.diagnostics.push(duplicate.at(Some(spot)));
+                self.diagnostics.push(again.point(duplicate));
             }
-            if let Ok((digest, _)) = &loaded[*index] {
-                let source = listing.files[*index].path.clone();
-                self.query_resource(graph_id, name, address, Arc::clone(digest), source);
-            }
+            let source = listing.files[*index].path.clone();
+            self.query_resource(graph_id, name, address, Arc::clone(digest), source);
             registered[*index] += 1;
             self.diagnostics.extend(first.check.clone());
         }

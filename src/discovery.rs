@@ -124,15 +124,26 @@ pub fn list(layout: &Layout, paths: &[PathBuf]) -> Listing {
     listing
 }
 
-/// A path that does not exist names a file when it is spelled as one: `….gq`, no trailing `/`.
+/// A path that does not exist names a file when it is spelled as one: `….gq` (so no trailing
+/// `/`).
 fn names_a_file(path: &Path) -> bool {
-    let text = path.as_os_str().as_encoded_bytes();
-    text.ends_with(QUERY_SUFFIX.as_bytes()) && !text.ends_with(b"/")
+    path.as_os_str()
+        .as_encoded_bytes()
+        .ends_with(QUERY_SUFFIX.as_bytes())
 }
 
 /// One file read, digested, parsed and type-checked: its digest and its declarations, or the
 /// `query_parse_error` that keeps them from being known. Diagnostics are emitted later, in order.
 pub type Loaded = io::Result<(Text, Result<Vec<Declared>, Diagnostic>)>;
+
+/// How many declarations the loaded files of some graphs hold (duplicates included).
+pub fn declarations<'a>(graphs: impl Iterator<Item = &'a (Listing, Vec<Loaded>)>) -> usize {
+    graphs
+        .flat_map(|(_, loaded)| loaded)
+        .filter_map(|file| file.as_ref().ok()?.1.as_ref().ok())
+        .map(Vec::len)
+        .sum()
+}
 
 /// One `query <name>` declaration of a discovered file.
 #[derive(Debug, Clone)]
@@ -150,6 +161,26 @@ impl Declared {
     pub fn place(&self) -> String {
         let spot = &self.spot;
         format!("'{}' at {}:{}", spot.file, spot.line, spot.column)
+    }
+
+    /// `diagnostic`, pointing at this declaration in the rich view unless it points somewhere
+    /// already (a type error at the offending text).
+    pub fn point(&self, mut diagnostic: Diagnostic) -> Diagnostic {
+        if diagnostic.source.is_none() {
+            let spot = SourceSpot {
+                summary: diagnostic.message.clone(),
+                ..self.spot.clone()
+            };
+            diagnostic.source = Some(Box::new(spot));
+        }
+        diagnostic
+    }
+
+    /// A finding about this declaration, its message saying where the declaration is: the
+    /// config path no longer does.
+    fn locate(&self, mut found: Diagnostic) -> Diagnostic {
+        found.message = format!("{} (query declared in {})", found.message, self.place());
+        self.point(found)
     }
 }
 
@@ -195,22 +226,6 @@ pub fn load(file: &FileRef, graph_id: &str, catalog: Option<&schema::Catalog>) -
             .collect()),
     };
     Ok((digest, declared))
-}
-
-impl Declared {
-    /// A finding about this declaration, its message saying where the declaration is (the
-    /// config path no longer does), pointing at its own place or else at the declaration.
-    pub fn locate(&self, found: Diagnostic) -> Diagnostic {
-        let message = format!("{} (query declared in {})", found.message, self.place());
-        let spot = match &found.source {
-            Some(spot) => (**spot).clone(),
-            None => SourceSpot {
-                summary: message.clone(),
-                ..self.spot.clone()
-            },
-        };
-        Diagnostic { message, ..found }.at(Some(spot))
-    }
 }
 
 /// What a graph's `queries:` discovered, per declared path: shown by `cluster validate` in the
