@@ -679,6 +679,12 @@ fn editing_a_file_of_several_queries_updates_all_of_them() {
     );
 }
 
+/// Where a test saves its plan: in its own folder (a relative path would be the test process's
+/// working directory, shared by every test).
+fn saved_plan(f: &Folder) -> String {
+    f.at("plan.json").to_str().expect("utf8").to_string()
+}
+
 /// The config digest covers the discovered files: adding, removing or editing a file of a
 /// discovered directory changes it, and a plan saved before is refused as stale.
 #[test]
@@ -699,7 +705,8 @@ fn a_saved_plan_is_stale_once_a_discovered_file_is_added_removed_or_edited() {
         );
         converge(&f);
         f.write("q/a.gq", query("a", 5));
-        let (code, saved) = f.json(&["plan", "--out", "plan.json"]);
+        let plan = saved_plan(&f);
+        let (code, saved) = f.json(&["plan", "--out", &plan]);
         assert_eq!(code, 0, "{saved}");
         let digest_before = saved["desired_revision"]["config_digest"].clone();
         edit(&f);
@@ -707,7 +714,7 @@ fn a_saved_plan_is_stale_once_a_discovered_file_is_added_removed_or_edited() {
         if what == "rename" {
             // Same names, same digests: the same revision, and the plan still applies.
             assert_eq!(now["desired_revision"]["config_digest"], digest_before);
-            let (code, out) = f.json(&["apply", "--plan", "plan.json"]);
+            let (code, out) = f.json(&["apply", "--plan", &plan]);
             assert_eq!((code, &out["applied_count"]), (0, &json!(1)), "{out}");
             continue;
         }
@@ -715,7 +722,7 @@ fn a_saved_plan_is_stale_once_a_discovered_file_is_added_removed_or_edited() {
             now["desired_revision"]["config_digest"], digest_before,
             "{what}"
         );
-        let (code, out) = f.json(&["apply", "--plan", "plan.json"]);
+        let (code, out) = f.json(&["apply", "--plan", &plan]);
         assert_eq!(code, 1, "{what}: {out}");
         assert_eq!(codes(&out), ["saved_plan_stale"], "{what}");
         assert_eq!(out["applied_count"], 0);
@@ -724,8 +731,9 @@ fn a_saved_plan_is_stale_once_a_discovered_file_is_added_removed_or_edited() {
     let f = live("./q/", &[("q/a.gq", &query("a", 1))]);
     converge(&f);
     f.write("q/a.gq", query("a", 5));
-    assert_eq!(f.json(&["plan", "--out", "plan.json"]).0, 0);
-    let (code, out) = f.json(&["apply", "--plan", "plan.json"]);
+    let plan = saved_plan(&f);
+    assert_eq!(f.json(&["plan", "--out", &plan]).0, 0);
+    let (code, out) = f.json(&["apply", "--plan", &plan]);
     assert_eq!((code, &out["applied_count"]), (0, &json!(1)), "{out}");
 }
 
