@@ -4,13 +4,16 @@
 //!
 //! Construction runs in four phases: read, digest and check every source file (in parallel, each
 //! file is independent), then add graphs with their schemas and queries, then the graph
-//! composites, then the policies, emitting diagnostics in the contract's order.
+//! composites, then the policies, emitting diagnostics in the contract's order. A graph whose
+//! `queries:` names `.gq` files or directories instead of a map has its files listed and loaded
+//! by `crate::discovery` first; its queries are added right after its schema.
 
 use crate::address::{Address, ResourceKind};
 use crate::addressed::{Dependency, Digests, Text};
 use crate::config::{self, GraphConfig, Header, PolicyConfig, QueryConfig, RawClusterConfig};
 use crate::diagnostic::{Code, Diagnostic, SourceSpot};
 use crate::digest;
+use crate::discovery::{self, Discovered, DiscoveredSource, Listing, Loaded};
 use crate::fsx;
 use crate::lang::{self, query, schema};
 use crate::layout::{self, Layout};
@@ -54,6 +57,8 @@ pub struct Desired {
     pub graphs: Vec<(String, String)>,
     pub config_digest: String,
     pub header: Header,
+    /// What each graph using a discovery form of `queries:` discovered, in graph order.
+    pub discovered: Vec<Discovered>,
 }
 
 impl Desired {
@@ -93,8 +98,9 @@ fn build(
     let jobs: Vec<(usize, &String, &QueryConfig)> = graphs
         .iter()
         .enumerate()
-        .flat_map(|(index, (_, graph))| graph.queries.iter().map(move |(n, q)| (index, n, q)))
+        .flat_map(|(index, (_, graph))| graph.queries.declared().map(move |(n, q)| (index, n, q)))
         .collect();
+    let found = discover(layout, &graphs, &schemas);
     let mut builder = Builder {
         diagnostics,
         resources: Vec::new(),
@@ -102,23 +108,25 @@ fn build(
         names: BTreeSet::new(),
         graphs: Vec::new(),
         graph_queries: BTreeMap::new(),
+        discovered: Vec::new(),
     };
     // Sized up front: growing by doubling would hold a copy and up to half again as much.
     let targets: usize = raw.policies.values().map(|p| p.applies_to.len()).sum();
+    let queries = jobs.len() + discovery::declarations(found.iter().flatten());
     builder
         .dependencies
-        .reserve_exact(graphs.len() + 2 * jobs.len() + targets);
+        .reserve_exact(graphs.len() + 2 * queries + targets);
     builder
         .resources
-        .reserve_exact(2 * graphs.len() + jobs.len() + raw.policies.len());
+        .reserve_exact(2 * graphs.len() + queries + raw.policies.len());
     // Graphs are added in order, each just before its first query, so diagnostics keep the
-    // contract's order (§8.3) while queries stream through in chunks.
-    let mut next_graph = 0;
-    let mut add_graphs_through = |builder: &mut Builder<'_, '_>, last: usize| {
-        while next_graph <= last {
-            builder.add_graph(graphs[next_graph].0, &schemas[next_graph]);
-            next_graph += 1;
-        }
+    // contract's order (§8.3) while queries stream through in chunks. A graph's discovered
+    // queries come right after it.
+    let mut pending = PendingGraphs {
+        graphs: &graphs,
+        schemas: &schemas,
+        found: &found,
+        next: 0,
     };
     for chunk in jobs.chunks(QUERY_CHUNK) {
         let loaded = par::map(chunk, |(index, name, query)| {
@@ -127,12 +135,12 @@ fn build(
             QuerySource::load(layout, path, graph_id, name, schemas[*index].catalog())
         });
         for (&(index, name, _), query) in chunk.iter().zip(loaded) {
-            add_graphs_through(&mut builder, index);
+            pending.add_through(&mut builder, index);
             builder.add_query(graphs[index].0, name, query);
         }
     }
     if let Some(last) = graphs.len().checked_sub(1) {
-        add_graphs_through(&mut builder, last);
+        pending.add_through(&mut builder, last);
     }
     builder.add_composites();
     for (policy_id, policy) in &raw.policies {
@@ -141,8 +149,66 @@ fn build(
     builder.finish(raw, header)
 }
 
+/// The graphs of the config, added to a [`Builder`] in order, each with its schema and its
+/// discovered queries, when the first query declared after them comes (or at the end).
+struct PendingGraphs<'s, 'r> {
+    graphs: &'s [(&'r String, &'r GraphConfig)],
+    schemas: &'s [SchemaSource],
+    found: &'r [Option<(Listing, Vec<Loaded>)>],
+    /// The first graph not added yet.
+    next: usize,
+}
+
+impl<'r> PendingGraphs<'_, 'r> {
+    fn add_through(&mut self, builder: &mut Builder<'_, 'r>, last: usize) {
+        while self.next <= last {
+            let graph_id = self.graphs[self.next].0;
+            builder.add_graph(graph_id, &self.schemas[self.next]);
+            if let Some((listing, loaded)) = &self.found[self.next] {
+                builder.add_discovered(graph_id, listing, loaded);
+            }
+            self.next += 1;
+        }
+    }
+}
+
+/// The files of every graph that uses a discovery form of `queries:` (`None` for the map form),
+/// each file read, digested, parsed and type-checked; all graphs' files in one parallel pass.
+fn discover(
+    layout: &Layout,
+    graphs: &[(&String, &GraphConfig)],
+    schemas: &[SchemaSource],
+) -> Vec<Option<(Listing, Vec<Loaded>)>> {
+    let listings: Vec<Option<Listing>> = graphs
+        .iter()
+        .map(|(_, graph)| Some(discovery::list(layout, graph.queries.paths()?)))
+        .collect();
+    let files: Vec<(usize, &discovery::FileRef)> = listings
+        .iter()
+        .enumerate()
+        .flat_map(|(index, listing)| {
+            listing
+                .iter()
+                .flat_map(move |l| &l.files)
+                .map(move |f| (index, f))
+        })
+        .collect();
+    let mut loaded = par::map(&files, |(index, file)| {
+        discovery::load(file, graphs[*index].0, schemas[*index].catalog())
+    })
+    .into_iter();
+    listings
+        .into_iter()
+        .map(|listing| {
+            let listing = listing?;
+            let files = loaded.by_ref().take(listing.files.len()).collect();
+            Some((listing, files))
+        })
+        .collect()
+}
+
 /// Desired resources and edges as they accumulate, with the diagnostics of the run. `'r` is
-/// the raw config, whose names the builder borrows instead of copying.
+/// the raw config and the discovered files, whose names the builder borrows instead of copying.
 struct Builder<'a, 'r> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// In the order added; sorted (a later one for the same address wins) when finished.
@@ -153,6 +219,7 @@ struct Builder<'a, 'r> {
     graphs: Vec<(String, String)>,
     /// (name, digest) of the query files read, per graph, for the composite.
     graph_queries: BTreeMap<&'r str, Vec<(&'r str, Text)>>,
+    discovered: Vec<Discovered>,
 }
 
 impl<'r> Builder<'_, 'r> {
@@ -246,10 +313,7 @@ impl<'r> Builder<'_, 'r> {
     /// One stored query of a graph (§2.5.5 step 5).
     fn add_query(&mut self, graph_id: &'r str, name: &'r str, query: QuerySource) {
         let path = format!("graphs.{graph_id}.queries.{name}");
-        let address = self.name(Address::query(graph_id, name));
-        self.check_id("query name", &path, name);
-        self.edge(&address, Address::graph(graph_id));
-        self.edge(&address, Address::schema(graph_id));
+        let address = self.query_address(graph_id, name, &path);
         match query.outcome {
             Err(err) => self.error(
                 Code::QueryFileMissing,
@@ -260,14 +324,121 @@ impl<'r> Builder<'_, 'r> {
                 ),
             ),
             Ok((digest, check)) => {
-                self.graph_queries
-                    .entry(graph_id)
-                    .or_default()
-                    .push((name, Arc::clone(&digest)));
-                self.resource(ResourceKind::Query, address, digest, Some(query.path));
+                self.query_resource(graph_id, name, address, digest, query.path);
                 self.diagnostics.extend(check);
             }
         }
+    }
+
+    /// A query's address, id check and edges: what it has whether or not its file was read.
+    fn query_address(&mut self, graph_id: &str, name: &str, path: &str) -> Text {
+        let address = self.name(Address::query(graph_id, name));
+        self.check_id("query name", path, name);
+        self.edge(&address, Address::graph(graph_id));
+        self.edge(&address, Address::schema(graph_id));
+        address
+    }
+
+    /// A query whose file was read: a member of its graph's composite and a resource.
+    fn query_resource(
+        &mut self,
+        graph_id: &'r str,
+        name: &'r str,
+        address: Text,
+        digest: Text,
+        source: PathBuf,
+    ) {
+        self.graph_queries
+            .entry(graph_id)
+            .or_default()
+            .push((name, Arc::clone(&digest)));
+        self.resource(ResourceKind::Query, address, digest, Some(source));
+    }
+
+    /// The queries a graph's directory or list form discovered (issue 19): first each declared
+    /// path's problems and each of its files' (unreadable, unparsable, declaring nothing), in
+    /// declared order; then each query in name order, as for the map form: its id, any second
+    /// declaration of its name, its type-check. The first declaration of a name registers it.
+    fn add_discovered(&mut self, graph_id: &'r str, listing: &'r Listing, loaded: &'r [Loaded]) {
+        let path = format!("graphs.{graph_id}.queries");
+        // Per name, its declarations in file order: (file index, file digest, declaration).
+        type Found<'r> = (usize, &'r Text, &'r discovery::Declared);
+        let mut declared: BTreeMap<&'r str, Vec<Found<'r>>> = BTreeMap::new();
+        for source in &listing.sources {
+            let shown = &source.shown;
+            if let Some(err) = &source.unreadable {
+                self.error(
+                    Code::QueryDirUnreadable,
+                    &path,
+                    format!("could not list query directory '{shown}': {err}"),
+                );
+            } else if source.empty {
+                self.error(
+                    Code::QueryDirEmpty,
+                    &path,
+                    format!("query directory '{shown}' has no .gq file"),
+                );
+            }
+            for &index in &source.files {
+                let shown = &listing.files[index].shown;
+                match &loaded[index] {
+                    Err(err) => self.error(
+                        Code::QueryFileMissing,
+                        &path,
+                        format!("could not read query file '{shown}': {err}"),
+                    ),
+                    Ok((_, Err(unparsable))) => self.diagnostics.push(unparsable.clone()),
+                    Ok((_, Ok(decls))) if decls.is_empty() => self.error(
+                        Code::QueryFileWithoutQueries,
+                        &path,
+                        format!("query file '{shown}' declares no query"),
+                    ),
+                    Ok((digest, Ok(decls))) => {
+                        for decl in decls {
+                            let found = (index, digest, decl);
+                            declared.entry(&decl.name).or_default().push(found);
+                        }
+                    }
+                }
+            }
+        }
+        let mut registered = vec![0; listing.files.len()];
+        for (name, decls) in declared {
+            let [(index, digest, first), others @ ..] = decls.as_slice() else {
+                continue;
+            };
+            let query_path = format!("{path}.{name}");
+            let address = self.query_address(graph_id, name, &query_path);
+            for (_, _, again) in others {
+                let message = format!(
+                    "query `{name}` of graph `{graph_id}` is declared in {} and again in {}",
+                    first.place(),
+                    again.place()
+                );
+                // The rich view points at the second declaration.
+                let duplicate = Diagnostic::new(Code::DuplicateQueryName, &query_path, message);
+                self.diagnostics.push(again.point(duplicate));
+            }
+            let source = listing.files[*index].path.clone();
+            self.query_resource(graph_id, name, address, Arc::clone(digest), source);
+            registered[*index] += 1;
+            self.diagnostics.extend(first.check.clone());
+        }
+        let sources: Vec<DiscoveredSource> = listing
+            .sources
+            .iter()
+            .map(|source| DiscoveredSource {
+                path: layout::display(&source.declared),
+                kind: source.kind,
+                files: source.files.len(),
+                queries: source.files.iter().map(|&index| registered[index]).sum(),
+            })
+            .collect();
+        self.discovered.push(Discovered {
+            graph: graph_id.to_string(),
+            queries: registered.iter().sum(),
+            sources,
+        });
     }
 
     /// Every graph's composite digest over its schema and the queries read (§5.2).
@@ -359,6 +530,7 @@ impl<'r> Builder<'_, 'r> {
             graphs: self.graphs,
             config_digest,
             header,
+            discovered: self.discovered,
         }
     }
 }
@@ -444,15 +616,20 @@ impl QuerySource {
 }
 
 /// A source file's text and its name as a reader of the config folder knows it.
-struct Source<'t> {
-    text: &'t str,
-    file: String,
+pub(crate) struct Source<'t> {
+    pub(crate) text: &'t str,
+    pub(crate) file: String,
 }
 
 impl Source<'_> {
     /// Where a language error points in this file.
-    fn spot(&self, detail: &lang::ErrorDetail) -> Option<SourceSpot> {
+    pub(crate) fn error_spot(&self, detail: &lang::ErrorDetail) -> Option<SourceSpot> {
         source_spot(self.file.clone(), self.text, detail)
+    }
+
+    /// The place `span` in this file, said in one line by `summary`.
+    pub(crate) fn spot_at(&self, span: lang::Span, summary: &str) -> SourceSpot {
+        spot_at(self.file.clone(), self.text, span, summary)
     }
 }
 
@@ -460,6 +637,16 @@ impl Source<'_> {
 /// suggestion and its message in one line; `None` when the error points nowhere.
 fn source_spot(file: String, text: &str, detail: &lang::ErrorDetail) -> Option<SourceSpot> {
     let span = detail.span()?;
+    Some(SourceSpot {
+        rule: detail.rule().map(str::to_string),
+        suggestion: detail.suggestion().map(str::to_string),
+        notes: detail.notes().to_vec(),
+        ..spot_at(file, text, span, detail.summary())
+    })
+}
+
+/// The place `span` in `text` (the file `file`), said in one line by `summary`.
+fn spot_at(file: String, text: &str, span: lang::Span, summary: &str) -> SourceSpot {
     let at = span.locate(text);
     // The caret covers the span on its first line (at least one character).
     let on_line = span
@@ -467,17 +654,15 @@ fn source_spot(file: String, text: &str, detail: &lang::ErrorDetail) -> Option<S
         .lines()
         .next()
         .map_or(0, |first| first.chars().count());
-    Some(SourceSpot {
+    SourceSpot {
         file,
         line: at.line,
         column: at.column,
         line_text: at.line_text.to_string(),
         width: on_line.max(1),
-        summary: detail.summary().to_string(),
-        rule: detail.rule().map(str::to_string),
-        suggestion: detail.suggestion().map(str::to_string),
-        notes: detail.notes().to_vec(),
-    })
+        summary: summary.to_string(),
+        ..SourceSpot::default()
+    }
 }
 
 /// Source checks of one stored query: parse the whole file, find the declaration named by the
@@ -492,7 +677,7 @@ fn check_query(
         Ok(file) => file,
         Err(err) => {
             let diagnostic = Diagnostic::new(Code::QueryParseError, path, err.to_string());
-            return Some(diagnostic.at(source.spot(err.detail())));
+            return Some(diagnostic.at(source.error_spot(err.detail())));
         }
     };
     let Some(decl) = file.queries.iter().find(|decl| decl.name == name) else {
@@ -502,10 +687,21 @@ fn check_query(
             format!("no `query {name}` declaration found in the referenced .gq file"),
         ));
     };
+    check_decl(source, decl, catalog, path)
+}
+
+/// The type-check of one declaration against its graph's catalog, or the warning that there is
+/// none (map-declared and discovered queries alike).
+pub(crate) fn check_decl(
+    source: &Source<'_>,
+    decl: &query::QueryDecl,
+    catalog: Option<&schema::Catalog>,
+    path: &str,
+) -> Option<Diagnostic> {
     match catalog {
         Some(catalog) => query::typecheck_query_decl(catalog, decl).err().map(|err| {
             Diagnostic::new(Code::QueryTypecheckError, path, err.to_string())
-                .at(source.spot(err.detail()))
+                .at(source.error_spot(err.detail()))
         }),
         None => Some(Diagnostic::new(
             Code::QueryTypecheckSkipped,

@@ -71,6 +71,10 @@ codes! {
     QueryKeyMismatch = "query_key_mismatch", Error, "a query file has no declaration named by its config key";
     QueryTypecheckError = "query_typecheck_error", Error, "a query does not type-check against its graph's schema";
     QueryTypecheckSkipped = "query_typecheck_skipped", Warning, "a query was not type-checked because its schema is invalid";
+    QueryDirUnreadable = "query_dir_unreadable", Error, "a directory named by `queries:` cannot be listed";
+    QueryDirEmpty = "query_dir_empty", Warning, "a directory named by `queries:` has no `.gq` file";
+    QueryFileWithoutQueries = "query_file_without_queries", Warning, "a discovered `.gq` file declares no query";
+    DuplicateQueryName = "duplicate_query_name", Error, "two `.gq` declarations of one graph have the same query name";
     PolicyMissingAppliesTo = "policy_missing_applies_to", Error, "a policy's `applies_to` is empty";
     DanglingGraphReference = "dangling_graph_reference", Error, "a policy names a graph that is not declared";
     WrongKindReference = "wrong_kind_reference", Error, "a policy target is neither a graph nor `cluster`";

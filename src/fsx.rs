@@ -1,6 +1,7 @@
 //! File-system helpers shared by the state ledger and the catalog: the one atomic-write routine
 //! and text/byte reads that classify "not found" apart from other failures.
 
+use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read as _, Write};
 use std::path::{Path, PathBuf};
@@ -134,6 +135,22 @@ pub fn utf8(bytes: Vec<u8>) -> io::Result<String> {
             "stream did not contain valid UTF-8",
         )
     })
+}
+
+/// The names in directory `dir` (one level, not recursive) that end with `suffix`, sorted by
+/// their bytes. What each name is (a file, a link, a FIFO) is left to the bounded read of it.
+/// The directory is opened with `O_DIRECTORY`, so a FIFO or device in its place fails at once
+/// (`Not a directory`) instead of blocking; errors are the open's or the listing's.
+pub fn list_names_ending(dir: &Path, suffix: &str) -> io::Result<Vec<OsString>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        if name.as_encoded_bytes().ends_with(suffix.as_bytes()) {
+            names.push(name);
+        }
+    }
+    names.sort_unstable();
+    Ok(names)
 }
 
 /// The step of an atomic write that failed; callers map each to their own diagnostic text.
@@ -369,6 +386,29 @@ mod tests {
         std::fs::write(dir.path().join("target"), b"through a link").expect("seed");
         std::os::unix::fs::symlink("target", &link).expect("symlink");
         assert_eq!(read_bounded(&link, 1024).expect("read"), b"through a link");
+    }
+
+    /// One level, names with the suffix only, sorted by bytes; a FIFO or a file where the
+    /// directory should be fails at once instead of blocking.
+    #[test]
+    fn listing_names_one_level_deep() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["b.gq", "a.gq", "c.gq.bak", "B.gq", "sub/d.gq"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, b"").expect("seed");
+        }
+        let names = list_names_ending(dir.path(), ".gq").expect("list");
+        assert_eq!(names, ["B.gq", "a.gq", "b.gq"]);
+        let file = dir.path().join("a.gq");
+        let err = list_names_ending(&file, ".gq").expect_err("a file");
+        assert_eq!(err.to_string(), "Not a directory (os error 20)");
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let err = list_names_ending(&fifo, ".gq").expect_err("a fifo");
+            assert_eq!(err.to_string(), "Not a directory (os error 20)");
+        }
     }
 
     #[test]

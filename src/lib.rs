@@ -28,6 +28,7 @@ pub(crate) mod address;
 pub(crate) mod addressed;
 pub(crate) mod blobs;
 pub(crate) mod desired;
+pub(crate) mod discovery;
 pub(crate) mod faults;
 pub(crate) mod fsx;
 pub(crate) mod observe;

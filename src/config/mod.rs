@@ -6,7 +6,7 @@ pub mod scan;
 pub mod sections;
 pub mod storage;
 
-pub use raw::{GraphConfig, PolicyConfig, QueryConfig, RawClusterConfig};
+pub use raw::{GraphConfig, PolicyConfig, QueriesConfig, QueryConfig, RawClusterConfig};
 pub use storage::StorageRoot;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -156,6 +156,7 @@ pub fn check_header(raw: &RawClusterConfig, diagnostics: &mut Vec<Diagnostic>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn parse_str(text: &str) -> (Option<RawClusterConfig>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
@@ -210,6 +211,171 @@ mod tests {
                 format!("could not parse cluster.yaml: {expected}"),
                 "{text:?}"
             );
+        }
+    }
+
+    /// A config of one graph `g` whose `queries:` is followed by `queries`.
+    fn with_queries(queries: &str) -> (Option<RawClusterConfig>, Vec<Diagnostic>) {
+        parse_str(&format!(
+            "version: 1\ngraphs:\n  g:\n    schema: s.pg\n    queries:{queries}\n"
+        ))
+    }
+
+    /// `graphs.<id>.queries` in its three forms (issue 19): the map reads and digests as it
+    /// always did; a string is a path, a sequence a list of paths, both digested as written.
+    #[test]
+    fn queries_take_a_map_a_path_or_a_list() {
+        let graph = |queries: &str| {
+            let (raw, diags) = with_queries(queries);
+            assert!(diags.is_empty(), "{queries:?}: {diags:?}");
+            let raw = raw.expect("parsed");
+            let json = raw.digest_json();
+            let digested = json
+                .split_once(r#""queries":"#)
+                .and_then(|(_, rest)| rest.strip_suffix("}},\"policies\":{}}"))
+                .expect("queries in the digest")
+                .to_string();
+            (raw.graphs["g"].queries.clone(), digested)
+        };
+        let map = |entries: &[(&str, &str)]| {
+            QueriesConfig::Map(
+                entries
+                    .iter()
+                    .map(|(name, file)| (name.to_string(), QueryConfig { file: file.into() }))
+                    .collect(),
+            )
+        };
+        let path = |p: &str| std::path::PathBuf::from(p);
+        let cases = [
+            ("", map(&[]), "{}"),
+            (" {}", map(&[]), "{}"),
+            (" ~", map(&[]), "{}"),
+            (" null", map(&[]), "{}"),
+            (
+                "\n      q: {file: q.gq}",
+                map(&[("q", "q.gq")]),
+                r#"{"q":{"file":"q.gq"}}"#,
+            ),
+            (
+                " queries/",
+                QueriesConfig::Path(path("queries/")),
+                r#""queries/""#,
+            ),
+            (
+                " 'a b.gq'",
+                QueriesConfig::Path(path("a b.gq")),
+                r#""a b.gq""#,
+            ),
+            (" \"123\"", QueriesConfig::Path(path("123")), r#""123""#),
+            (
+                " [people.gq, extra/]",
+                QueriesConfig::List(vec![path("people.gq"), path("extra/")]),
+                r#"["people.gq","extra/"]"#,
+            ),
+            (
+                "\n      - b.gq\n      - 7",
+                QueriesConfig::List(vec![path("b.gq"), path("7")]),
+                r#"["b.gq","7"]"#,
+            ),
+            (" []", QueriesConfig::List(Vec::new()), "[]"),
+            // A local tag is ignored, as on a map.
+            (" !dir q/", QueriesConfig::Path(path("q/")), r#""q/""#),
+        ];
+        for (yaml, expected, digested) in cases {
+            assert_eq!(graph(yaml), (expected, digested.to_string()), "{yaml:?}");
+        }
+    }
+
+    /// What none of the three forms is stays `invalid_cluster_yaml`, with serde_yaml's text
+    /// naming the forms; inside a map or a list the usual paths and positions.
+    #[test]
+    fn queries_of_no_form_are_invalid() {
+        let message = |queries: &str| {
+            let (raw, diags) = with_queries(&format!(" {queries}"));
+            assert!(raw.is_none(), "{queries:?}");
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert_eq!(diags[0].code, Code::InvalidClusterYaml);
+            diags[0].message.clone()
+        };
+        let expected = "a map of queries, a path or a list of paths";
+        let cases = [
+            ("true", format!("graphs.g.queries: invalid type: boolean `true`, expected {expected} at line 5 column 14")),
+            ("5", format!("graphs.g.queries: invalid type: integer `5`, expected {expected} at line 5 column 14")),
+            ("1.5", format!("graphs.g.queries: invalid type: floating point `1.5`, expected {expected} at line 5 column 14")),
+            ("[{a: b}]", "graphs.g.queries[0]: invalid type: map, expected path string at line 5 column 15".to_string()),
+            ("[a.gq, [b]]", "graphs.g.queries[1]: invalid type: sequence, expected path string at line 5 column 21".to_string()),
+            ("{q: x}", "graphs.g.queries.q: invalid type: string \"x\", expected struct QueryConfig at line 5 column 18".to_string()),
+            ("{q: {file: a, wat: 1}}", "graphs.g.queries.q: unknown field `wat`, expected `file` at line 5 column 28".to_string()),
+        ];
+        for (queries, text) in cases {
+            assert_eq!(
+                message(queries),
+                format!("could not parse cluster.yaml: {text}"),
+                "{queries:?}"
+            );
+        }
+    }
+
+    /// A graph as it was before issue 19, with the map as the only form of `queries`.
+    mod before {
+        use super::QueryConfig;
+        use serde::{Deserialize, Serialize};
+        use std::collections::BTreeMap;
+
+        #[derive(Debug, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct GraphConfig {
+            schema: std::path::PathBuf,
+            #[serde(default)]
+            queries: BTreeMap<String, QueryConfig>,
+        }
+    }
+
+    /// Every text the map-only structure read, the three-form one reads to the same digested
+    /// JSON; every text it rejected for another reason than the value of `queries` itself, the
+    /// three-form one rejects with the same words, path and position.
+    #[test]
+    fn the_map_form_reads_and_errs_as_before() {
+        type Graphs<G> = BTreeMap<String, G>;
+        let graphs = [
+            "g:\n  schema: s\n  queries:\n    q:\n      file: a\n    r: {file: b}\n",
+            "g: {schema: s, queries: {q: {file: a}}}\n",
+            "g:\n  schema: s\n  queries:\n",
+            "g:\n  queries:\n  schema: s\n",
+            "g:\n  schema: s\n  queries: {}\n",
+            "g:\n  schema: s\n",
+            "g:\n  schema: s\n  queries:\n    q: x\n",
+            "g:\n  schema: s\n  queries:\n    q:\n      file: a\n      wat: 1\n",
+            "g:\n  schema: s\n  queries:\n    q: {}\n",
+            "g:\n  schema: s\n  queries:\n    q:\n      file: [a]\n",
+            "g:\n  queries:\n    q: {file: a}\n",
+            "g:\n  schema: s\n  queries:\n    ? [a]\n    : {file: a}\n",
+            "g:\n  schema: s\n  queries:\n    1: {file: a}\n    ~: {file: b}\n",
+            "g:\n  schema: s\n  queries: &a\n    q: {file: a}\nh:\n  schema: s\n  queries: *a\n",
+            "g:\n  schema: s\n  queries: !!map\n    q: {file: a}\n",
+            "g:\n  schema: s\n  queries: !local\n    q: {file: a}\n",
+            "g:\n  schema: s\n  queries: !local\n",
+            "g:\n  schema: s\n  queries: !local {q: x}\n",
+            "g:\n  schema: s\n  queries:\n    q: {file: a}\n  wat: 1\n",
+            "g:\n  schema: s\n  queries:\n    q: {file: a}\n    q: {file: b}\n",
+            "g:\n  schema: s\n  queries:\n    <<: {q: {file: a}}\n",
+            "g:\n  schema: s\n  queries:\n    q:\n      file: a\n   r: {file: b}\n",
+            "g:\n  schema: s\n  queries: {q: {file: a}, [}\n",
+        ];
+        for text in graphs {
+            let before = serde_yaml::from_str::<Graphs<before::GraphConfig>>(text);
+            let now = serde_yaml::from_str::<Graphs<GraphConfig>>(text);
+            match (before, now) {
+                (Ok(before), Ok(now)) => assert_eq!(
+                    serde_json::to_string(&before).expect("json"),
+                    serde_json::to_string(&now).expect("json"),
+                    "{text}"
+                ),
+                (Err(before), Err(now)) => {
+                    assert_eq!(before.to_string(), now.to_string(), "{text}")
+                }
+                (before, now) => panic!("{text}\nbefore: {before:?}\nnow: {now:?}"),
+            }
         }
     }
 

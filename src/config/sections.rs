@@ -10,7 +10,8 @@
 //!   headers stay behind with an empty value (an empty map to serde);
 //! - runs of whole `graphs:` entries, deserialised into the config's `graphs`;
 //! - a graph larger than a piece: its own skeleton (the entry minus its `queries:` entries), then
-//!   runs of its queries, deserialised into its `queries`;
+//!   runs of its queries, deserialised into its `queries` (a graph whose `queries:` is a path or
+//!   a list of paths, issue 19, has no entries to split and stays whole in a run);
 //! - runs of whole `policies:` entries, deserialised into the config's `policies`.
 //!
 //! The pieces of a split mapping are read exactly as serde reads a `BTreeMap` (`insert`), so the
@@ -47,7 +48,7 @@
 //! entries removed, which leaves their header with an empty value. Every character of the text
 //! goes through exactly one parse, so the reader's character checks see all of it.
 
-use super::raw::{GraphConfig, RawClusterConfig};
+use super::raw::{GraphConfig, QueriesConfig, RawClusterConfig};
 use super::scan::RESERVED_FIELDS;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
@@ -187,15 +188,22 @@ pub fn parse(text: &str, outline: &Outline) -> Option<RawClusterConfig> {
                 let piece = [text.get(head.clone())?, text.get(tail.clone())?].concat();
                 let mut one: BTreeMap<String, GraphConfig> = serde_yaml::from_str(&piece).ok()?;
                 let (id, config) = one.pop_first()?;
-                if !one.is_empty() || !config.queries.is_empty() || raw.graphs.contains_key(&id) {
+                if !one.is_empty()
+                    || config.queries != QueriesConfig::default()
+                    || raw.graphs.contains_key(&id)
+                {
                     return None;
                 }
                 raw.graphs.insert(id.clone(), config);
                 graph = Some(id);
             }
             Piece::Queries(range) => {
+                // The graph's skeleton read its `queries:` as the empty map (checked above).
                 let owner = raw.graphs.get_mut(graph.as_ref()?)?;
-                insert(text.get(range.clone())?, &mut owner.queries)?;
+                let QueriesConfig::Map(queries) = &mut owner.queries else {
+                    return None;
+                };
+                insert(text.get(range.clone())?, queries)?;
             }
             Piece::Policies(range) => insert(text.get(range.clone())?, &mut raw.policies)?,
         }
@@ -689,6 +697,13 @@ impl Entry {
     fn line(&mut self, start: usize, line: Line<'_>, indent: usize, budget: usize) -> Option<()> {
         let is_key = matches!(line, Line::Key { .. });
         let fields = *self.field_indent.get_or_insert(indent);
+        // An item right below `queries:` (indentless or deeper) starts a list of paths, not
+        // query entries: the graph stays in one piece.
+        let before_entries = |queries: &Queries| queries.indent.is_none() && queries.end.is_none();
+        if !is_key && indent >= fields && self.queries.as_ref().is_some_and(before_entries) {
+            self.splittable = false;
+            return Some(());
+        }
         if indent < fields || (indent == fields && !is_key) {
             return None;
         }

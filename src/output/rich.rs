@@ -8,6 +8,7 @@
 use super::human::{self, Paint, Presentation};
 use super::{DiffDisplay, Output, audit, diff};
 use crate::diagnostic::{Code, Diagnostic, Severity, SourceSpot};
+use crate::discovery::{Discovered, SourceKind};
 use crate::glossary::{PlanReason, StatusCondition};
 use crate::ops::apply::ApplyOutput;
 use crate::ops::contents::short;
@@ -33,6 +34,7 @@ pub fn render(output: &Output, presentation: &Presentation, diffs: DiffDisplay) 
     match output {
         Output::Validate(o) => {
             let diagnostics = human::validate(&mut out, o);
+            discovered_section(&mut out, &o.discovered, paint);
             diagnostic_block(&mut out, diagnostics, paint);
         }
         Output::Plan(o) => plan(&mut out, o, paint, diffs),
@@ -97,6 +99,37 @@ pub fn render_inspection(output: &Output, presentation: &Presentation, plain: bo
         diagnostic_block(&mut out, diagnostics, paint);
     }
     out
+}
+
+/// `Discovered queries:`, then per graph using a discovery form of `queries:` how many stored
+/// queries it registered, and per declared path how many of them came from there (issue 19).
+fn discovered_section(out: &mut String, discovered: &[Discovered], paint: Paint) {
+    if discovered.is_empty() {
+        return;
+    }
+    out.push_str("\nDiscovered queries:\n");
+    let dim = Style::new().dimmed();
+    for graph in discovered {
+        let _ = writeln!(
+            out,
+            "  graph {}: {} stored query(ies)",
+            paint.word(Style::new().bold(), &graph.graph),
+            graph.queries
+        );
+        for source in &graph.sources {
+            let files = match source.kind {
+                SourceKind::Directory => format!(" in {} file(s)", source.files),
+                SourceKind::File => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "      {} {}: {} query(ies){files}",
+                source.path,
+                paint.word(dim, &format!("({})", source.kind.as_str())),
+                source.queries
+            );
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -260,12 +260,7 @@ fn s103_out_of_band_schema_change() {
 /// shows, and a schema edit is then deferred with its dependant blocked.
 #[test]
 fn the_bundled_example_converges_on_a_first_run() {
-    let f = Folder::empty();
-    copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/company-brain"),
-        f.path(),
-    );
-    let _ = std::fs::remove_dir_all(f.at("__cluster"));
+    let f = Folder::example("company-brain");
     let (code, out) = f.json(&["import"]);
     assert_eq!(code, 0, "{out}");
     let (code, out) = f.json(&["apply"]);

@@ -4,6 +4,7 @@
 
 mod apply;
 mod ci;
+mod discovery;
 mod drift;
 mod flows;
 mod history;

@@ -7,6 +7,7 @@
 //! - `contention`: rounds of 8 concurrent `apply`/`refresh` on one prefix, with and without
 //!   `state.lock`;
 //! - `crash`: SIGKILL and SIGTERM at random instants of `apply`;
+//! - `discovery`: stored queries discovered from `.gq` files (issue 19) on an `s3://` root;
 //! - `inspect`: issue 18's diffs, state inspection, drift in the rich view and the progress bar;
 //! - `failures`: a missing bucket, missing or wrong credentials, denied access, a stopped or
 //!   silent server;
@@ -18,6 +19,7 @@
 mod ci_recipe;
 mod contention;
 mod crash;
+mod discovery;
 mod failures;
 mod faults;
 mod flow;

@@ -129,6 +129,19 @@ impl Folder {
         folder
     }
 
+    /// A copy of the bundled example `examples/«name»`, without any state.
+    pub fn example(name: &str) -> Folder {
+        let folder = Folder::empty();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../examples")
+                .join(name),
+            folder.path(),
+        );
+        let _ = std::fs::remove_dir_all(folder.at("__cluster"));
+        folder
+    }
+
     /// S45's result: F + applyable state, after one converging apply (revision 2, blobs written).
     pub fn applied() -> Folder {
         let folder = Folder::standard();
@@ -253,10 +266,12 @@ impl Folder {
         files_under(self.path())
     }
 
-    /// Put `storage: «root»` into `cluster.yaml`, right after `version: 1`.
+    /// Put `storage: «root»` into `cluster.yaml`, right after `version: 1` (its first line, or
+    /// the first after leading comments).
     pub fn set_storage(&self, root: &str) {
         let yaml = self.read_string("cluster.yaml");
-        assert!(yaml.starts_with("version: 1\n"), "{yaml}");
+        let after_comments = yaml.lines().find(|line| !line.starts_with('#'));
+        assert_eq!(after_comments, Some("version: 1"), "{yaml}");
         self.write(
             "cluster.yaml",
             yaml.replacen("version: 1\n", &format!("version: 1\nstorage: {root}\n"), 1),
@@ -428,6 +443,15 @@ impl Folder {
     /// modes are restored afterwards.
     pub fn run_read_only(&self, args: &[&str]) -> Run {
         set_modes(self.path(), 0o555, 0o444);
+        let run = self.run_unprivileged(args);
+        set_modes(self.path(), 0o755, 0o644);
+        run
+    }
+
+    /// `omnigraph cluster «args» --config «this folder»` as a user whom file modes bind: as
+    /// `nobody` through `setpriv` when the tests run as root (which ignores modes, as CI does).
+    /// The folder must be readable by that user (see [`Folder::open_to_all`]).
+    pub fn run_unprivileged(&self, args: &[&str]) -> Run {
         // SAFETY: geteuid has no preconditions and cannot fail.
         let mut cmd = if unsafe { libc::geteuid() } == 0 {
             let mut cmd = std::process::Command::new("setpriv");
@@ -438,9 +462,20 @@ impl Folder {
             std::process::Command::new(binary())
         };
         cmd.arg("cluster").args(self.args(args));
-        let run = Run::from(child::output(&mut cmd, &format!("read-only {args:?}")));
+        Run::from(child::output(&mut cmd, &format!("unprivileged {args:?}")))
+    }
+
+    /// Every directory of the folder mode 755 and every file 644: readable (not writable) by
+    /// any user, for [`Folder::run_unprivileged`].
+    pub fn open_to_all(&self) {
         set_modes(self.path(), 0o755, 0o644);
-        run
+    }
+
+    /// Set the mode of one file or directory of the folder.
+    pub fn chmod(&self, rel: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(self.at(rel), std::fs::Permissions::from_mode(mode))
+            .expect("chmod");
     }
 }
 

@@ -149,6 +149,37 @@ fn small_graphs_are_parsed_in_runs() {
     assert_eq!(parse(&text, &outline), full(&text).ok());
 }
 
+/// A graph whose `queries:` is a path or a list of paths (issue 19) has no entries to split: it
+/// stays whole in a run, however large, indentless list or not; a map beside it still splits.
+#[test]
+fn path_and_list_forms_stay_whole() {
+    for item_indent in ["    ", "      "] {
+        let mut text = String::from("version: 1\ngraphs:\n  a:\n    schema: s\n    queries:\n");
+        for i in 0..400 {
+            text.push_str(&format!("{item_indent}- ./lists/q{i:04}.gq\n"));
+        }
+        text.push_str("    # after the list\n  b:\n    schema: s\n    queries: dir/\n");
+        text.push_str("  c:\n    queries:\n");
+        for i in 0..400 {
+            text.push_str(&format!("      q{i:04}:\n        file: ./c/q{i:04}.gq\n"));
+        }
+        text.push_str("    schema: s\n");
+        let outline = outline(&text, 1000).expect("plain subset");
+        let graph_pieces = outline
+            .pieces
+            .iter()
+            .filter(|piece| matches!(piece, Piece::Graph { .. }))
+            .count();
+        assert_eq!(graph_pieces, 1, "only `c` is split: {:?}", outline.pieces);
+        let config = parse(&text, &outline).expect("parsed in pieces");
+        assert_eq!(Ok(&config), full(&text).as_ref());
+        let QueriesConfig::List(paths) = &config.graphs["a"].queries else {
+            panic!("a list: {:?}", config.graphs["a"].queries);
+        };
+        assert_eq!(paths.len(), 400);
+    }
+}
+
 #[test]
 fn crlf_line_ends_take_the_fast_path() {
     let text = SMALL.replace('\n', "\r\n");
@@ -651,10 +682,15 @@ impl Writer {
         if self.plain || !self.rng.chance(5) {
             fields.push(("schema".to_string(), Field::Scalar(self.value())));
         }
-        let queries = match self.rng.below(6) {
+        let queries = match self.rng.below(8) {
             0 => None,
             1 => Some(Field::Empty),
             2 => Some(Field::Scalar("{}".to_string())),
+            // The directory and list forms (issue 19).
+            3 => Some(Field::Scalar(self.value())),
+            4 => Some(Field::List(
+                (0..self.rng.below(4)).map(|_| self.value()).collect(),
+            )),
             _ => {
                 let saved = std::mem::take(&mut self.used_keys);
                 let most = if self.rng.chance(10) { 40 } else { 5 };
