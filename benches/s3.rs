@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! cargo bench --bench s3
+//! OMNIGRAPH_BIN=/path/to/other/omnigraph cargo bench --bench s3   # another build, same harness
 //! ```
 //!
 //! Each graph gets a minimal root (`_schema.pg` equal to its declared schema and one manifest
@@ -52,9 +53,12 @@ fn children_cpu() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
-/// One command on one side: the release binary, with exactly the given AWS_* environment.
+/// One command on one side: the release binary (or `OMNIGRAPH_BIN`, to measure another build
+/// side by side), with exactly the given AWS_* environment.
 fn run(config: &Path, cmd: &str, env: &[(String, String)]) -> Duration {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_omnigraph"));
+    let binary = std::env::var_os("OMNIGRAPH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_omnigraph").into());
+    let mut command = Command::new(binary);
     command
         .args(["cluster", cmd, "--json", "--config"])
         .arg(config);
