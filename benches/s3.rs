@@ -56,8 +56,8 @@ fn children_cpu() -> Duration {
 /// One command on one side: the release binary (or `OMNIGRAPH_BIN`, to measure another build
 /// side by side), with exactly the given AWS_* environment.
 fn run(config: &Path, cmd: &str, env: &[(String, String)]) -> Duration {
-    let binary = std::env::var_os("OMNIGRAPH_BIN")
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_omnigraph").into());
+    let binary =
+        std::env::var_os("OMNIGRAPH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_omnigraph").into());
     let mut command = Command::new(binary);
     command
         .args(["cluster", cmd, "--json", "--config"])
