@@ -1,10 +1,31 @@
 //! Values keyed by resource address that the desired revision, the ledger and the differ all
-//! speak: shared address/digest text, the address → digest map and the dependency edge. A leaf:
+//! speak: shared address/digest text, the address → digest map, the dependency edge and what
+//! happens to an address between two revisions (`Operation`). A leaf:
 //! it knows no config, no state and no plan, so each of those can depend on it alone.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// What happens to an address between two revisions: a plan's change, a history record's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Operation {
+    /// The word JSON uses (`create`, `update`, `delete`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "create",
+            Operation::Update => "update",
+            Operation::Delete => "delete",
+        }
+    }
+}
 
 /// Address and digest text, shared: one allocation each however many places name it (the
 /// resource, its edges, the changes and blast radius planned from it). At 50,000 queries the

@@ -162,6 +162,30 @@ pub enum AtomicWriteError {
     Rename(io::Error),
 }
 
+impl From<AtomicWriteError> for io::Error {
+    /// The underlying error, whichever step it came from.
+    fn from(err: AtomicWriteError) -> Self {
+        match err {
+            AtomicWriteError::Create(e)
+            | AtomicWriteError::Write(e)
+            | AtomicWriteError::Sync(e)
+            | AtomicWriteError::Rename(e) => e,
+        }
+    }
+}
+
+/// The UTF-8 names in directory `dir` (one level, in the order listed); a name that is not
+/// UTF-8 is passed over (none the tool writes or looks for is).
+pub fn utf8_names(dir: &Path) -> io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        if let Ok(name) = entry?.file_name().into_string() {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
 /// Write `bytes` to `target` atomically: create `temp` exclusively in the same directory, write,
 /// fsync, rename over `target`, then fsync the directory so the rename itself survives a power
 /// loss. On any failure after creation the temp file is removed, so nothing half-written stays

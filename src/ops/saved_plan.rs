@@ -81,12 +81,7 @@ pub fn save<P: Serialize>(
         .file_name()
         .ok_or_else(|| failed(&"the path names no file"))?;
     let temp = temp_path(path, name, &context.runtime.new_id());
-    fsx::atomic_write("plan", &temp, path, &bytes).map_err(|err| match err {
-        fsx::AtomicWriteError::Create(e)
-        | fsx::AtomicWriteError::Write(e)
-        | fsx::AtomicWriteError::Sync(e)
-        | fsx::AtomicWriteError::Rename(e) => failed(&e),
-    })
+    fsx::atomic_write("plan", &temp, path, &bytes).map_err(|err| failed(&std::io::Error::from(err)))
 }
 
 /// `«dir»/«name».tmp.«id»`, beside the target.

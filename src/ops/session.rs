@@ -3,13 +3,16 @@
 //! command then gets either its working set or what it had when it had to stop.
 
 use super::Context;
+use crate::addressed::Digests;
 use crate::config::{self, Header, RawClusterConfig, StorageRoot};
 use crate::desired::{self, Desired};
 use crate::diagnostic::{Code, Diagnostic, has_errors};
 use crate::digest;
 use crate::layout::Layout;
+use crate::plan;
+use crate::state::history::{self, RecordedChange};
 use crate::state::lock::{self, LockGuard};
-use crate::state::{ClusterState, LoadedState, StateObservations, StateRead, history, ledger};
+use crate::state::{ClusterState, LoadedState, StateObservations, StateRead, ledger};
 use crate::store::{HISTORY_REL, STATE_FILE_REL, StateVersion, Store, local::LocalStore};
 use std::sync::Arc;
 
@@ -170,6 +173,7 @@ impl<'a> Session<'a> {
             publisher,
             before.map(|(state, version)| (state, version.cas.as_str())),
             (state, &cas),
+            digest_moves(before.map(|(state, _)| state), state),
         );
         if let Err(err) = history::write(self.store.as_ref(), &record, &runtime.new_id()) {
             self.push(Diagnostic::new(
@@ -206,6 +210,21 @@ impl<'a> Session<'a> {
             },
         )
     }
+}
+
+/// What a revision does to the digests: the differ's changes from `before` to `after`, as the
+/// history records them.
+fn digest_moves(before: Option<&ClusterState>, after: &ClusterState) -> Vec<RecordedChange> {
+    let after = Digests::from_pairs(after.digests().map(|(a, d)| (a.into(), d.into())).collect());
+    plan::diff(before.into_iter().flat_map(ClusterState::digests), &after)
+        .into_iter()
+        .map(|change| RecordedChange {
+            resource: change.resource.to_string(),
+            action: change.operation,
+            before_digest: change.before_digest.map(|d| d.to_string()),
+            after_digest: change.after_digest.map(|d| d.to_string()),
+        })
+        .collect()
 }
 
 /// The store a command's config names: its `storage:` root, or the config folder itself when
@@ -320,5 +339,41 @@ impl Parsed {
             observations: self.observations,
             diagnostics: self.diagnostics,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addressed::Operation;
+
+    fn state(resources: &[(&str, &str)]) -> ClusterState {
+        let mut state = ClusterState::empty(None);
+        for (address, digest) in resources {
+            state.set_digest(address, digest.to_string());
+        }
+        state
+    }
+
+    #[test]
+    fn a_revision_records_the_digests_that_moved() {
+        let before = state(&[("query.g.a", "1"), ("query.g.b", "2"), ("policy.p", "3")]);
+        let after = state(&[("query.g.a", "1"), ("query.g.b", "9"), ("query.g.c", "4")]);
+        let moved: Vec<(String, Operation, Option<String>, Option<String>)> =
+            digest_moves(Some(&before), &after)
+                .into_iter()
+                .map(|c| (c.resource, c.action, c.before_digest, c.after_digest))
+                .collect();
+        let some = |d: &str| Some(d.to_string());
+        assert_eq!(
+            moved,
+            [
+                ("policy.p".into(), Operation::Delete, some("3"), None),
+                ("query.g.b".into(), Operation::Update, some("2"), some("9")),
+                ("query.g.c".into(), Operation::Create, None, some("4")),
+            ]
+        );
+        // The first state: everything it records is a create.
+        assert_eq!(digest_moves(None, &after).len(), 3);
     }
 }

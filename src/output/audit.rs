@@ -2,13 +2,13 @@
 //! drift, the history's listing, and one revision whole. The plain text and the rich view print
 //! the same lines (the rich view draws the diagnostics its own way).
 
-use super::human::Paint;
+use super::human::{Paint, operation_word};
 use crate::diagnostic::Diagnostic;
 use crate::ops::drift::DriftOutput;
 use crate::ops::history::{HistoryOutput, RevisionOutput};
 use crate::state::ResourceStatusRecord;
 use crate::state::drift::Drift;
-use crate::state::history::{Action, Counts};
+use crate::state::history::Counts;
 use std::fmt::Write;
 
 /// `refresh --dry-run`: the state read, then each resource refresh would record differently,
@@ -146,11 +146,7 @@ pub(crate) fn revision<'a>(
         out.push_str("  no resource changes\n");
     }
     for change in &record.changes {
-        let word = match change.action {
-            Action::Create => "Create",
-            Action::Update => "Update",
-            Action::Delete => "Delete",
-        };
+        let word = operation_word(change.action);
         let _ = writeln!(
             out,
             "  {word} {}: {} -> {}",

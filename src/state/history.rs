@@ -17,6 +17,7 @@
 
 use super::ClusterState;
 use super::drift::{Drift, compare};
+use crate::addressed::Operation;
 use crate::store::{Fetch, HISTORY_DIR, STATE_DIR, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -55,17 +56,9 @@ pub struct RevisionRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedChange {
     pub resource: String,
-    pub action: Action,
+    pub action: Operation,
     pub before_digest: Option<String>,
     pub after_digest: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    Create,
-    Update,
-    Delete,
 }
 
 /// Who published a revision, how and when: the parts of a record that are not the states.
@@ -77,15 +70,20 @@ pub struct Publisher<'a> {
 
 impl RevisionRecord {
     /// The record of publishing `after` (whose bytes have CAS `cas_after`) over `before` (CAS
-    /// `cas_before`; both `None` for the first state). Refresh and import also keep the drift.
+    /// `cas_before`; both `None` for the first state), which moved the digests `changes` (the
+    /// plan's differ between the two). Refresh and import also keep the drift.
     pub fn new(
         publisher: Publisher<'_>,
         before: Option<(&ClusterState, &str)>,
         after: (&ClusterState, &str),
+        changes: Vec<RecordedChange>,
     ) -> Self {
-        let empty = ClusterState::empty(None);
-        let before_state = before.map_or(&empty, |(state, _)| state);
         let observed = matches!(publisher.operation, "refresh" | "import");
+        let drift = match (observed, before) {
+            (false, _) => Vec::new(),
+            (true, Some((state, _))) => compare(state, after.0),
+            (true, None) => compare(&ClusterState::empty(None), after.0),
+        };
         RevisionRecord {
             format_version: FORMAT_VERSION,
             revision: after.0.state_revision,
@@ -95,12 +93,8 @@ impl RevisionRecord {
             tool_version: TOOL_VERSION.to_string(),
             state_cas_before: before.map(|(_, cas)| cas.to_string()),
             state_cas_after: after.1.to_string(),
-            changes: digest_changes(before_state, after.0),
-            drift: if observed {
-                compare(before_state, after.0)
-            } else {
-                Vec::new()
-            },
+            changes,
+            drift,
         }
     }
 
@@ -120,9 +114,9 @@ impl RevisionRecord {
         let mut counts = Counts::default();
         for change in &self.changes {
             match change.action {
-                Action::Create => counts.create += 1,
-                Action::Update => counts.update += 1,
-                Action::Delete => counts.delete += 1,
+                Operation::Create => counts.create += 1,
+                Operation::Update => counts.update += 1,
+                Operation::Delete => counts.delete += 1,
             }
         }
         counts.drift = self.drift.len();
@@ -137,34 +131,6 @@ pub struct Counts {
     pub update: usize,
     pub delete: usize,
     pub drift: usize,
-}
-
-/// Every address whose digest differs between the two states, in address order (one merge of
-/// the two sorted maps).
-fn digest_changes(before: &ClusterState, after: &ClusterState) -> Vec<RecordedChange> {
-    let mut all: BTreeMap<&str, (Option<&str>, Option<&str>)> = BTreeMap::new();
-    for (address, digest) in before.digests() {
-        all.entry(address).or_default().0 = Some(digest);
-    }
-    for (address, digest) in after.digests() {
-        all.entry(address).or_default().1 = Some(digest);
-    }
-    all.into_iter()
-        .filter_map(|(resource, (old, new))| {
-            let action = match (old, new) {
-                (None, Some(_)) => Action::Create,
-                (Some(_), None) => Action::Delete,
-                (Some(a), Some(b)) if a != b => Action::Update,
-                _ => return None,
-            };
-            Some(RecordedChange {
-                resource: resource.to_string(),
-                action,
-                before_digest: old.map(str::to_string),
-                after_digest: new.map(str::to_string),
-            })
-        })
-        .collect()
 }
 
 /// Write `record` under a name unique to attempt `attempt` (before its state is published).
@@ -313,7 +279,12 @@ mod tests {
 
     #[test]
     fn names_sort_by_revision_and_parse_back() {
-        let record = RevisionRecord::new(publisher("import"), None, (&state(7, &[]), "C7"));
+        let record = RevisionRecord::new(
+            publisher("import"),
+            None,
+            (&state(7, &[]), "C7"),
+            Vec::new(),
+        );
         let name = record.name("01ATTEMPT");
         assert_eq!(name, "00000000000000000007-01ATTEMPT.json");
         assert_eq!(revision_of(&name), Some(7));
@@ -326,32 +297,36 @@ mod tests {
     }
 
     #[test]
-    fn changes_are_the_digests_that_moved() {
-        let before = state(
-            1,
-            &[("query.g.a", "1"), ("query.g.b", "2"), ("policy.p", "3")],
-        );
-        let after = state(
-            2,
-            &[("query.g.a", "1"), ("query.g.b", "9"), ("query.g.c", "4")],
-        );
-        let record = RevisionRecord::new(publisher("apply"), Some((&before, "C1")), (&after, "C2"));
-        let moved: Vec<(&str, Action)> = record
-            .changes
-            .iter()
-            .map(|c| (c.resource.as_str(), c.action))
-            .collect();
-        assert_eq!(
-            moved,
-            [
-                ("policy.p", Action::Delete),
-                ("query.g.b", Action::Update),
-                ("query.g.c", Action::Create)
-            ]
+    fn counts_and_drift_follow_the_operation() {
+        let before = state(1, &[("query.g.a", "1")]);
+        let after = state(2, &[("query.g.b", "2")]);
+        let moved = |resource: &str, action| RecordedChange {
+            resource: resource.to_string(),
+            action,
+            before_digest: None,
+            after_digest: None,
+        };
+        let changes = vec![
+            moved("policy.p", Operation::Delete),
+            moved("query.g.b", Operation::Update),
+            moved("query.g.c", Operation::Create),
+        ];
+        let record = RevisionRecord::new(
+            publisher("apply"),
+            Some((&before, "C1")),
+            (&after, "C2"),
+            changes,
         );
         assert!(record.drift.is_empty(), "apply keeps no drift");
         let counts = record.counts();
         assert_eq!((counts.create, counts.update, counts.delete), (1, 1, 1));
+        let refresh = RevisionRecord::new(
+            publisher("refresh"),
+            Some((&before, "C1")),
+            (&after, "C2"),
+            Vec::new(),
+        );
+        assert_eq!(refresh.drift.len(), 2, "refresh keeps what moved");
     }
 
     /// The chain confirms the records of published revisions only: a phantom (written, then its
@@ -366,10 +341,25 @@ mod tests {
         let phantom = state(2, &[("query.g.a", "X")]);
         let s3 = state(3, &[("query.g.a", "3")]);
         let records = [
-            RevisionRecord::new(publisher("import"), None, (&s1, "C1")),
-            RevisionRecord::new(publisher("apply"), Some((&s1, "C1")), (&phantom, "CX")),
-            RevisionRecord::new(publisher("apply"), Some((&s1, "C1")), (&s2, "C2")),
-            RevisionRecord::new(publisher("refresh"), Some((&s2, "C2")), (&s3, "C3")),
+            RevisionRecord::new(publisher("import"), None, (&s1, "C1"), Vec::new()),
+            RevisionRecord::new(
+                publisher("apply"),
+                Some((&s1, "C1")),
+                (&phantom, "CX"),
+                Vec::new(),
+            ),
+            RevisionRecord::new(
+                publisher("apply"),
+                Some((&s1, "C1")),
+                (&s2, "C2"),
+                Vec::new(),
+            ),
+            RevisionRecord::new(
+                publisher("refresh"),
+                Some((&s2, "C2")),
+                (&s3, "C3"),
+                Vec::new(),
+            ),
         ];
         for (i, record) in records.iter().enumerate() {
             write(&store, record, &format!("A{i}")).expect("write");

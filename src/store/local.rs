@@ -72,8 +72,7 @@ impl LocalStore {
         self.root.join(GRAPHS_DIR).join(format!("{graph}.omni"))
     }
 
-    /// `rel` (`/`-separated) below graph `graph`'s root, one join per part, so it is shown as
-    /// `./graphs/«G».omni/__manifest/_versions`.
+    /// `rel` (`/`-separated) below graph `graph`'s root, one join per part.
     fn graph_path(&self, graph: &str, rel: &str) -> PathBuf {
         let mut path = self.graph_dir(graph);
         path.extend(rel.split('/'));
@@ -325,18 +324,10 @@ impl Store for LocalStore {
     }
 
     fn history_names(&self) -> io::Result<Vec<String>> {
-        let entries = match std::fs::read_dir(self.history_dir()) {
-            Ok(entries) => entries,
-            Err(err) if err.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(err) => return Err(err),
-        };
-        let mut names = Vec::new();
-        for entry in entries {
-            if let Some(name) = entry?.file_name().to_str() {
-                names.push(name.to_string());
-            }
+        match fsx::utf8_names(&self.history_dir()) {
+            Err(err) if err.kind() == ErrorKind::NotFound => Ok(Vec::new()),
+            listed => listed,
         }
-        Ok(names)
     }
 
     fn read_history(&self, name: &str) -> Fetch<Vec<u8>> {
@@ -355,12 +346,7 @@ impl Store for LocalStore {
         }
         let target = dir.join(name);
         let temp = dir.join(format!("{name}.tmp.{temp_id}"));
-        fsx::atomic_write("history", &temp, &target, bytes).map_err(|err| match err {
-            AtomicWriteError::Create(e)
-            | AtomicWriteError::Write(e)
-            | AtomicWriteError::Sync(e)
-            | AtomicWriteError::Rename(e) => e,
-        })
+        Ok(fsx::atomic_write("history", &temp, &target, bytes)?)
     }
 
     /// Symlinks are followed; a root whose metadata cannot be read counts as missing, as in
@@ -375,13 +361,7 @@ impl Store for LocalStore {
 
     /// Every entry's name that is UTF-8 (a manifest version's name always is).
     fn graph_names(&self, graph: &str, dir: &str) -> io::Result<Vec<String>> {
-        let mut names = Vec::new();
-        for entry in std::fs::read_dir(self.graph_path(graph, dir))? {
-            if let Some(name) = entry?.file_name().to_str() {
-                names.push(name.to_string());
-            }
-        }
-        Ok(names)
+        fsx::utf8_names(&self.graph_path(graph, dir))
     }
 
     fn graph_file(&self, graph: &str, file: &str, limit: u64) -> io::Result<Vec<u8>> {
