@@ -276,7 +276,10 @@ pub struct RefreshArgs {
     pub detailed_exitcode: bool,
 }
 
+/// `history`'s own options belong to the listing: with `show`, only `show`'s are taken, so
+/// `history --json show 2` is refused instead of quietly printing text.
 #[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct HistoryArgs {
     #[command(subcommand)]
     pub show: Option<HistoryCommand>,

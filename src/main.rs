@@ -35,11 +35,14 @@ fn main() -> ExitCode {
     let common = command.common().clone();
     let layout = Layout::new(&common.config);
     let presentation = presentation(cli.color, common.json, &layout);
-    let view = match view(command.format()) {
-        Ok(view) => view,
-        Err(message) => Cli::command()
-            .error(clap::error::ErrorKind::InvalidValue, message)
-            .exit(),
+    // JSON is the same document whatever the environment says of text views.
+    let view = match common.json {
+        true => View::Plain,
+        false => view(command.format()).unwrap_or_else(|message| {
+            Cli::command()
+                .error(clap::error::ErrorKind::InvalidValue, message)
+                .exit()
+        }),
     };
     let flags = command.diff();
     let diffs = DiffDisplay {

@@ -85,12 +85,8 @@ fn clone_folder(template: &Folder) -> Folder {
     f
 }
 
-fn binary() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("omnigraph")
-}
-
 fn spawn(dir: &Path, cmd: &str, env: &[(&str, &str)]) -> std::process::Child {
-    let mut command = Command::new(binary());
+    let mut command = hermetic(binary());
     command
         .args(["cluster", cmd, "--json", "--config"])
         .arg(dir)

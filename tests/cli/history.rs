@@ -257,3 +257,15 @@ fn a_revision_shows_its_content_diffs_from_the_catalog() {
     let (_, human) = f.human(&["history", "show", "2"]);
     assert!(human.contains("      +++ "), "{human}");
 }
+
+/// `history`'s options belong to the listing: given before `show`, they are refused rather
+/// than quietly dropped (`--json` would have printed text).
+#[test]
+fn listing_options_before_show_are_refused() {
+    let f = three_revisions();
+    let run = f.run(&["history", "--json", "show", "2"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.is_empty());
+    let (code, out) = f.json(&["history", "show", "2"]);
+    assert_eq!((code, &out["record"]["revision"]), (0, &json!(2)));
+}

@@ -384,3 +384,18 @@ fn a_declined_prompt_says_nothing_was_applied() {
         run.screen
     );
 }
+
+/// `--json` is the same document whatever `OMNIGRAPH_FORMAT` says, even a value the text views
+/// refuse.
+#[test]
+fn json_ignores_the_text_view_variable() {
+    let f = Folder::applied();
+    let plain = f.run(&["status", "--json"]);
+    let odd = f.run_env(
+        &["status", "--json"],
+        &env(&[("OMNIGRAPH_FORMAT", "bogus")]),
+    );
+    assert_eq!((odd.code, &odd.stdout), (0, &plain.stdout));
+    let refused = f.run_env(&["status"], &env(&[("OMNIGRAPH_FORMAT", "bogus")]));
+    assert_eq!(refused.code, 2);
+}

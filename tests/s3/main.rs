@@ -29,7 +29,7 @@ mod inspect;
 use cluster_test_support::s3::S3Server;
 use cluster_test_support::*;
 use serde_json::Value;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 /// A cluster root `s3://«bucket»/«prefix»` on a moto server, with helpers to arrange and inspect
 /// it by the names the tool uses (`__cluster/state.json`, …).
@@ -159,15 +159,12 @@ impl<'a> Cloud<'a> {
 
     /// `omnigraph cluster «cmd» --json --config …` started in the background.
     pub fn spawn(&self, cmd: &str) -> Child {
-        let mut command = Command::new(assert_cmd::cargo::cargo_bin("omnigraph"));
+        let mut command = hermetic(binary());
         command
             .args(["cluster", cmd, "--json", "--config"])
             .arg(self.folder.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        for name in s3::stray_aws_vars() {
-            command.env_remove(name);
-        }
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
         command.spawn().expect("spawn")
     }

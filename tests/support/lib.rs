@@ -305,6 +305,26 @@ pub fn binary() -> PathBuf {
     assert_cmd::cargo::cargo_bin("omnigraph")
 }
 
+/// `program` (the binary, or a wrapper that runs it) with the environment a test controls: none
+/// of this process's `OMNIGRAPH_*`, colour or `AWS_*` settings reaches it, so a developer's
+/// `OMNIGRAPH_FORMAT=rich` or a CI runner's credentials cannot change what the tests pin.
+pub fn hermetic(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    for var in [
+        "OMNIGRAPH_ACTOR",
+        "OMNIGRAPH_FORMAT",
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+    ] {
+        cmd.env_remove(var);
+    }
+    for name in s3::stray_aws_vars() {
+        cmd.env_remove(name);
+    }
+    cmd
+}
+
 impl Folder {
     /// `«args» --config «this folder»`, for runners that take the whole argument list.
     pub fn args<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
@@ -392,13 +412,13 @@ pub fn pty_script(
     assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
     // SAFETY: both descriptors were just opened by openpty and are owned by nobody else.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    let mut cmd = std::process::Command::new(binary());
-    cmd.arg("cluster").args(args).env("TERM", "xterm");
+    let mut cmd = hermetic(binary());
     // As a person at a terminal: not in CI (anstream colours any terminal under `CI`, even with
-    // TERM=dumb), no colour preferences.
-    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "CI"] {
-        cmd.env_remove(var);
-    }
+    // TERM=dumb).
+    cmd.arg("cluster")
+        .args(args)
+        .env("TERM", "xterm")
+        .env_remove("CI");
     cmd.envs(env.iter().copied());
     cmd.stdin(slave.try_clone().expect("dup"));
     cmd.stdout(slave.try_clone().expect("dup"));
@@ -454,12 +474,12 @@ impl Folder {
     pub fn run_unprivileged(&self, args: &[&str]) -> Run {
         // SAFETY: geteuid has no preconditions and cannot fail.
         let mut cmd = if unsafe { libc::geteuid() } == 0 {
-            let mut cmd = std::process::Command::new("setpriv");
+            let mut cmd = hermetic("setpriv");
             cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
                 .arg(binary());
             cmd
         } else {
-            std::process::Command::new(binary())
+            hermetic(binary())
         };
         cmd.arg("cluster").args(self.args(args));
         Run::from(child::output(&mut cmd, &format!("unprivileged {args:?}")))
@@ -496,9 +516,8 @@ fn set_modes(root: &Path, dirs: u32, files: u32) {
 
 /// `omnigraph cluster «args»`, optionally from working directory `cwd`.
 pub fn run_in(cwd: Option<&Path>, args: &[&str]) -> Run {
-    let mut cmd = std::process::Command::new(binary());
-    // The history's actor is the environment's unless a test sets it.
-    cmd.arg("cluster").args(args).env_remove("OMNIGRAPH_ACTOR");
+    let mut cmd = hermetic(binary());
+    cmd.arg("cluster").args(args);
     if let Some(cwd) = cwd {
         cmd.current_dir(cwd);
     }
@@ -511,12 +530,8 @@ pub fn run_in(cwd: Option<&Path>, args: &[&str]) -> Run {
 /// `omnigraph cluster «args»` with `env` set and every other `AWS_*` variable of this process
 /// removed, so the child sees exactly the storage settings a test gives it.
 pub fn run_env(args: &[&str], env: &[(String, String)]) -> Run {
-    let mut cmd = std::process::Command::new(binary());
+    let mut cmd = hermetic(binary());
     cmd.arg("cluster").args(args);
-    for name in s3::stray_aws_vars() {
-        cmd.env_remove(name);
-    }
-    cmd.env_remove("OMNIGRAPH_ACTOR");
     cmd.envs(env.iter().map(|(k, v)| (k, v)));
     Run::from(child::output(
         &mut cmd,
