@@ -247,6 +247,33 @@ pub enum Finding {
     Refused,
 }
 
+/// What reading a recorded blob found, from the digest of what was read: `None` when it holds
+/// `recorded`. `uri` names the blob in a read error.
+pub fn judge(read: Fetch<String>, recorded: &str, uri: &str) -> Option<Finding> {
+    Some(match read {
+        Fetch::Found(actual) if actual == recorded => return None,
+        Fetch::Found(actual) => Finding::Mismatch { actual },
+        Fetch::NotFound => Finding::Missing,
+        Fetch::Failed(err) => {
+            Finding::ReadError(format!("could not read catalog payload '{uri}': {err}"))
+        }
+    })
+}
+
+/// The bytes of a recorded blob that holds `recorded`, or what is wrong with it (see [`judge`]).
+pub fn check(read: Fetch<Vec<u8>>, recorded: &str, uri: &str) -> Result<Vec<u8>, Finding> {
+    let mut bytes = None;
+    let digest = read.map(|read| {
+        let actual = digest::sha256_hex(&read);
+        bytes = Some(read);
+        actual
+    });
+    match judge(digest, recorded, uri) {
+        Some(finding) => Err(finding),
+        None => Ok(bytes.unwrap_or_default()),
+    }
+}
+
 impl Finding {
     pub fn diagnostic(&self, address: &str) -> Diagnostic {
         match self {
@@ -368,15 +395,7 @@ fn verify_recorded(
         .zip(keys)
         .zip(digests)
         .filter_map(|(((address, recorded, _), key), fetched)| {
-            let finding = match fetched {
-                Fetch::Found(actual) if actual == recorded => return None,
-                Fetch::Found(actual) => Finding::Mismatch { actual },
-                Fetch::NotFound => Finding::Missing,
-                Fetch::Failed(err) => Finding::ReadError(format!(
-                    "could not read catalog payload '{}': {err}",
-                    store.blob_uri(&key)
-                )),
-            };
+            let finding = judge(fetched, recorded, &store.blob_uri(&key))?;
             Some((address.to_string(), finding))
         })
         .chain(

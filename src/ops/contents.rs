@@ -7,7 +7,7 @@
 //! the catalog.
 
 use crate::address::Address;
-use crate::blobs;
+use crate::blobs::{self, Finding};
 use crate::desired::Desired;
 use crate::digest;
 use crate::fsx;
@@ -75,9 +75,10 @@ pub fn diffs(
                 Some(key) => {
                     let fetched = read.next().unwrap_or(Fetch::NotFound);
                     let before = change.before_digest.as_deref().unwrap_or_default();
-                    let old = applied_side(fetched, before);
+                    let uri = store.blob_uri(&key);
+                    let old = applied_side(fetched, before, &uri);
                     let new = desired_of(change, *source, new);
-                    text_diff(Some((store.blob_uri(&key), old)), new)
+                    text_diff(Some((uri, old)), new)
                 }
                 None => match Address::parse(&change.resource) {
                     Some(Address::Query { .. } | Address::Policy(_)) => {
@@ -131,7 +132,9 @@ pub fn recorded(store: &dyn Store, changes: &[RecordedChange]) -> Vec<Option<Con
         let key = key?;
         let fetched = read.next().unwrap_or(Fetch::NotFound);
         let digest = digest.as_deref().unwrap_or_default();
-        Some((store.blob_uri(&key), applied_side(fetched, digest)))
+        let uri = store.blob_uri(&key);
+        let side = applied_side(fetched, digest, &uri);
+        Some((uri, side))
     };
     changes
         .iter()
@@ -159,17 +162,20 @@ fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
     fsx::read_bounded(path, fsx::MAX_SOURCE_BYTES)
 }
 
-/// The applied payload, which must still be the bytes of its recorded digest.
-fn applied_side(fetched: Fetch<Vec<u8>>, recorded: &str) -> Side {
-    match fetched {
-        Fetch::Found(bytes) if digest::sha256_hex(&bytes) != recorded => Side::Unavailable(
+/// A catalog payload, which must still be the bytes of its recorded digest.
+fn applied_side(fetched: Fetch<Vec<u8>>, recorded: &str, uri: &str) -> Side {
+    match blobs::check(fetched, recorded, uri) {
+        Ok(bytes) => as_text(bytes),
+        Err(Finding::Mismatch { .. }) => Side::Unavailable(
             "the catalog payload blob does not match the recorded digest (run `cluster apply` to repair it)".into(),
         ),
-        Fetch::Found(bytes) => as_text(bytes),
-        Fetch::NotFound => Side::Unavailable(
+        Err(Finding::Missing) => Side::Unavailable(
             "the catalog payload blob is missing (run `cluster apply` to republish it)".into(),
         ),
-        Fetch::Failed(err) => Side::Unavailable(format!("could not read the catalog payload: {err}")),
+        Err(Finding::ReadError(text)) => Side::Unavailable(text),
+        Err(Finding::Refused) => Side::Unavailable(
+            "the recorded address names no catalog payload".into(),
+        ),
     }
 }
 

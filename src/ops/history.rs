@@ -4,7 +4,7 @@
 
 use super::session::Parsed;
 use super::{Context, contents};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::plan::ContentDiff;
 use crate::state::StateObservations;
 use crate::state::history::{self, Chain, Counts, RevisionRecord};
@@ -144,7 +144,7 @@ fn walk(
 ) -> (Chain, End, Option<Arc<dyn Store>>) {
     let mut parsed = Parsed::open(context);
     let mut chain = Chain::default();
-    let read = parsed.read_ledger();
+    let read = parsed.read_ledger(Severity::Warning);
     if let Some((store, loaded)) = &read {
         let current = loaded.state.state_revision;
         let (limit, down_to) = bounds(current);

@@ -6,7 +6,7 @@ use super::Context;
 use crate::addressed::Digests;
 use crate::config::{self, Header, RawClusterConfig, StorageRoot};
 use crate::desired::{self, Desired};
-use crate::diagnostic::{Code, Diagnostic, has_errors};
+use crate::diagnostic::{Code, Diagnostic, Severity, has_errors};
 use crate::digest;
 use crate::layout::Layout;
 use crate::plan;
@@ -311,8 +311,9 @@ impl Parsed {
     }
 
     /// The header's diagnostics, then the ledger read without the lock, as `status` reads it:
-    /// no state is the warning `state_missing`. The store and the state, when one was read.
-    pub fn read_ledger(&mut self) -> Option<(Arc<dyn Store>, LoadedState)> {
+    /// no state is `state_missing` with severity `missing` (`status` warns; a command that needs
+    /// a state fails). The store and the state, when one was read.
+    pub fn read_ledger(&mut self, missing: Severity) -> Option<(Arc<dyn Store>, LoadedState)> {
         let (true, Some(store)) = (self.check_header(), self.store.clone()) else {
             return None;
         };
@@ -324,11 +325,14 @@ impl Parsed {
             StateRead::Found(loaded) => Some((store, *loaded)),
             StateRead::Failed => None,
             StateRead::Missing => {
-                self.diagnostics.push(Diagnostic::warning(
-                    Code::StateMissing,
-                    STATE_FILE_REL,
-                    "state.json is missing; no applied cluster revision has been recorded",
-                ));
+                self.diagnostics.push(Diagnostic {
+                    severity: missing,
+                    ..Diagnostic::new(
+                        Code::StateMissing,
+                        STATE_FILE_REL,
+                        "state.json is missing; no applied cluster revision has been recorded",
+                    )
+                });
                 None
             }
         }

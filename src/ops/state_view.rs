@@ -7,10 +7,9 @@ use super::Context;
 use super::session::Parsed;
 use crate::address::Address;
 use crate::blobs::{self, Finding};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::digest;
-use crate::state::{ClusterState, ResourceStatus, StateObservations, StateRead, ledger};
-use crate::store::{Fetch, STATE_FILE_REL, Store};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::state::{ClusterState, ResourceStatus, StateObservations};
+use crate::store::{Fetch, Store};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -76,28 +75,13 @@ struct Read {
 }
 
 /// Parse `cluster.yaml` for its storage root and read the ledger, without the lock. No state is
-/// `state_missing`, an error unless `missing_is_warning`.
-fn read(context: &Context<'_>, missing_is_warning: bool) -> Read {
+/// `state_missing` with severity `missing`.
+fn read(context: &Context<'_>, missing: Severity) -> Read {
     let mut parsed = Parsed::open(context);
-    let mut state = None;
-    let store = parsed.store.clone();
-    if let (true, Some(store)) = (parsed.check_header(), &store) {
-        match ledger::read_state(
-            store.as_ref(),
-            &mut parsed.observations,
-            &mut parsed.diagnostics,
-        ) {
-            StateRead::Failed => {}
-            StateRead::Missing => {
-                let message = "state.json is missing; no applied cluster revision has been recorded (run `cluster import`)";
-                parsed.diagnostics.push(match missing_is_warning {
-                    true => Diagnostic::warning(Code::StateMissing, STATE_FILE_REL, message),
-                    false => Diagnostic::new(Code::StateMissing, STATE_FILE_REL, message),
-                });
-            }
-            StateRead::Found(loaded) => state = Some(loaded.state),
-        }
-    }
+    let (store, state) = match parsed.read_ledger(missing) {
+        Some((store, loaded)) => (Some(store), Some(loaded.state)),
+        None => (None, None),
+    };
     let end = parsed.end();
     Read {
         config_dir: context.config_dir(),
@@ -140,7 +124,7 @@ fn entry(state: &ClusterState, address: &str) -> StateEntry {
 
 /// `cluster state list`: a missing state is a warning and an empty list, as `status` reports it.
 pub fn list(context: &Context<'_>) -> StateListOutput {
-    let read = read(context, true);
+    let read = read(context, Severity::Warning);
     let resources = read.state.as_ref().map(entries).unwrap_or_default();
     StateListOutput {
         ok: !crate::diagnostic::has_errors(&read.diagnostics),
@@ -153,7 +137,7 @@ pub fn list(context: &Context<'_>) -> StateListOutput {
 
 /// `cluster state show ADDRESS`: an address the ledger does not know is `resource_not_in_state`.
 pub fn show(context: &Context<'_>, address: &str) -> StateShowOutput {
-    let mut read = read(context, false);
+    let mut read = read(context, Severity::Error);
     let mut shown = StateShowOutput {
         ok: false,
         config_dir: read.config_dir.clone(),
@@ -222,28 +206,14 @@ fn read_payload(
         .read_blobs(std::slice::from_ref(&key))
         .pop()
         .unwrap_or(Fetch::NotFound);
-    let finding = match fetched {
-        Fetch::Found(bytes) if digest::sha256_hex(&bytes) == digest => {
-            match String::from_utf8(bytes) {
-                Ok(text) => shown.payload = Some(text),
-                Err(_) => diagnostics.push(Diagnostic::warning(
-                    Code::CatalogPayloadReadError,
-                    &shown.address,
-                    format!("catalog payload '{uri}' is not UTF-8 text; not shown"),
-                )),
-            }
-            None
-        }
-        Fetch::Found(bytes) => Some(Finding::Mismatch {
-            actual: digest::sha256_hex(&bytes),
-        }),
-        Fetch::NotFound => Some(Finding::Missing),
-        Fetch::Failed(err) => Some(Finding::ReadError(format!(
-            "could not read catalog payload '{uri}': {err}"
-        ))),
-    };
-    if let Some(finding) = finding {
-        diagnostics.push(finding.diagnostic(&shown.address));
+    match blobs::check(fetched, digest, &uri).map(String::from_utf8) {
+        Ok(Ok(text)) => shown.payload = Some(text),
+        Ok(Err(_)) => diagnostics.push(Diagnostic::warning(
+            Code::CatalogPayloadReadError,
+            &shown.address,
+            format!("catalog payload '{uri}' is not UTF-8 text; not shown"),
+        )),
+        Err(finding) => diagnostics.push(finding.diagnostic(&shown.address)),
     }
     shown.blob = Some(uri);
 }

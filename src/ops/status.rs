@@ -4,7 +4,7 @@
 use super::Context;
 use super::session::Parsed;
 use crate::blobs;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::state::{LedgerView, StateObservations, lock};
 use serde::Serialize;
 
@@ -30,7 +30,7 @@ pub fn run(context: &Context<'_>) -> StatusOutput {
         );
     }
     let mut view = LedgerView::default();
-    if let Some((store, loaded)) = parsed.read_ledger() {
+    if let Some((store, loaded)) = parsed.read_ledger(Severity::Warning) {
         view = loaded.state.into();
         for (address, finding) in blobs::verify(
             store.as_ref(),
