@@ -18,7 +18,7 @@
 use super::ClusterState;
 use super::drift::{Drift, compare};
 use crate::addressed::Operation;
-use crate::store::{Fetch, HISTORY_DIR, STATE_DIR, Store};
+use crate::store::{Fetch, HISTORY_REL, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io;
@@ -164,13 +164,10 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::List(err) => {
-                write!(f, "could not list {STATE_DIR}/{HISTORY_DIR}: {err}")
+                write!(f, "could not list {HISTORY_REL}: {err}")
             }
             ReadError::Read { name, error } => {
-                write!(
-                    f,
-                    "could not read {STATE_DIR}/{HISTORY_DIR}/{name}: {error}"
-                )
+                write!(f, "could not read {HISTORY_REL}/{name}: {error}")
             }
         }
     }

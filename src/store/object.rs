@@ -39,7 +39,7 @@ use retry::{Attempts, Failure, Patience};
 
 use super::{
     BlobKey, BlobMode, BlobOutcome, BlobSource, BlobWrite, BlobWriteError, Fetch, GRAPHS_DIR,
-    HISTORY_DIR, LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, RootEntry, STATE_DIR,
+    HISTORY_REL, LOCK_FILE_REL, LockCreateError, RESOURCES_DIR, RootEntry, STATE_DIR,
     STATE_FILE_REL, StateVersion, StateWriteError, Store, StoredState,
 };
 use crate::digest;
@@ -159,7 +159,7 @@ impl ObjectBackend {
     }
 
     fn history_rel(name: &str) -> String {
-        format!("{STATE_DIR}/{HISTORY_DIR}/{name}")
+        format!("{HISTORY_REL}/{name}")
     }
 
     fn graph_rel(graph: &str) -> String {
@@ -400,6 +400,23 @@ impl ObjectBackend {
         }
     }
 
+    /// Create `rel` holding `bytes` only if absent, reading back every refusal: our bytes
+    /// (put there by an attempt whose answer was lost) are ours; absent, it is sent again;
+    /// anything else is `Theirs`. For objects whose bytes tell whose they are (the lock, a history
+    /// record); `Err` when no client can be had.
+    fn create_settled(&self, rel: &str, bytes: &[u8], limit: u64) -> Result<Landed, String> {
+        let put = Put {
+            rel,
+            bytes,
+            mode: PutMode::Create,
+            limit,
+            trust_refusal: false,
+        };
+        let not_landed =
+            |seen: &Fetch<Object>| matches!(seen, Fetch::NotFound).then_some(PutMode::Create);
+        self.connected(|connection| self.put_settled(connection, put, not_landed))
+    }
+
     /// Delete `rel`, which held `current` when read. A delete whose answer was lost counts as
     /// done once the object is gone, or holds other bytes (someone else's, not to be deleted).
     async fn delete_settled(
@@ -527,20 +544,20 @@ impl ObjectBackend {
                 };
             }
         };
-        let (mode, again) = match write.mode {
-            BlobMode::CreateOnly => (PutMode::Create, PutMode::Create),
-            BlobMode::Replace => (PutMode::Overwrite, PutMode::Overwrite),
+        let mode = match write.mode {
+            BlobMode::CreateOnly => PutMode::Create,
+            BlobMode::Replace => PutMode::Overwrite,
         };
         let put = Put {
             rel: &rel,
             bytes: &bytes,
-            mode,
+            mode: mode.clone(),
             limit: fsx::MAX_SOURCE_BYTES,
             trust_refusal: true,
         };
         let replacing = write.mode == BlobMode::Replace;
         let not_landed = |seen: &Fetch<Object>| {
-            (replacing || matches!(seen, Fetch::NotFound)).then(|| again.clone())
+            (replacing || matches!(seen, Fetch::NotFound)).then(|| mode.clone())
         };
         match self.put_settled(connection, put, not_landed).await {
             Landed::Ours => BlobOutcome::Written,
@@ -686,17 +703,7 @@ impl Store for ObjectBackend {
         let _critical = fsx::critical_section();
         // Any refusal is read back (not only one our own attempt may have caused): a lock holding
         // our bytes is ours, and is held rather than left behind; absent, it is tried again.
-        let put = Put {
-            rel: LOCK_FILE_REL,
-            bytes,
-            mode: PutMode::Create,
-            limit: fsx::MAX_LOCK_BYTES,
-            trust_refusal: false,
-        };
-        let not_landed =
-            |seen: &Fetch<Object>| matches!(seen, Fetch::NotFound).then_some(PutMode::Create);
-        let created = self.connected(|connection| self.put_settled(connection, put, not_landed));
-        match created {
+        match self.create_settled(LOCK_FILE_REL, bytes, fsx::MAX_LOCK_BYTES) {
             Ok(Landed::Ours) => Ok(()),
             Ok(Landed::Theirs) => Err(LockCreateError::Held),
             Ok(Landed::Failed { error, maybe }) => Err(LockCreateError::Other(if maybe {
@@ -801,10 +808,11 @@ impl Store for ObjectBackend {
     }
 
     fn history_names(&self) -> io::Result<Vec<String>> {
-        let rel = format!("{STATE_DIR}/{HISTORY_DIR}");
-        let shown = self.shown(&rel);
-        self.now(&shown, |client| self.list_names(client.as_ref(), &rel))
-            .map(|names| names.files)
+        let shown = self.shown(HISTORY_REL);
+        self.now(&shown, |client| {
+            self.list_names(client.as_ref(), HISTORY_REL)
+        })
+        .map(|names| names.files)
     }
 
     fn read_history(&self, name: &str) -> Fetch<Vec<u8>> {
@@ -818,16 +826,7 @@ impl Store for ObjectBackend {
     fn create_history(&self, name: &str, bytes: &[u8], _temp_id: &str) -> io::Result<()> {
         let rel = Self::history_rel(name);
         let shown = self.shown(&rel);
-        let put = Put {
-            rel: &rel,
-            bytes,
-            mode: PutMode::Create,
-            limit: fsx::MAX_SOURCE_BYTES,
-            trust_refusal: false,
-        };
-        let not_landed =
-            |seen: &Fetch<Object>| matches!(seen, Fetch::NotFound).then_some(PutMode::Create);
-        match self.connected(|connection| self.put_settled(connection, put, not_landed)) {
+        match self.create_settled(&rel, bytes, fsx::MAX_SOURCE_BYTES) {
             Ok(Landed::Ours) => Ok(()),
             Ok(Landed::Theirs) => Err(io::Error::other(format!(
                 "{shown}: a different record already has this name"
