@@ -58,9 +58,9 @@ use std::time::{Duration, Instant};
 /// Requests a batch keeps in flight at once (blob publishes and blob reads).
 pub const IN_FLIGHT: usize = 32;
 
-/// How often a conditional write or delete is sent again after a refused connection (the client
-/// that sends them retries nothing; the read client retries refusals itself).
-const WRITE_REFUSALS: u32 = 3;
+/// How often a request is sent again after a refused connection (nothing listening): a few quick
+/// attempts, so a stopped server fails a command at once rather than after `AWS_TIMEOUT`.
+const REFUSALS: u32 = 3;
 
 /// What one object-storage provider supplies: clients built from the environment, and a
 /// one-line reading of its errors.
@@ -74,13 +74,11 @@ trait Provider: Send + Sync {
     fn container_missing(&self, err: &Error) -> bool;
 }
 
-/// The clients of one root, and how long a command keeps trying them.
+/// The client of one root, and how long a command keeps trying it. The client retries nothing:
+/// every answer reaches the backend, which tries reads again itself and decides each unclear
+/// write by what is on the server, all within one patience.
 struct Connection {
-    /// Reads and listings; the client retries a failed request a few times itself.
-    read: Arc<dyn ObjectStore>,
-    /// Conditional writes and deletes; the client retries nothing, so every answer reaches the
-    /// backend, which decides by what is on the server.
-    write: Arc<dyn ObjectStore>,
+    client: Arc<dyn ObjectStore>,
     patience: Patience,
 }
 
@@ -166,7 +164,7 @@ impl ObjectBackend {
         format!("{GRAPHS_DIR}/{graph}.omni")
     }
 
-    /// The clients, built on first use.
+    /// The connection, built on first use.
     fn connection(&self) -> Result<&Connection, String> {
         self.client
             .get_or_init(|| self.provider.connect())
@@ -179,7 +177,7 @@ impl ObjectBackend {
         self.connection().map_or(&IMPATIENT, |c| &c.patience)
     }
 
-    /// Run `body` with the read client on the shared runtime (see [`ObjectBackend::connected`]).
+    /// Run `body` with the client on the shared runtime (see [`ObjectBackend::connected`]).
     fn run<'s, F, T>(
         &'s self,
         body: impl FnOnce(&'s Arc<dyn ObjectStore>) -> F,
@@ -187,10 +185,10 @@ impl ObjectBackend {
     where
         F: Future<Output = T>,
     {
-        self.connected(|connection| body(&connection.read))
+        self.connected(|connection| body(&connection.client))
     }
 
-    /// Run `body` with the clients on the shared runtime; `Err` when either cannot be had, or
+    /// Run `body` with the connection on the shared runtime; `Err` when it cannot be had, or
     /// when the client panics (a bug of the client, reported rather than crashing the command).
     fn connected<'s, F, T>(&'s self, body: impl FnOnce(&'s Connection) -> F) -> Result<T, String>
     where
@@ -226,7 +224,7 @@ impl ObjectBackend {
     where
         F: Future<Output = Result<T, Error>>,
     {
-        let mut attempts = Attempts::new(self.patience(), 0);
+        let mut attempts = Attempts::new(self.patience(), REFUSALS);
         loop {
             let started = Instant::now();
             let err = match request().await {
@@ -341,16 +339,16 @@ impl ObjectBackend {
                 };
             }
         };
-        let read_back = || self.fetch(connection.read.as_ref(), put.rel, put.limit);
+        let read_back = || self.fetch(connection.client.as_ref(), put.rel, put.limit);
         let payload = PutPayload::from(put.bytes.to_vec());
         let mut mode = put.mode;
-        let mut attempts = Attempts::new(&connection.patience, WRITE_REFUSALS);
+        let mut attempts = Attempts::new(&connection.patience, REFUSALS);
         // Whether an earlier attempt got no clear answer, and so may have landed.
         let mut in_doubt = false;
         loop {
             let started = Instant::now();
             let sent = connection
-                .write
+                .client
                 .put_opts(&key, payload.clone(), mode.clone().into())
                 .await;
             let err = match sent {
@@ -428,10 +426,10 @@ impl ObjectBackend {
     ) -> io::Result<()> {
         let shown = self.shown(rel);
         let key = self.key(rel).map_err(|m| setup_error(&shown, m))?;
-        let mut attempts = Attempts::new(&connection.patience, WRITE_REFUSALS);
+        let mut attempts = Attempts::new(&connection.patience, REFUSALS);
         loop {
             let started = Instant::now();
-            let err = match connection.write.delete(&key).await {
+            let err = match connection.client.delete(&key).await {
                 Ok(()) => {
                     attempts.answered();
                     return Ok(());
@@ -440,7 +438,7 @@ impl ObjectBackend {
             };
             let failure = Failure::of(&err);
             if failure == Failure::Transient {
-                match self.fetch(connection.read.as_ref(), rel, limit).await {
+                match self.fetch(connection.client.as_ref(), rel, limit).await {
                     Fetch::NotFound => return Ok(()),
                     Fetch::Found((now, _)) if now != current => return Ok(()),
                     _ => {}
@@ -462,7 +460,7 @@ impl ObjectBackend {
         let shown = self.shown(STATE_FILE_REL);
         let current = match self
             .fetch(
-                connection.read.as_ref(),
+                connection.client.as_ref(),
                 STATE_FILE_REL,
                 fsx::MAX_STATE_BYTES,
             )
@@ -535,7 +533,7 @@ impl ObjectBackend {
         let bytes = match source() {
             Ok(bytes) => bytes,
             Err(diagnostic) => {
-                let client = connection.read.as_ref();
+                let client = connection.client.as_ref();
                 return match write.mode {
                     BlobMode::CreateOnly if self.exists(client, &rel).await.unwrap_or(false) => {
                         BlobOutcome::Existed

@@ -16,18 +16,14 @@ use std::time::Duration;
 const CONNECT_TIMEOUT: &str = "5s";
 const REQUEST_TIMEOUT: &str = "30s";
 
-/// Retries of a failed read (connection errors, timeouts, 5xx, throttling): a few, quickly. The
-/// client for conditional writes and deletes retries nothing (`max_retries` 0): the backend does,
-/// deciding each ambiguous answer by what is on the server.
-fn retry(max_retries: usize) -> RetryConfig {
+/// The client retries nothing (`max_retries` 0): the backend tries every request again itself,
+/// within `AWS_TIMEOUT`, and decides each ambiguous write by what is on the server
+/// (`retry.rs`). Its own retries would hide answers and stretch the bound.
+fn no_retries() -> RetryConfig {
     RetryConfig {
-        backoff: BackoffConfig {
-            init_backoff: Duration::from_millis(50),
-            max_backoff: Duration::from_millis(500),
-            base: 2.0,
-        },
-        max_retries,
-        retry_timeout: Duration::from_secs(10),
+        backoff: BackoffConfig::default(),
+        max_retries: 0,
+        retry_timeout: Duration::ZERO,
     }
 }
 
@@ -74,17 +70,13 @@ impl Provider for S3 {
             .get_config_value(&AmazonS3ConfigKey::Client(ClientConfigKey::Timeout))
             .and_then(|text| humantime::parse_duration(&text).ok())
             .unwrap_or(Duration::from_secs(30));
-        let build = |retries| {
-            builder
-                .clone()
-                .with_retry(retry(retries))
-                .build()
-                .map(|store| Arc::new(store) as Arc<dyn ObjectStore>)
-                .map_err(|err| format!("could not configure the S3 client: {}", one_line(&err)))
-        };
+        let client = builder
+            .with_retry(no_retries())
+            .build()
+            .map(|store| Arc::new(store) as Arc<dyn ObjectStore>)
+            .map_err(|err| format!("could not configure the S3 client: {}", one_line(&err)))?;
         Ok(Connection {
-            read: build(3)?,
-            write: build(0)?,
+            client,
             patience: Patience::new(timeout),
         })
     }
