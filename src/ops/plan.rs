@@ -61,17 +61,16 @@ pub fn run(context: &Context<'_>) -> PlanOutput {
 pub fn run_with(context: &Context<'_>, options: &PlanOptions) -> PlanOutput {
     let (mut output, computed) = compute(context, options);
     if let (Some(out), Some(cluster), true) = (&options.out, computed.cluster, output.ok) {
-        let saved = saved_plan::ToSave {
-            plan: &output,
-            cluster: &cluster,
+        let header = saved_plan::PlanHeader {
+            cluster,
             config_digest: output
                 .desired_revision
                 .config_digest
-                .as_deref()
-                .unwrap_or(""),
-            state_cas: output.state_observations.state_cas.as_deref(),
+                .clone()
+                .unwrap_or_default(),
+            state_cas: output.state_observations.state_cas.clone(),
         };
-        match saved_plan::save(context, out, &saved) {
+        match saved_plan::save(context, out, &header, &output) {
             Ok(()) => output.saved_plan = Some(layout::display(out)),
             Err(diagnostic) => {
                 output.diagnostics.push(diagnostic);

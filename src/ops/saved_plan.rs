@@ -19,46 +19,44 @@ use std::path::{Path, PathBuf};
 /// (`canonical_config_dir`) instead of the cluster's storage root.
 pub const FORMAT_VERSION: u64 = 2;
 
+/// What a plan was made against, written before the plan object in a saved plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanHeader {
+    /// The cluster's identity (`Store::identity`).
+    pub cluster: String,
+    /// The desired config digest (empty when there was none).
+    pub config_digest: String,
+    /// The CAS of the state read; required, `null` when there was none.
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub state_cas: Option<String>,
+}
+
 #[derive(Serialize)]
 struct SavedPlanFile<'a, P: Serialize> {
     format_version: u64,
-    cluster: &'a str,
-    config_digest: &'a str,
-    state_cas: Option<&'a str>,
+    #[serde(flatten)]
+    header: &'a PlanHeader,
     #[serde(flatten)]
     plan: &'a P,
-}
-
-/// What a saved plan stores: the plan object (`plan --json`'s, which must be ok) and what it
-/// was planned against.
-pub struct ToSave<'a, P: Serialize> {
-    pub plan: &'a P,
-    /// The cluster's identity (`Store::identity`).
-    pub cluster: &'a str,
-    /// The desired config digest (empty when there was none).
-    pub config_digest: &'a str,
-    /// The CAS of the state read under the lock; `None` when there was none.
-    pub state_cas: Option<&'a str>,
 }
 
 /// What `apply --plan` needs of a saved plan; the other fields of the plan object are kept in
 /// the file for people and scripts.
 #[derive(Debug, Clone, Deserialize)]
 pub struct SavedPlan {
-    pub cluster: String,
-    pub config_digest: String,
-    /// Required, `null` when the plan saw no state.
-    #[serde(deserialize_with = "Option::deserialize")]
-    pub state_cas: Option<String>,
+    #[serde(flatten)]
+    pub header: PlanHeader,
     pub ok: bool,
     pub changes: Value,
 }
 
-/// Write `saved` to `path` atomically: temp file beside it, fsync, rename.
+/// Write `plan` (the `plan --json` object, which must be ok) made against `header` to `path`
+/// atomically: temp file beside it, fsync, rename.
 pub fn save<P: Serialize>(
     context: &Context<'_>,
     path: &Path,
-    saved: &ToSave<'_, P>,
+    header: &PlanHeader,
+    plan: &P,
 ) -> Result<(), Diagnostic> {
     let shown = layout::display(path);
     let failed = |err: &dyn std::fmt::Display| {
@@ -70,10 +68,8 @@ pub fn save<P: Serialize>(
     };
     let file = SavedPlanFile {
         format_version: FORMAT_VERSION,
-        cluster: saved.cluster,
-        config_digest: saved.config_digest,
-        state_cas: saved.state_cas,
-        plan: saved.plan,
+        header,
+        plan,
     };
     let mut bytes = serde_json::to_vec_pretty(&file).map_err(|e| failed(&e))?;
     bytes.push(b'\n');
@@ -118,10 +114,10 @@ pub fn load(path: &Path, cluster: &str) -> Result<SavedPlan, Diagnostic> {
     let value = read_document(path)?;
     let saved: SavedPlan = serde_json::from_value(value)
         .map_err(|err| invalid(format!("could not parse saved plan: {err}")))?;
-    if saved.cluster != cluster {
+    if saved.header.cluster != cluster {
         return Err(invalid(format!(
             "saved plan was made for the cluster at '{}', not '{cluster}'",
-            saved.cluster
+            saved.header.cluster
         )));
     }
     if !saved.ok {
@@ -144,16 +140,17 @@ pub fn staleness(
     let shown = layout::display(path);
     let stale = |text: String| Diagnostic::new(Code::SavedPlanStale, &shown, text);
     let mut found = Vec::new();
-    if saved.config_digest != config_digest {
+    let saved_header = &saved.header;
+    if saved_header.config_digest != config_digest {
         found.push(stale(format!(
             "the config changed since the plan was saved: config digest was {}, is now {config_digest}; run `cluster plan --out` again",
-            saved.config_digest
+            saved_header.config_digest
         )));
     }
-    if saved.state_cas.as_deref() != state_cas {
+    if saved_header.state_cas.as_deref() != state_cas {
         found.push(stale(format!(
             "the state changed since the plan was saved: state CAS was {}, is now {}; run `cluster plan --out` again",
-            saved.state_cas.as_deref().unwrap_or("none"),
+            saved_header.state_cas.as_deref().unwrap_or("none"),
             state_cas.unwrap_or("none")
         )));
     }

@@ -5,7 +5,7 @@
 
 use super::Context;
 use super::plan::PlanOutput;
-use super::saved_plan;
+use super::saved_plan::{self, PlanHeader};
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::layout;
 use serde::{Deserialize, Serialize};
@@ -23,20 +23,11 @@ pub struct ShowPlanOutput {
     pub document: Option<Value>,
     /// What it was planned against, for the text views.
     #[serde(skip)]
-    pub header: Option<SavedHeader>,
+    pub header: Option<PlanHeader>,
     /// The plan, for the text views.
     #[serde(skip)]
     pub plan: Option<PlanOutput>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// What a saved plan was made against (see `saved_plan`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-pub struct SavedHeader {
-    pub cluster: String,
-    pub config_digest: String,
-    #[serde(deserialize_with = "Option::deserialize")]
-    pub state_cas: Option<String>,
 }
 
 pub fn run(_context: &Context<'_>, file: &Path) -> ShowPlanOutput {
@@ -52,7 +43,7 @@ pub fn run(_context: &Context<'_>, file: &Path) -> ShowPlanOutput {
         let parse = |err: serde_json::Error| {
             saved_plan::invalid(file, format!("could not parse saved plan: {err}"))
         };
-        let header = SavedHeader::deserialize(&document).map_err(parse)?;
+        let header = PlanHeader::deserialize(&document).map_err(parse)?;
         let plan = PlanOutput::deserialize(&document).map_err(parse)?;
         Ok((document, header, plan))
     });
