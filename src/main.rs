@@ -28,10 +28,10 @@ fn main() -> ExitCode {
         TopCommand::Man { dir: Some(dir) } => return emit(cli::write_man_pages(&dir)),
     };
     signals::install();
-    let mut runtime = Runtime::system();
-    if let Some(actor) = cli.actor.clone().filter(|a| !a.trim().is_empty()) {
-        runtime.actor = actor;
-    }
+    let runtime = Runtime {
+        actor: cli.actor.clone(),
+        ..Runtime::system()
+    };
     let common = command.common().clone();
     let layout = Layout::new(&common.config);
     let presentation = presentation(cli.color, common.json, &layout);

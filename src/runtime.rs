@@ -8,9 +8,8 @@ pub struct Runtime {
     pub now: Box<dyn Fn() -> OffsetDateTime>,
     pub new_id: Box<dyn Fn() -> String>,
     pub pid: u32,
-    /// Who runs the command, as the history records it: `--as`, else `OMNIGRAPH_ACTOR`, else
-    /// `user@host`.
-    pub actor: String,
+    /// `--as`: who runs the command, when given (see [`Runtime::actor`]).
+    pub actor: Option<String>,
 }
 
 impl Runtime {
@@ -20,7 +19,16 @@ impl Runtime {
             now: Box::new(OffsetDateTime::now_utc),
             new_id: Box::new(|| ulid::Ulid::new().to_string()),
             pid: std::process::id(),
-            actor: default_actor(),
+            actor: None,
+        }
+    }
+
+    /// Who runs the command, as the history records it: `--as`, else `OMNIGRAPH_ACTOR`, else
+    /// `user@host` (blank values count as unset). Looked up only by a command that records.
+    pub fn actor(&self) -> String {
+        match self.actor.as_deref().filter(|a| !a.trim().is_empty()) {
+            Some(actor) => actor.to_string(),
+            None => default_actor(),
         }
     }
 

@@ -435,7 +435,7 @@ mod tests {
                 format!("01TESTID{:018}", hook_calls.get())
             }),
             pid: 1,
-            actor: "tester@host".to_string(),
+            actor: Some("tester@host".to_string()),
         };
         let state_before = std::fs::read(dir.path().join("__cluster/state.json")).expect("read");
         let layout = Layout::new(dir.path());

@@ -163,9 +163,10 @@ impl<'a> Session<'a> {
             }
         };
         let runtime = self.context.runtime;
+        let actor = runtime.actor();
         let publisher = history::Publisher {
             operation: &self.label,
-            actor: &runtime.actor,
+            actor: &actor,
             recorded_at: runtime.now_rfc3339(),
         };
         let cas = digest::state_cas(&bytes);
