@@ -80,22 +80,33 @@ fn observation_changes(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> BTreeMap<String, Moved<Value>> {
-    let fields = |value: Option<&Value>| {
-        value
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let (before, after) = (fields(before), fields(after));
-    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let (before, after) = (
+        before.and_then(Value::as_object),
+        after.and_then(Value::as_object),
+    );
+    let names: BTreeSet<&String> = before
+        .into_iter()
+        .chain(after)
+        .flat_map(|m| m.keys())
+        .collect();
     names
         .into_iter()
         .filter(|name| name.as_str() != "observed_at")
         .filter_map(|name| {
-            let value = |fields: &serde_json::Map<String, Value>| {
-                fields.get(name).cloned().unwrap_or(Value::Null)
-            };
-            moved(value(&before), value(&after)).map(|m| (name.clone(), m))
+            let (old, new) = (field(before, name), field(after, name));
+            (old != new).then(|| {
+                let moved = Moved {
+                    before: old.clone(),
+                    after: new.clone(),
+                };
+                (name.clone(), moved)
+            })
         })
         .collect()
+}
+
+/// Field `name` of an observation; one that is absent counts as `null`.
+fn field<'a>(fields: Option<&'a serde_json::Map<String, Value>>, name: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    fields.and_then(|m| m.get(name)).unwrap_or(&NULL)
 }
