@@ -52,41 +52,43 @@ pub fn release_held() {
 /// theirs.
 pub struct LockGuard {
     store: Arc<dyn Store>,
-    id: String,
-    released: bool,
+    /// Our lock id, until the lock is released.
+    id: Option<String>,
 }
 
 impl LockGuard {
     pub fn id(&self) -> &str {
-        &self.id
+        self.id.as_deref().unwrap_or_default()
     }
 
     /// Release the lock now; `Some` warning when it could not be removed (or could not be read
     /// to tell whether it is still ours), naming the `force-unlock` that clears it. A warning,
     /// because the command's own work is decided either way: only the lock is left over.
     pub fn release(mut self) -> Option<Diagnostic> {
-        let released = release_if_owned(self.store.as_ref(), &self.id);
-        *held() = None;
-        self.released = true;
+        let (id, released) = self.release_once()?;
         released.err().map(|err| {
             Diagnostic::new(
                 Code::StateLockReleaseError,
                 LOCK_FILE_REL,
                 format!(
-                    "could not release state lock: {err}; run `omnigraph cluster force-unlock {id}` once no cluster operation is active",
-                    id = self.id
+                    "could not release state lock: {err}; run `omnigraph cluster force-unlock {id}` once no cluster operation is active"
                 ),
             )
         })
+    }
+
+    /// Remove the lock if it is still ours and forget it, once; the id and how it went.
+    fn release_once(&mut self) -> Option<(String, std::io::Result<()>)> {
+        let id = self.id.take()?;
+        let released = release_if_owned(self.store.as_ref(), &id);
+        *held() = None;
+        Some((id, released))
     }
 }
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        if !self.released {
-            let _ = release_if_owned(self.store.as_ref(), &self.id);
-            *held() = None;
-        }
+        self.release_once();
     }
 }
 
@@ -214,8 +216,7 @@ fn try_create(
     match store.create_lock(&bytes, id) {
         Ok(()) => Ok(LockGuard {
             store: Arc::clone(store),
-            id: id.to_string(),
-            released: false,
+            id: Some(id.to_string()),
         }),
         Err(failure) => {
             *held() = None;
