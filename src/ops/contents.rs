@@ -20,7 +20,8 @@ use crate::textdiff;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Applied payloads read between two counts of the progress meter (and held at once).
+/// Applied payloads read between two counts of the progress meter. (All of them are held until
+/// the diffs are made: a plan's diffs are shown whole.)
 const READ_CHUNK: usize = 256;
 
 /// One side of a content diff: its text, or why it cannot be shown; `None` in [`Side`]'s place
