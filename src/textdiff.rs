@@ -368,6 +368,100 @@ mod tests {
         assert!(matches!(edits[0], Edit::Remove(0)));
     }
 
+    /// Lines of a generated text: a xorshift stream, so every run and machine sees the same.
+    struct Stream(u64);
+
+    impl Stream {
+        fn next(&mut self, below: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % below
+        }
+    }
+
+    /// `lines` distinct lines, and a copy with about one line in `every` replaced, removed, or
+    /// preceded by a new one: a large diff with many hunks.
+    fn sparse_edits(lines: usize, every: u64, seed: u64) -> (String, String) {
+        let mut stream = Stream(seed);
+        let (mut old, mut new) = (String::new(), String::new());
+        for i in 0..lines {
+            let line = format!("line {i}\n");
+            old.push_str(&line);
+            match stream.next(every * 3) {
+                0 => new.push_str(&format!("changed {i}\n")),
+                1 => {}
+                2 => {
+                    new.push_str(&format!("added {i}\n"));
+                    new.push_str(&line);
+                }
+                _ => new.push_str(&line),
+            }
+        }
+        (old, new)
+    }
+
+    /// Two texts of `lines` lines drawn from a few words: many short common runs, so the
+    /// search goes deep (hundreds to thousands of edits).
+    fn dense_edits(lines: usize, words: u64, seed: u64) -> (String, String) {
+        let mut stream = Stream(seed);
+        let mut text = |n: usize| -> String {
+            (0..n)
+                .map(|_| format!("w{}\n", stream.next(words)))
+                .collect()
+        };
+        (text(lines), text(lines))
+    }
+
+    /// The hunks and counts of each generated diff, as digests pinned from the diff as it was
+    /// before hunk positions were carried forward and the search trace was narrowed: neither
+    /// may move a byte. Hundreds of hunks, searches of a few hundred to nearly [`MAX_EDITS`]
+    /// edits, and one past it.
+    #[test]
+    fn large_diffs_keep_their_hunks() {
+        let no_final_newline = {
+            let (old, new) = sparse_edits(5_000, 20, 11);
+            (old.trim_end().to_string(), new)
+        };
+        let cases = [
+            (
+                "851 hunks",
+                sparse_edits(40_000, 40, 7),
+                "a389ea84a9805046dc058e95b98f741bcfd259f0851619a292b5a983f31a72f6",
+            ),
+            (
+                "150 hunks, no final newline",
+                no_final_newline,
+                "b7e8400b28fad313b85e3c57c83df100549be12860f641f35c4d2bca41e99819",
+            ),
+            (
+                "430 edits",
+                dense_edits(600, 4, 3),
+                "e3f046b4bf8a7787104ab428303a0a729979fca4221de30a29e66526da250fa5",
+            ),
+            (
+                "2,188 edits",
+                dense_edits(2_500, 6, 5),
+                "7716156cb34b588cec0814f0c51d666998908552b1c2b612e52ea2fcd2fd96d4",
+            ),
+            (
+                "3,874 edits",
+                dense_edits(4_500, 6, 13),
+                "bb3b1d5d07566e48dd8f9aff4034f025b9451785e649ac28df2bce7247645c68",
+            ),
+            (
+                "past the cap",
+                dense_edits(6_000, 1_000, 9),
+                "01e2424e89874e334e8561bfee0b050a478d7336d2679455668d3b6ec7801c8e",
+            ),
+        ];
+        for (name, (old, new), pinned) in cases {
+            let diff = unified(&old, &new);
+            let text = format!("{}|{}|{}", diff.added, diff.removed, diff.hunks);
+            assert_eq!(crate::digest::sha256_hex(text.as_bytes()), pinned, "{name}");
+        }
+    }
+
     proptest! {
         /// The script rebuilds the new text, is as short as a longest common subsequence
         /// allows, and the hunks hold both texts' changed lines.
