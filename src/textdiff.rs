@@ -54,22 +54,22 @@ pub fn diff_lines(old: &[&str], new: &[&str]) -> Vec<Edit> {
     edits
 }
 
-/// Myers' greedy forward search, keeping each round's frontier (only diagonals -d..=d matter at
-/// round d, so the trace is O(D²)); `None` past [`MAX_EDITS`].
+/// Myers' greedy forward search; `None` past [`MAX_EDITS`]. Round d only reaches diagonals
+/// k = -d..=d of d's parity, so the trace keeps just those d + 1 frontier values per round, as
+/// `u32` (line counts are bounded far below it): about 32 MiB at the cap.
 fn myers(a: &[&str], b: &[&str]) -> Option<Vec<Edit>> {
     let (n, m) = (a.len() as isize, b.len() as isize);
-    // frontier[k + offset]: the furthest x reached on diagonal k = x - y.
-    let offset = n + m + 1;
+    // frontier[k + offset]: the furthest x reached on diagonal k = x - y. No round past the cap
+    // is searched, so no diagonal beyond ±(cap + 1) is read.
+    let offset = (n + m).min(MAX_EDITS as isize) + 1;
     let mut frontier = vec![0isize; (2 * offset + 1) as usize];
-    let mut trace: Vec<Vec<isize>> = Vec::new();
-    let mut found = false;
-    for d in 0..=(n + m) {
+    // Round r's diagonals -r, -r + 2, …, r at trace[r(r + 1)/2 ..][..r + 1].
+    let mut trace: Vec<u32> = Vec::new();
+    let mut rounds = 0;
+    'search: for d in 0..=(n + m) {
         if d as usize > MAX_EDITS {
             return None;
         }
-        let low = (offset - d - 1) as usize;
-        let high = (offset + d + 1) as usize;
-        trace.push(frontier[low..=high].to_vec());
         for k in (-d..=d).step_by(2) {
             let at = |k: isize| frontier[(k + offset) as usize];
             let mut x = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
@@ -84,27 +84,34 @@ fn myers(a: &[&str], b: &[&str]) -> Option<Vec<Edit>> {
             }
             frontier[(k + offset) as usize] = x;
             if x >= n && y >= m {
-                found = true;
-                break;
+                rounds = d;
+                break 'search;
             }
         }
-        if found {
-            break;
-        }
+        trace.extend(
+            (-d..=d)
+                .step_by(2)
+                .map(|k| frontier[(k + offset) as usize] as u32),
+        );
     }
-    // Walk back from the end through each round's frontier.
+    // Walk back from the end: round d's move left round d - 1's frontier.
     let mut edits = Vec::new();
     let (mut x, mut y) = (n, m);
-    for (d, window) in trace.iter().enumerate().rev() {
-        let d = d as isize;
-        let at = |k: isize| window[(k + d + 1) as usize];
+    for d in (0..=rounds).rev() {
         let k = x - y;
-        let prev_k = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
-            k + 1
+        let (prev_x, prev_k) = if d == 0 {
+            // The search starts as if from (0, -1) on diagonal 1.
+            (0, 1)
         } else {
-            k - 1
+            let start = ((d - 1) * d / 2) as usize;
+            let at = |k: isize| trace[start + ((k + d - 1) / 2) as usize] as isize;
+            let prev_k = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
+                k + 1
+            } else {
+                k - 1
+            };
+            (at(prev_k), prev_k)
         };
-        let prev_x = at(prev_k);
         let prev_y = prev_x - prev_k;
         while x > prev_x && y > prev_y {
             edits.push(Edit::Keep((x - 1) as usize, (y - 1) as usize));
