@@ -157,6 +157,9 @@ pub fn unified(old: &str, new: &str) -> Unified {
         .map(|(i, _)| i)
         .collect();
     let mut out = Unified::default();
+    // The (old, new) line index at edit `done`, carried from hunk to hunk: each edit is counted
+    // once however many hunks there are.
+    let (mut done, mut first) = (0, (0, 0));
     let mut at = 0;
     while at < changed.len() {
         // A hunk runs from CONTEXT before its first change to CONTEXT after its last, merging
@@ -167,27 +170,21 @@ pub fn unified(old: &str, new: &str) -> Unified {
         }
         let start = changed[at].saturating_sub(CONTEXT);
         let end = (changed[last] + CONTEXT + 1).min(edits.len());
-        hunk(
-            &mut out,
-            &edits[start..end],
-            &a,
-            &b,
-            first_lines(&edits, start),
-        );
+        first = advance(first, &edits[done..start]);
+        done = start;
+        hunk(&mut out, &edits[start..end], &a, &b, first);
         at = last + 1;
     }
     out
 }
 
-/// The (old, new) line index at edit `start`: how many lines of each side came before.
-fn first_lines(edits: &[Edit], start: usize) -> (usize, usize) {
-    edits[..start]
-        .iter()
-        .fold((0, 0), |(i, j), edit| match edit {
-            Edit::Keep(..) => (i + 1, j + 1),
-            Edit::Remove(_) => (i + 1, j),
-            Edit::Add(_) => (i, j + 1),
-        })
+/// The (old, new) line index after `edits`, from `(i, j)`.
+fn advance((i, j): (usize, usize), edits: &[Edit]) -> (usize, usize) {
+    edits.iter().fold((i, j), |(i, j), edit| match edit {
+        Edit::Keep(..) => (i + 1, j + 1),
+        Edit::Remove(_) => (i + 1, j),
+        Edit::Add(_) => (i, j + 1),
+    })
 }
 
 fn hunk(out: &mut Unified, edits: &[Edit], a: &[&str], b: &[&str], first: (usize, usize)) {
