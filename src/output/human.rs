@@ -50,13 +50,20 @@ impl Paint {
     }
 
     pub(crate) fn disposition(self, disposition: Disposition) -> String {
-        let color = match disposition {
-            Disposition::Applied => AnsiColor::Green,
-            Disposition::Derived => AnsiColor::Cyan,
-            Disposition::Deferred => AnsiColor::Blue,
-            Disposition::Blocked => AnsiColor::Magenta,
-        };
-        self.word(color.on_default(), disposition_word(disposition))
+        self.word(
+            disposition_color(disposition).on_default(),
+            disposition_word(disposition),
+        )
+    }
+}
+
+/// The colour of a disposition in every text view.
+pub(crate) fn disposition_color(disposition: Disposition) -> AnsiColor {
+    match disposition {
+        Disposition::Applied => AnsiColor::Green,
+        Disposition::Derived => AnsiColor::Cyan,
+        Disposition::Deferred => AnsiColor::Blue,
+        Disposition::Blocked => AnsiColor::Magenta,
     }
 }
 

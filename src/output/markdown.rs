@@ -70,24 +70,6 @@ fn longest_run(raw: &str, c: char) -> usize {
     longest
 }
 
-fn action(operation: Operation) -> &'static str {
-    match operation {
-        Operation::Create => "create",
-        Operation::Update => "update",
-        Operation::Delete => "delete",
-    }
-}
-
-fn disposition(d: Option<Disposition>) -> &'static str {
-    match d {
-        Some(Disposition::Applied) => "applied",
-        Some(Disposition::Derived) => "derived",
-        Some(Disposition::Deferred) => "deferred",
-        Some(Disposition::Blocked) => "blocked",
-        None => "",
-    }
-}
-
 fn report(o: &PlanOutput, full: bool) -> String {
     let mut out = String::new();
     if !o.ok {
@@ -178,9 +160,9 @@ fn changes_table(out: &mut String, changes: &[Change], blast: &[BlastRadius]) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {reason} | {affected} |",
-            action(change.operation),
+            change.operation.as_str(),
             code(&change.resource),
-            disposition(change.disposition)
+            change.disposition.map_or("", Disposition::as_str)
         );
     }
     out.push('\n');
@@ -232,7 +214,7 @@ fn diffs(out: &mut String, changes: &[Change], full: bool) {
             out,
             "<details>\n<summary><code>{}</code> ({}, {detail})</summary>\n",
             change.resource,
-            action(change.operation)
+            change.operation.as_str()
         );
         match diff {
             ContentDiff::Text {

@@ -157,3 +157,42 @@ pub fn render_text(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::plan::{Disposition, Operation};
+    use crate::state::ResourceStatus;
+    use serde::Serialize;
+
+    fn json_word(value: impl Serialize) -> String {
+        serde_json::to_value(value)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// The text views print the words `--json` carries.
+    #[test]
+    fn words_are_the_json_words() {
+        use Disposition::*;
+        use ResourceStatus as S;
+        for op in [Operation::Create, Operation::Update, Operation::Delete] {
+            assert_eq!(op.as_str(), json_word(op));
+        }
+        for d in [Applied, Derived, Deferred, Blocked] {
+            assert_eq!(d.as_str(), json_word(d));
+        }
+        let statuses = [
+            S::Pending,
+            S::Planned,
+            S::Applying,
+            S::Applied,
+            S::Drifted,
+            S::Blocked,
+            S::Error,
+        ];
+        for s in statuses {
+            assert_eq!(s.as_str(), json_word(s));
+        }
+    }
+}

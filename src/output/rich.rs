@@ -266,16 +266,8 @@ fn tag(change: &Change, moment: Moment, paint: Paint) -> String {
     let Some(disposition) = change.disposition else {
         return String::new();
     };
-    let color = |d| match d {
-        Disposition::Applied => AnsiColor::Green,
-        Disposition::Derived => AnsiColor::Cyan,
-        Disposition::Deferred => AnsiColor::Blue,
-        Disposition::Blocked => AnsiColor::Magenta,
-    };
     let words = match (disposition, moment, change.reason) {
-        (_, _, Some(reason)) => {
-            format!("{}: {reason}", human::disposition_word(disposition)).to_lowercase()
-        }
+        (_, _, Some(reason)) => format!("{}: {reason}", disposition.as_str()),
         (Disposition::Applied | Disposition::Derived, Moment::Stopped, None) => {
             return format!(
                 " [{}]",
@@ -284,9 +276,10 @@ fn tag(change: &Change, moment: Moment, paint: Paint) -> String {
         }
         (Disposition::Applied, Moment::Planned, None) => "will apply".to_string(),
         (Disposition::Derived, Moment::Planned, None) => "will be derived".to_string(),
-        (d, _, None) => human::disposition_word(d).to_lowercase(),
+        (d, _, None) => d.as_str().to_string(),
     };
-    format!(" [{}]", paint.word(color(disposition).on_default(), &words))
+    let color = human::disposition_color(disposition);
+    format!(" [{}]", paint.word(color.on_default(), &words))
 }
 
 /// The counts of a change list by action and by disposition.
@@ -585,18 +578,6 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
 // ---------------------------------------------------------------------------------------------
 // Status, refresh and import
 
-fn status_text(status: ResourceStatus) -> &'static str {
-    match status {
-        ResourceStatus::Pending => "pending",
-        ResourceStatus::Planned => "planned",
-        ResourceStatus::Applying => "applying",
-        ResourceStatus::Applied => "applied",
-        ResourceStatus::Drifted => "drifted",
-        ResourceStatus::Blocked => "blocked",
-        ResourceStatus::Error => "error",
-    }
-}
-
 fn status_word(status: ResourceStatus, paint: Paint) -> String {
     let color = match status {
         ResourceStatus::Applied => AnsiColor::Green,
@@ -605,7 +586,7 @@ fn status_word(status: ResourceStatus, paint: Paint) -> String {
         ResourceStatus::Error => AnsiColor::Red,
         _ => AnsiColor::White,
     };
-    paint.word(color.on_default(), status_text(status))
+    paint.word(color.on_default(), status.as_str())
 }
 
 fn status(out: &mut String, o: &StatusOutput, paint: Paint) {
@@ -842,7 +823,7 @@ fn state_list<'a>(out: &mut String, o: &'a StateListOutput, paint: Paint) -> &'a
 }
 
 fn plain_status_len(entry: &StateEntry) -> usize {
-    entry.status.map_or(1, |s| status_text(s).len())
+    entry.status.map_or(1, |s| s.as_str().len())
 }
 
 fn state_show<'a>(out: &mut String, o: &'a StateShowOutput, paint: Paint) -> &'a [Diagnostic] {
