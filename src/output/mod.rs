@@ -4,6 +4,7 @@
 //! the drift check and the history (`audit`). Only the binary and the renderers use it.
 
 mod audit;
+mod counts;
 pub mod diff;
 pub mod graph;
 pub mod human;

@@ -5,6 +5,7 @@
 //! ends plan and apply with one summary line. Nothing here is read by scripts: they get the plain
 //! text or `--json`, which never change without a flag.
 
+use super::counts::Counts;
 use super::human::{self, Paint, Presentation};
 use super::{DiffDisplay, Output, audit, diff};
 use crate::diagnostic::{Code, Diagnostic, Severity, SourceSpot};
@@ -282,48 +283,14 @@ fn tag(change: &Change, moment: Moment, paint: Paint) -> String {
     format!(" [{}]", paint.word(color.on_default(), &words))
 }
 
-/// The counts of a change list by action and by disposition.
-#[derive(Default)]
-struct Counts {
-    by_action: [usize; 3],
-    by_disposition: [usize; 4],
-}
-
-impl Counts {
-    fn of(changes: &[Change]) -> Self {
-        let mut counts = Counts::default();
-        for change in changes {
-            counts.by_action[change.operation as usize] += 1;
-            if let Some(d) = change.disposition {
-                counts.by_disposition[d as usize] += 1;
-            }
-        }
-        counts
-    }
-
-    /// `1 create, 2 update, 0 delete`.
-    fn actions(&self) -> String {
-        let [create, update, delete] = self.by_action;
-        format!("{create} create, {update} update, {delete} delete")
-    }
-
-    /// `1 applied, 1 derived, 0 deferred, 2 blocked`, with `applied` worded for the moment.
-    fn dispositions(&self, moment: Moment) -> String {
-        let [applied, derived, deferred, blocked] = self.by_disposition;
-        let applied_word = match moment {
+impl Moment {
+    /// What the summary calls the `applied` changes.
+    fn applied_word(self) -> &'static str {
+        match self {
             Moment::Planned => "to apply",
             Moment::Executed => "applied",
             Moment::Stopped => "not applied",
-        };
-        format!(
-            "{applied} {applied_word}, {derived} derived, {deferred} deferred, {blocked} blocked"
-        )
-    }
-
-    /// Deferred and blocked: what keeps an apply from converging.
-    fn waiting(&self) -> usize {
-        self.by_disposition[Disposition::Deferred as usize]
-            + self.by_disposition[Disposition::Blocked as usize]
+        }
     }
 }
 
@@ -468,16 +435,12 @@ fn plan_body(out: &mut String, o: &PlanOutput, paint: Paint, diffs: DiffDisplay,
     approval_section(out, &o.approvals_required, paint);
     diagnostic_block(out, &o.diagnostics, paint);
     let counts = Counts::of(&o.changes);
-    let converge = match (o.changes.is_empty(), counts.waiting()) {
-        (true, _) => "nothing to do: the state matches the config".to_string(),
-        (false, 0) => "apply would converge".to_string(),
-        (false, n) => format!("apply would not converge ({n} change(s) wait)"),
-    };
     let text = format!(
-        "{title}: {} change(s): {} · {} · {converge}.",
+        "{title}: {} change(s): {} · {} · {}.",
         o.changes.len(),
         counts.actions(),
-        counts.dispositions(Moment::Planned)
+        counts.dispositions(Moment::Planned.applied_word()),
+        counts.convergence()
     );
     summary_line(out, &text, paint);
 }
@@ -547,7 +510,7 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
             stop_reason(&o.diagnostics),
             o.changes.len(),
             counts.actions(),
-            counts.dispositions(moment)
+            counts.dispositions(moment.applied_word())
         ),
         _ => {
             let converged = match o.converged {
@@ -568,7 +531,7 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
                 "Apply: {} change(s): {} · {} · {converged} · {state}.",
                 o.changes.len(),
                 counts.actions(),
-                counts.dispositions(moment)
+                counts.dispositions(moment.applied_word())
             )
         }
     };
