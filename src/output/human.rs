@@ -221,14 +221,19 @@ fn apply<'a>(out: &mut String, o: &'a ApplyOutput, paint: Paint) -> &'a [Diagnos
     }
     change_lines(out, &o.changes, true, paint);
     if o.ok {
-        let _ = writeln!(
-            out,
-            "  state: revision {}, converged: {}, written: {}",
-            o.state_observations.state_revision, o.converged, o.state_written
-        );
-        out.push_str("  note: applied = recorded in the cluster catalog; the server still boots from omnigraph.yaml\n");
+        apply_state_lines(out, o);
     }
     &o.diagnostics
+}
+
+/// `  state: revision R, converged: …, written: …` and the note on what `applied` means.
+pub(crate) fn apply_state_lines(out: &mut String, o: &ApplyOutput) {
+    let _ = writeln!(
+        out,
+        "  state: revision {}, converged: {}, written: {}",
+        o.state_observations.state_revision, o.converged, o.state_written
+    );
+    out.push_str("  note: applied = recorded in the cluster catalog; the server still boots from omnigraph.yaml\n");
 }
 
 /// The ledger lines of status and refresh/import: `«title»: revision R, N resource(s)`, an

@@ -495,12 +495,7 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
     approval_section(out, &plan::approvals(&o.changes), paint);
     if moment == Moment::Executed {
         out.push('\n');
-        let _ = writeln!(
-            out,
-            "  state: revision {}, converged: {}, written: {}",
-            o.state_observations.state_revision, o.converged, o.state_written
-        );
-        out.push_str("  note: applied = recorded in the cluster catalog; the server still boots from omnigraph.yaml\n");
+        human::apply_state_lines(out, o);
     }
     diagnostic_block(out, &o.diagnostics, paint);
     let counts = Counts::of(&o.changes);
