@@ -299,6 +299,7 @@ fn change_blocks(
     out: &mut String,
     changes: &[Change],
     blast: &[BlastRadius],
+    approvals: &[ApprovalRequirement],
     moment: Moment,
     paint: Paint,
     diffs: DiffDisplay,
@@ -310,10 +311,8 @@ fn change_blocks(
     }
     let dependants: BTreeMap<&str, &BlastRadius> =
         blast.iter().map(|b| (b.resource.as_ref(), b)).collect();
-    let gated: BTreeMap<String, ApprovalRequirement> = plan::approvals(changes)
-        .into_iter()
-        .map(|a| (a.resource.to_string(), a))
-        .collect();
+    let gated: BTreeMap<&str, &ApprovalRequirement> =
+        approvals.iter().map(|a| (a.resource.as_ref(), a)).collect();
     let outer = out;
     let mut first = true;
     // Changes with details are set apart by a blank line.
@@ -428,6 +427,7 @@ fn plan_body(out: &mut String, o: &PlanOutput, paint: Paint, diffs: DiffDisplay,
         out,
         &o.changes,
         &o.blast_radius,
+        &o.approvals_required,
         Moment::Planned,
         paint,
         diffs,
@@ -491,8 +491,17 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
             );
         }
     }
-    change_blocks(out, &o.changes, &o.blast_radius, moment, paint, diffs);
-    approval_section(out, &plan::approvals(&o.changes), paint);
+    let approvals = plan::approvals(&o.changes);
+    change_blocks(
+        out,
+        &o.changes,
+        &o.blast_radius,
+        &approvals,
+        moment,
+        paint,
+        diffs,
+    );
+    approval_section(out, &approvals, paint);
     if moment == Moment::Executed {
         out.push('\n');
         human::apply_state_lines(out, o);
