@@ -5,29 +5,12 @@
 //! purple). A graph's schema and queries are drawn inside a box for the graph. An edge points
 //! from a resource to what it depends on.
 
-use super::{Output, View};
 use crate::address::Address;
 use crate::addressed::Dependency;
 use crate::ops::graph::Node;
 use crate::plan::{Disposition, Operation};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-
-/// The picture of a `cluster graph` output in `view`; `None` for anything else (a failed run
-/// is shown as text).
-pub fn render(output: &Output, view: View) -> Option<String> {
-    let Output::Graph(o) = output else {
-        return None;
-    };
-    if !o.ok {
-        return None;
-    }
-    match view {
-        View::Dot => Some(dot(&o.nodes, &o.edges)),
-        View::Mermaid => Some(mermaid(&o.nodes, &o.edges)),
-        _ => None,
-    }
-}
 
 /// The planned action's word, `unchanged` for a resource without one.
 fn action_word(action: Option<Operation>) -> &'static str {

@@ -8,12 +8,14 @@ mod counts;
 pub mod diff;
 pub mod graph;
 pub mod human;
+mod inspect;
 pub mod markdown;
 pub mod rich;
 
+use crate::addressed::Dependency;
 use crate::ops::apply::ApplyOutput;
 use crate::ops::drift::DriftOutput;
-use crate::ops::graph::GraphOutput;
+use crate::ops::graph::{GraphOutput, Node};
 use crate::ops::history::{HistoryOutput, RevisionOutput};
 use crate::ops::plan::PlanOutput;
 use crate::ops::show_plan::ShowPlanOutput;
@@ -151,11 +153,21 @@ pub fn render_text(
             Some(text) => text,
             None => rich::render(output, presentation, diffs),
         },
-        // A picture that could not be drawn says why in plain lines, as a script expects.
-        View::Dot | View::Mermaid => match graph::render(output, view) {
-            Some(text) => text,
-            None => human::render_with(output, presentation),
-        },
+        View::Dot => picture(output, presentation, graph::dot),
+        View::Mermaid => picture(output, presentation, graph::mermaid),
+    }
+}
+
+/// The dependency picture of a `cluster graph` that could be made, drawn by `draw`; one that
+/// could not says why in plain lines, as a script expects.
+fn picture(
+    output: &Output,
+    presentation: &human::Presentation,
+    draw: fn(&[Node], &[Dependency]) -> String,
+) -> String {
+    match output {
+        Output::Graph(o) if o.ok => draw(&o.nodes, &o.edges),
+        _ => human::render_with(output, presentation),
     }
 }
 
