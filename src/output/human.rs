@@ -416,7 +416,8 @@ pub fn age_text(seconds: u64) -> String {
     }
 }
 
-/// `500ms`, `30s`, `2m`, `1h 30m`: a duration as it would be typed.
+/// `500ms`, `30s`, `2m`, `1h30m`: a duration as `--lock-timeout` takes it, so what is printed
+/// can be typed back.
 fn duration_text(duration: Duration) -> String {
     if duration.subsec_millis() != 0 {
         return format!("{}ms", duration.as_millis());
@@ -430,7 +431,7 @@ fn duration_text(duration: Duration) -> String {
     if parts.is_empty() {
         "0s".to_string()
     } else {
-        parts.join(" ")
+        parts.concat()
     }
 }
 
@@ -514,8 +515,21 @@ mod tests {
         assert_eq!(duration_text(Duration::from_millis(300)), "300ms");
         assert_eq!(duration_text(Duration::from_secs(30)), "30s");
         assert_eq!(duration_text(Duration::from_secs(120)), "2m");
-        assert_eq!(duration_text(Duration::from_secs(5_400)), "1h 30m");
+        assert_eq!(duration_text(Duration::from_secs(5_400)), "1h30m");
+        assert_eq!(duration_text(Duration::from_secs(3_661)), "1h1m1s");
         assert_eq!(duration_text(Duration::ZERO), "0s");
+    }
+
+    /// What the lock wait line says is a duration `--lock-timeout` accepts, and the same one.
+    #[test]
+    fn durations_read_back() {
+        for millis in [
+            0, 1, 300, 1_000, 1_500, 59_000, 90_000, 5_400_000, 3_661_000, 90_061_000,
+        ] {
+            let duration = Duration::from_millis(millis);
+            let text = duration_text(duration);
+            assert_eq!(crate::cli::parse_duration(&text), Ok(duration), "{text}");
+        }
     }
 
     #[test]
