@@ -401,7 +401,7 @@ impl ClusterCommand {
         }
     }
 
-    /// `--detailed-exitcode` (plan and apply).
+    /// `--detailed-exitcode` (plan, apply and refresh).
     pub fn detailed_exitcode(&self) -> bool {
         match self {
             ClusterCommand::Plan(a) => a.detailed_exitcode,

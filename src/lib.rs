@@ -23,6 +23,8 @@ pub mod progress;
 pub mod runtime;
 pub mod signals;
 pub mod state;
+/// Public for `benches/textdiff.rs`.
+pub mod textdiff;
 
 pub(crate) mod address;
 pub(crate) mod addressed;
@@ -35,4 +37,3 @@ pub(crate) mod observe;
 pub(crate) mod par;
 pub(crate) mod plan;
 pub(crate) mod store;
-pub(crate) mod textdiff;

@@ -79,7 +79,7 @@ fn main() -> ExitCode {
                 .then_some(&bar as &(dyn Fn(Progress<'_>) + Sync)),
         },
     };
-    let result = dispatch(&command, &context, want_diffs);
+    let result = dispatch(&command, &context, want_diffs, view);
     // Interrupted while the command ran: it has finished cleanly (locks released), but the
     // operator asked us to stop, so report that instead of the result.
     if let Some(status) = signals::interrupted_status() {
@@ -101,7 +101,7 @@ fn main() -> ExitCode {
     ExitCode::from(result.exit_status(command.detailed_exitcode()))
 }
 
-fn dispatch(command: &ClusterCommand, context: &Context<'_>, diffs: bool) -> Output {
+fn dispatch(command: &ClusterCommand, context: &Context<'_>, diffs: bool, view: View) -> Output {
     match command {
         ClusterCommand::Validate(_) => Output::Validate(ops::validate::run(context)),
         ClusterCommand::Plan(args) => {
@@ -116,6 +116,7 @@ fn dispatch(command: &ClusterCommand, context: &Context<'_>, diffs: bool) -> Out
             let options = ApplyOptions {
                 plan: args.plan.clone(),
                 diffs,
+                blast_radius: matches!(view, View::Rich | View::Markdown),
             };
             Output::Apply(ops::apply::run_with(context, &options))
         }

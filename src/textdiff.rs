@@ -54,22 +54,22 @@ pub fn diff_lines(old: &[&str], new: &[&str]) -> Vec<Edit> {
     edits
 }
 
-/// Myers' greedy forward search, keeping each round's frontier (only diagonals -d..=d matter at
-/// round d, so the trace is O(D²)); `None` past [`MAX_EDITS`].
+/// Myers' greedy forward search; `None` past [`MAX_EDITS`]. Round d only reaches diagonals
+/// k = -d..=d of d's parity, so the trace keeps just those d + 1 frontier values per round, as
+/// `u32` (line counts are bounded far below it): about 32 MiB at the cap.
 fn myers(a: &[&str], b: &[&str]) -> Option<Vec<Edit>> {
     let (n, m) = (a.len() as isize, b.len() as isize);
-    // frontier[k + offset]: the furthest x reached on diagonal k = x - y.
-    let offset = n + m + 1;
+    // frontier[k + offset]: the furthest x reached on diagonal k = x - y. No round past the cap
+    // is searched, so no diagonal beyond ±(cap + 1) is read.
+    let offset = (n + m).min(MAX_EDITS as isize) + 1;
     let mut frontier = vec![0isize; (2 * offset + 1) as usize];
-    let mut trace: Vec<Vec<isize>> = Vec::new();
-    let mut found = false;
-    for d in 0..=(n + m) {
+    // Round r's diagonals -r, -r + 2, …, r at trace[r(r + 1)/2 ..][..r + 1].
+    let mut trace: Vec<u32> = Vec::new();
+    let mut rounds = 0;
+    'search: for d in 0..=(n + m) {
         if d as usize > MAX_EDITS {
             return None;
         }
-        let low = (offset - d - 1) as usize;
-        let high = (offset + d + 1) as usize;
-        trace.push(frontier[low..=high].to_vec());
         for k in (-d..=d).step_by(2) {
             let at = |k: isize| frontier[(k + offset) as usize];
             let mut x = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
@@ -84,27 +84,34 @@ fn myers(a: &[&str], b: &[&str]) -> Option<Vec<Edit>> {
             }
             frontier[(k + offset) as usize] = x;
             if x >= n && y >= m {
-                found = true;
-                break;
+                rounds = d;
+                break 'search;
             }
         }
-        if found {
-            break;
-        }
+        trace.extend(
+            (-d..=d)
+                .step_by(2)
+                .map(|k| frontier[(k + offset) as usize] as u32),
+        );
     }
-    // Walk back from the end through each round's frontier.
+    // Walk back from the end: round d's move left round d - 1's frontier.
     let mut edits = Vec::new();
     let (mut x, mut y) = (n, m);
-    for (d, window) in trace.iter().enumerate().rev() {
-        let d = d as isize;
-        let at = |k: isize| window[(k + d + 1) as usize];
+    for d in (0..=rounds).rev() {
         let k = x - y;
-        let prev_k = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
-            k + 1
+        let (prev_x, prev_k) = if d == 0 {
+            // The search starts as if from (0, -1) on diagonal 1.
+            (0, 1)
         } else {
-            k - 1
+            let start = ((d - 1) * d / 2) as usize;
+            let at = |k: isize| trace[start + ((k + d - 1) / 2) as usize] as isize;
+            let prev_k = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
+                k + 1
+            } else {
+                k - 1
+            };
+            (at(prev_k), prev_k)
         };
-        let prev_x = at(prev_k);
         let prev_y = prev_x - prev_k;
         while x > prev_x && y > prev_y {
             edits.push(Edit::Keep((x - 1) as usize, (y - 1) as usize));
@@ -150,6 +157,9 @@ pub fn unified(old: &str, new: &str) -> Unified {
         .map(|(i, _)| i)
         .collect();
     let mut out = Unified::default();
+    // The (old, new) line index at edit `done`, carried from hunk to hunk: each edit is counted
+    // once however many hunks there are.
+    let (mut done, mut first) = (0, (0, 0));
     let mut at = 0;
     while at < changed.len() {
         // A hunk runs from CONTEXT before its first change to CONTEXT after its last, merging
@@ -160,27 +170,21 @@ pub fn unified(old: &str, new: &str) -> Unified {
         }
         let start = changed[at].saturating_sub(CONTEXT);
         let end = (changed[last] + CONTEXT + 1).min(edits.len());
-        hunk(
-            &mut out,
-            &edits[start..end],
-            &a,
-            &b,
-            first_lines(&edits, start),
-        );
+        first = advance(first, &edits[done..start]);
+        done = start;
+        hunk(&mut out, &edits[start..end], &a, &b, first);
         at = last + 1;
     }
     out
 }
 
-/// The (old, new) line index at edit `start`: how many lines of each side came before.
-fn first_lines(edits: &[Edit], start: usize) -> (usize, usize) {
-    edits[..start]
-        .iter()
-        .fold((0, 0), |(i, j), edit| match edit {
-            Edit::Keep(..) => (i + 1, j + 1),
-            Edit::Remove(_) => (i + 1, j),
-            Edit::Add(_) => (i, j + 1),
-        })
+/// The (old, new) line index after `edits`, from `(i, j)`.
+fn advance((i, j): (usize, usize), edits: &[Edit]) -> (usize, usize) {
+    edits.iter().fold((i, j), |(i, j), edit| match edit {
+        Edit::Keep(..) => (i + 1, j + 1),
+        Edit::Remove(_) => (i + 1, j),
+        Edit::Add(_) => (i, j + 1),
+    })
 }
 
 fn hunk(out: &mut Unified, edits: &[Edit], a: &[&str], b: &[&str], first: (usize, usize)) {
@@ -366,6 +370,100 @@ mod tests {
         let edits = diff_lines(&a, &b);
         assert_eq!(replay(&a, &b, &edits), b);
         assert!(matches!(edits[0], Edit::Remove(0)));
+    }
+
+    /// Lines of a generated text: a xorshift stream, so every run and machine sees the same.
+    struct Stream(u64);
+
+    impl Stream {
+        fn next(&mut self, below: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % below
+        }
+    }
+
+    /// `lines` distinct lines, and a copy with about one line in `every` replaced, removed, or
+    /// preceded by a new one: a large diff with many hunks.
+    fn sparse_edits(lines: usize, every: u64, seed: u64) -> (String, String) {
+        let mut stream = Stream(seed);
+        let (mut old, mut new) = (String::new(), String::new());
+        for i in 0..lines {
+            let line = format!("line {i}\n");
+            old.push_str(&line);
+            match stream.next(every * 3) {
+                0 => new.push_str(&format!("changed {i}\n")),
+                1 => {}
+                2 => {
+                    new.push_str(&format!("added {i}\n"));
+                    new.push_str(&line);
+                }
+                _ => new.push_str(&line),
+            }
+        }
+        (old, new)
+    }
+
+    /// Two texts of `lines` lines drawn from a few words: many short common runs, so the
+    /// search goes deep (hundreds to thousands of edits).
+    fn dense_edits(lines: usize, words: u64, seed: u64) -> (String, String) {
+        let mut stream = Stream(seed);
+        let mut text = |n: usize| -> String {
+            (0..n)
+                .map(|_| format!("w{}\n", stream.next(words)))
+                .collect()
+        };
+        (text(lines), text(lines))
+    }
+
+    /// The hunks and counts of each generated diff, as digests pinned from the diff as it was
+    /// before hunk positions were carried forward and the search trace was narrowed: neither
+    /// may move a byte. Hundreds of hunks, searches of a few hundred to nearly [`MAX_EDITS`]
+    /// edits, and one past it.
+    #[test]
+    fn large_diffs_keep_their_hunks() {
+        let no_final_newline = {
+            let (old, new) = sparse_edits(5_000, 20, 11);
+            (old.trim_end().to_string(), new)
+        };
+        let cases = [
+            (
+                "851 hunks",
+                sparse_edits(40_000, 40, 7),
+                "a389ea84a9805046dc058e95b98f741bcfd259f0851619a292b5a983f31a72f6",
+            ),
+            (
+                "150 hunks, no final newline",
+                no_final_newline,
+                "b7e8400b28fad313b85e3c57c83df100549be12860f641f35c4d2bca41e99819",
+            ),
+            (
+                "430 edits",
+                dense_edits(600, 4, 3),
+                "e3f046b4bf8a7787104ab428303a0a729979fca4221de30a29e66526da250fa5",
+            ),
+            (
+                "2,188 edits",
+                dense_edits(2_500, 6, 5),
+                "7716156cb34b588cec0814f0c51d666998908552b1c2b612e52ea2fcd2fd96d4",
+            ),
+            (
+                "3,874 edits",
+                dense_edits(4_500, 6, 13),
+                "bb3b1d5d07566e48dd8f9aff4034f025b9451785e649ac28df2bce7247645c68",
+            ),
+            (
+                "past the cap",
+                dense_edits(6_000, 1_000, 9),
+                "01e2424e89874e334e8561bfee0b050a478d7336d2679455668d3b6ec7801c8e",
+            ),
+        ];
+        for (name, (old, new), pinned) in cases {
+            let diff = unified(&old, &new);
+            let text = format!("{}|{}|{}", diff.added, diff.removed, diff.hunks);
+            assert_eq!(crate::digest::sha256_hex(text.as_bytes()), pinned, "{name}");
+        }
     }
 
     proptest! {

@@ -31,7 +31,8 @@ pub struct ApplyOutput {
     pub state_written: bool,
     pub resource_statuses: BTreeMap<String, ResourceStatusRecord>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The blast radius of each change, for the rich view (not part of the contract's JSON).
+    /// The blast radius of each change, for the rich view (not part of the contract's JSON);
+    /// empty unless [`ApplyOptions::blast_radius`] asked for it.
     #[serde(skip)]
     pub blast_radius: Vec<BlastRadius>,
 }
@@ -54,6 +55,8 @@ pub struct ApplyOptions {
     pub plan: Option<PathBuf>,
     /// Give each change its content diff (`--diff`, the rich view).
     pub diffs: bool,
+    /// Work out what depends on each change (only the rich view shows it).
+    pub blast_radius: bool,
 }
 
 pub fn run(context: &Context<'_>) -> ApplyOutput {
@@ -69,10 +72,10 @@ pub fn run_with(context: &Context<'_>, options: &ApplyOptions) -> ApplyOutput {
             (Some(desired), outcome, end)
         }
     };
-    let blast_radius = desired
-        .as_ref()
-        .map(|d| plan::blast_radius(&outcome.changes, &d.dependencies))
-        .unwrap_or_default();
+    let blast_radius = match (options.blast_radius, &desired) {
+        (true, Some(d)) => plan::blast_radius(&outcome.changes, &d.dependencies),
+        _ => Vec::new(),
+    };
     ApplyOutput {
         ok: end.ok(),
         config_dir: context.config_dir(),

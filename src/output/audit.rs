@@ -47,10 +47,7 @@ fn drift_lines(out: &mut String, item: &Drift) {
         let shown = |record: &Option<ResourceStatusRecord>| match record {
             None => "(none)".to_string(),
             Some(r) => {
-                let mut text = serde_json::to_value(r.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
+                let mut text = r.status.as_str().to_string();
                 if !r.conditions.is_empty() {
                     let _ = write!(text, " [{}]", r.conditions.join(", "));
                 }

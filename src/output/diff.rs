@@ -11,6 +11,23 @@ use std::fmt::Write;
 /// Lines of one diff the text views print before saying how many more there are.
 pub const SHOWN_LINES: usize = 40;
 
+/// A side of a diff as its header names it: its path, or `/dev/null` when it does not exist.
+pub(crate) fn side(at: &Option<String>) -> &str {
+    at.as_deref().unwrap_or("/dev/null")
+}
+
+/// The lines of `unified` a text view prints (all when `full`, else the first
+/// [`SHOWN_LINES`]), and how many more there are.
+pub(crate) fn shown(unified: &str, full: bool) -> (Vec<&str>, usize) {
+    let mut lines: Vec<&str> = unified.lines().collect();
+    let more = match full {
+        true => 0,
+        false => lines.len().saturating_sub(SHOWN_LINES),
+    };
+    lines.truncate(lines.len() - more);
+    (lines, more)
+}
+
 /// The lines of `diff`, each prefixed with `indent`, ending in `\n`.
 pub(crate) fn lines(out: &mut String, diff: &ContentDiff, indent: &str, paint: Paint, full: bool) {
     match diff {
@@ -18,7 +35,6 @@ pub(crate) fn lines(out: &mut String, diff: &ContentDiff, indent: &str, paint: P
             old, new, unified, ..
         } => {
             let bold = Style::new().bold();
-            let side = |at: &Option<String>| at.clone().unwrap_or_else(|| "/dev/null".into());
             let _ = writeln!(
                 out,
                 "{indent}{}",
@@ -29,20 +45,14 @@ pub(crate) fn lines(out: &mut String, diff: &ContentDiff, indent: &str, paint: P
                 "{indent}{}",
                 paint.word(bold, &format!("+++ {}", side(new)))
             );
-            let all: Vec<&str> = unified.lines().collect();
-            let shown = if full {
-                all.len()
-            } else {
-                all.len().min(SHOWN_LINES)
-            };
-            for line in &all[..shown] {
+            let (kept, more) = shown(unified, full);
+            for line in kept {
                 let _ = writeln!(out, "{indent}{}", paint_line(paint, line));
             }
-            if shown < all.len() {
+            if more > 0 {
                 let _ = writeln!(
                     out,
-                    "{indent}… {} more line(s) of this diff not shown (--full-diff shows all)",
-                    all.len() - shown
+                    "{indent}… {more} more line(s) of this diff not shown (--full-diff shows all)"
                 );
             }
         }

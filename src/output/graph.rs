@@ -5,7 +5,6 @@
 //! purple). A graph's schema and queries are drawn inside a box for the graph. An edge points
 //! from a resource to what it depends on.
 
-use super::{Output, View};
 use crate::address::Address;
 use crate::addressed::Dependency;
 use crate::ops::graph::Node;
@@ -13,38 +12,9 @@ use crate::plan::{Disposition, Operation};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// The picture of a `cluster graph` output in `view`; `None` for anything else (a failed run
-/// is shown as text).
-pub fn render(output: &Output, view: View) -> Option<String> {
-    let Output::Graph(o) = output else {
-        return None;
-    };
-    if !o.ok {
-        return None;
-    }
-    match view {
-        View::Dot => Some(dot(&o.nodes, &o.edges)),
-        View::Mermaid => Some(mermaid(&o.nodes, &o.edges)),
-        _ => None,
-    }
-}
-
+/// The planned action's word, `unchanged` for a resource without one.
 fn action_word(action: Option<Operation>) -> &'static str {
-    match action {
-        Some(Operation::Create) => "create",
-        Some(Operation::Update) => "update",
-        Some(Operation::Delete) => "delete",
-        None => "unchanged",
-    }
-}
-
-fn disposition_word(disposition: Option<Disposition>) -> Option<&'static str> {
-    Some(match disposition? {
-        Disposition::Applied => "applied",
-        Disposition::Derived => "derived",
-        Disposition::Deferred => "deferred",
-        Disposition::Blocked => "blocked",
-    })
+    action.map_or("unchanged", Operation::as_str)
 }
 
 /// Border colour by action.
@@ -70,8 +40,8 @@ fn fill(disposition: Option<Disposition>) -> &'static str {
 
 /// The second (and third) line of a node's label: `create · blocked`, then the reason.
 fn status_lines(node: &Node) -> Vec<String> {
-    let mut lines = vec![match disposition_word(node.disposition) {
-        Some(d) => format!("{} · {d}", action_word(node.action)),
+    let mut lines = vec![match node.disposition {
+        Some(d) => format!("{} · {}", action_word(node.action), d.as_str()),
         None => action_word(node.action).to_string(),
     }];
     if let Some(reason) = node.reason {
@@ -172,8 +142,8 @@ fn mermaid_label(lines: &[String]) -> String {
 
 /// The Mermaid class of a node: `create_blocked`, `unchanged`, …
 fn mermaid_class(node: &Node) -> String {
-    match disposition_word(node.disposition) {
-        Some(d) => format!("{}_{d}", action_word(node.action)),
+    match node.disposition {
+        Some(d) => format!("{}_{}", action_word(node.action), d.as_str()),
         None => action_word(node.action).to_string(),
     }
 }

@@ -1,7 +1,7 @@
 //! Human-readable output, line for line as contract §9 specifies; on a terminal, the same lines
 //! with colour and the extra texts only a person at a terminal sees (see [`Presentation`]).
 
-use super::{Output, audit};
+use super::{Output, audit, inspect};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ops::Question;
 use crate::ops::apply::ApplyOutput;
@@ -11,8 +11,8 @@ use crate::ops::sync::SyncOutput;
 use crate::ops::unlock::UnlockOutput;
 use crate::ops::validate::ValidateOutput;
 use crate::plan::{Change, Disposition, Operation};
-use crate::state::StateObservations;
 use crate::state::lock::{LockWait, StateLockFile};
+use crate::state::{ResourceStatus, StateObservations};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 use std::time::Duration;
@@ -49,14 +49,32 @@ impl Paint {
         self.word(color.on_default(), operation_word(operation))
     }
 
-    pub(crate) fn disposition(self, disposition: Disposition) -> String {
-        let color = match disposition {
-            Disposition::Applied => AnsiColor::Green,
-            Disposition::Derived => AnsiColor::Cyan,
-            Disposition::Deferred => AnsiColor::Blue,
-            Disposition::Blocked => AnsiColor::Magenta,
+    pub(crate) fn status(self, status: ResourceStatus) -> String {
+        let color = match status {
+            ResourceStatus::Applied => AnsiColor::Green,
+            ResourceStatus::Drifted => AnsiColor::Yellow,
+            ResourceStatus::Blocked => AnsiColor::Magenta,
+            ResourceStatus::Error => AnsiColor::Red,
+            _ => AnsiColor::White,
         };
-        self.word(color.on_default(), disposition_word(disposition))
+        self.word(color.on_default(), status.as_str())
+    }
+
+    pub(crate) fn disposition(self, disposition: Disposition) -> String {
+        self.word(
+            disposition_color(disposition).on_default(),
+            disposition_word(disposition),
+        )
+    }
+}
+
+/// The colour of a disposition in every text view.
+pub(crate) fn disposition_color(disposition: Disposition) -> AnsiColor {
+    match disposition {
+        Disposition::Applied => AnsiColor::Green,
+        Disposition::Derived => AnsiColor::Cyan,
+        Disposition::Deferred => AnsiColor::Blue,
+        Disposition::Blocked => AnsiColor::Magenta,
     }
 }
 
@@ -157,11 +175,15 @@ pub fn render_with(output: &Output, presentation: &Presentation) -> String {
         Output::History(o) => audit::history(&mut out, o),
         Output::Revision(o) => audit::revision(&mut out, o, paint),
         Output::Unlock(o) => unlock(&mut out, o),
-        // The commands issue 18 added have no contract text: their plain text is the rich
-        // view's, uncoloured unless asked.
-        Output::StateList(_) | Output::StateShow(_) | Output::ShowPlan(_) | Output::Graph(_) => {
-            return super::rich::render_inspection(output, presentation, true);
-        }
+        // The commands issue 18 added have no contract text: the rich view's lines, uncoloured
+        // unless asked.
+        Output::StateList(o) => inspect::state_list(&mut out, o, paint),
+        Output::StateShow(o) => inspect::state_show(&mut out, o, paint),
+        Output::ShowPlan(o) => match inspect::saved_plan(&mut out, o) {
+            Some(saved) => plan(&mut out, saved, paint),
+            None => &o.diagnostics,
+        },
+        Output::Graph(o) => inspect::graph_failed(&mut out, o),
     };
     diagnostic_lines(&mut out, diagnostics, paint);
     if let Some(config_dir) = &presentation.lock_hint_config {
@@ -214,14 +236,19 @@ fn apply<'a>(out: &mut String, o: &'a ApplyOutput, paint: Paint) -> &'a [Diagnos
     }
     change_lines(out, &o.changes, true, paint);
     if o.ok {
-        let _ = writeln!(
-            out,
-            "  state: revision {}, converged: {}, written: {}",
-            o.state_observations.state_revision, o.converged, o.state_written
-        );
-        out.push_str("  note: applied = recorded in the cluster catalog; the server still boots from omnigraph.yaml\n");
+        apply_state_lines(out, o);
     }
     &o.diagnostics
+}
+
+/// `  state: revision R, converged: …, written: …` and the note on what `applied` means.
+pub(crate) fn apply_state_lines(out: &mut String, o: &ApplyOutput) {
+    let _ = writeln!(
+        out,
+        "  state: revision {}, converged: {}, written: {}",
+        o.state_observations.state_revision, o.converged, o.state_written
+    );
+    out.push_str("  note: applied = recorded in the cluster catalog; the server still boots from omnigraph.yaml\n");
 }
 
 /// The ledger lines of status and refresh/import: `«title»: revision R, N resource(s)`, an
@@ -300,30 +327,27 @@ pub(crate) fn unlock<'a>(out: &mut String, o: &'a UnlockOutput) -> &'a [Diagnost
     &o.diagnostics
 }
 
-/// The state observations of the commands that take the lock.
-fn lock_observations(output: &Output) -> Option<&StateObservations> {
+/// The state observations and diagnostics of the commands that take the lock, and of a saved
+/// plan, whose plain text is its plan's.
+fn lock_context(output: &Output) -> Option<(&StateObservations, &[Diagnostic])> {
     match output {
-        Output::Plan(o) => Some(&o.state_observations),
-        Output::Apply(o) => Some(&o.state_observations),
-        Output::Sync(o) => Some(&o.state_observations),
+        Output::Plan(o) => Some((&o.state_observations, &o.diagnostics)),
+        Output::Apply(o) => Some((&o.state_observations, &o.diagnostics)),
+        Output::Sync(o) => Some((&o.state_observations, &o.diagnostics)),
+        Output::ShowPlan(o) => o
+            .plan
+            .as_ref()
+            .map(|plan| (&plan.state_observations, &plan.diagnostics[..])),
         _ => None,
     }
 }
 
 /// After `state_lock_held` on a terminal: who holds the lock, and how to remove it.
 pub(crate) fn lock_hint(out: &mut String, output: &Output, config_dir: &str) {
-    let Some(obs) = lock_observations(output) else {
+    let Some((obs, diagnostics)) = lock_context(output) else {
         return;
     };
-    let held = match output {
-        Output::Plan(o) => &o.diagnostics,
-        Output::Apply(o) => &o.diagnostics,
-        Output::Sync(o) => &o.diagnostics,
-        _ => return,
-    }
-    .iter()
-    .any(|d| d.code == Code::StateLockHeld);
-    if !held {
+    if !diagnostics.iter().any(|d| d.code == Code::StateLockHeld) {
         return;
     }
     out.push('\n');
@@ -392,7 +416,8 @@ pub fn age_text(seconds: u64) -> String {
     }
 }
 
-/// `500ms`, `30s`, `2m`, `1h 30m`: a duration as it would be typed.
+/// `500ms`, `30s`, `2m`, `1h30m`: a duration as `--lock-timeout` takes it, so what is printed
+/// can be typed back.
 fn duration_text(duration: Duration) -> String {
     if duration.subsec_millis() != 0 {
         return format!("{}ms", duration.as_millis());
@@ -406,7 +431,7 @@ fn duration_text(duration: Duration) -> String {
     if parts.is_empty() {
         "0s".to_string()
     } else {
-        parts.join(" ")
+        parts.concat()
     }
 }
 
@@ -490,8 +515,21 @@ mod tests {
         assert_eq!(duration_text(Duration::from_millis(300)), "300ms");
         assert_eq!(duration_text(Duration::from_secs(30)), "30s");
         assert_eq!(duration_text(Duration::from_secs(120)), "2m");
-        assert_eq!(duration_text(Duration::from_secs(5_400)), "1h 30m");
+        assert_eq!(duration_text(Duration::from_secs(5_400)), "1h30m");
+        assert_eq!(duration_text(Duration::from_secs(3_661)), "1h1m1s");
         assert_eq!(duration_text(Duration::ZERO), "0s");
+    }
+
+    /// What the lock wait line says is a duration `--lock-timeout` accepts, and the same one.
+    #[test]
+    fn durations_read_back() {
+        for millis in [
+            0, 1, 300, 1_000, 1_500, 59_000, 90_000, 5_400_000, 3_661_000, 90_061_000,
+        ] {
+            let duration = Duration::from_millis(millis);
+            let text = duration_text(duration);
+            assert_eq!(crate::cli::parse_duration(&text), Ok(duration), "{text}");
+        }
     }
 
     #[test]

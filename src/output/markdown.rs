@@ -6,11 +6,12 @@
 //! Mermaid picture.
 
 use super::Output;
-use super::diff::SHOWN_LINES;
+use super::counts::Counts;
+use super::diff;
 use crate::diagnostic::Severity;
 use crate::ops::graph::picture;
 use crate::ops::plan::PlanOutput;
-use crate::plan::{BlastRadius, Change, ContentDiff, Disposition, Operation};
+use crate::plan::{BlastRadius, Change, ContentDiff, Disposition};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -70,24 +71,6 @@ fn longest_run(raw: &str, c: char) -> usize {
     longest
 }
 
-fn action(operation: Operation) -> &'static str {
-    match operation {
-        Operation::Create => "create",
-        Operation::Update => "update",
-        Operation::Delete => "delete",
-    }
-}
-
-fn disposition(d: Option<Disposition>) -> &'static str {
-    match d {
-        Some(Disposition::Applied) => "applied",
-        Some(Disposition::Derived) => "derived",
-        Some(Disposition::Deferred) => "deferred",
-        Some(Disposition::Blocked) => "blocked",
-        None => "",
-    }
-}
-
 fn report(o: &PlanOutput, full: bool) -> String {
     let mut out = String::new();
     if !o.ok {
@@ -129,28 +112,20 @@ fn report(o: &PlanOutput, full: bool) -> String {
     out
 }
 
-/// `**3 change(s)** (…) · … · apply would converge`.
+/// `**3 change(s)**: … · … · ✅ apply would converge`: the rich view's summary, as a headline.
 fn headline(out: &mut String, changes: &[Change]) {
-    let count = |pred: &dyn Fn(&Change) -> bool| changes.iter().filter(|c| pred(c)).count();
-    let op = |o: Operation| count(&|c: &Change| c.operation == o);
-    let disp = |d: Disposition| count(&|c: &Change| c.disposition == Some(d));
-    let waiting = disp(Disposition::Deferred) + disp(Disposition::Blocked);
-    let converge = match (changes.is_empty(), waiting) {
-        (true, _) => "✅ nothing to do: the state matches the config".to_string(),
-        (false, 0) => "✅ apply would converge".to_string(),
-        (false, n) => format!("⚠️ apply would not converge ({n} change(s) wait)"),
+    let counts = Counts::of(changes);
+    let mark = match counts.waiting() {
+        0 => "✅",
+        _ => "⚠️",
     };
     let _ = writeln!(
         out,
-        "**{} change(s)**: {} create, {} update, {} delete · {} to apply, {} derived, {} deferred, {} blocked · {converge}\n",
+        "**{} change(s)**: {} · {} · {mark} {}\n",
         changes.len(),
-        op(Operation::Create),
-        op(Operation::Update),
-        op(Operation::Delete),
-        disp(Disposition::Applied),
-        disp(Disposition::Derived),
-        disp(Disposition::Deferred),
-        disp(Disposition::Blocked),
+        counts.actions(),
+        counts.dispositions("to apply"),
+        counts.convergence()
     );
 }
 
@@ -178,9 +153,9 @@ fn changes_table(out: &mut String, changes: &[Change], blast: &[BlastRadius]) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {reason} | {affected} |",
-            action(change.operation),
+            change.operation.as_str(),
             code(&change.resource),
-            disposition(change.disposition)
+            change.disposition.map_or("", Disposition::as_str)
         );
     }
     out.push('\n');
@@ -232,31 +207,24 @@ fn diffs(out: &mut String, changes: &[Change], full: bool) {
             out,
             "<details>\n<summary><code>{}</code> ({}, {detail})</summary>\n",
             change.resource,
-            action(change.operation)
+            change.operation.as_str()
         );
         match diff {
             ContentDiff::Text {
                 old, new, unified, ..
             } => {
-                let side = |at: &Option<String>| at.clone().unwrap_or_else(|| "/dev/null".into());
-                let mut body = format!("--- {}\n+++ {}\n", side(old), side(new));
-                let lines: Vec<&str> = unified.lines().collect();
-                let shown = if full {
-                    lines.len()
-                } else {
-                    lines.len().min(SHOWN_LINES)
-                };
-                for line in &lines[..shown] {
+                let mut body = format!("--- {}\n+++ {}\n", diff::side(old), diff::side(new));
+                let (kept, more) = diff::shown(unified, full);
+                for line in kept {
                     body.push_str(line);
                     body.push('\n');
                 }
                 let fence = "`".repeat(3.max(longest_run(&body, '`') + 1));
                 let _ = write!(out, "{fence}diff\n{body}{fence}\n");
-                if shown < lines.len() {
+                if more > 0 {
                     let _ = writeln!(
                         out,
-                        "\n… {} more line(s) not shown (`--full-diff` shows all)",
-                        lines.len() - shown
+                        "\n… {more} more line(s) not shown (`--full-diff` shows all)"
                     );
                 }
             }

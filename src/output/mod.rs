@@ -4,15 +4,18 @@
 //! the drift check and the history (`audit`). Only the binary and the renderers use it.
 
 mod audit;
+mod counts;
 pub mod diff;
 pub mod graph;
 pub mod human;
+mod inspect;
 pub mod markdown;
 pub mod rich;
 
+use crate::addressed::Dependency;
 use crate::ops::apply::ApplyOutput;
 use crate::ops::drift::DriftOutput;
-use crate::ops::graph::GraphOutput;
+use crate::ops::graph::{GraphOutput, Node};
 use crate::ops::history::{HistoryOutput, RevisionOutput};
 use crate::ops::plan::PlanOutput;
 use crate::ops::show_plan::ShowPlanOutput;
@@ -150,10 +153,59 @@ pub fn render_text(
             Some(text) => text,
             None => rich::render(output, presentation, diffs),
         },
-        // A picture that could not be drawn says why in plain lines, as a script expects.
-        View::Dot | View::Mermaid => match graph::render(output, view) {
-            Some(text) => text,
-            None => human::render_with(output, presentation),
-        },
+        View::Dot => picture(output, presentation, graph::dot),
+        View::Mermaid => picture(output, presentation, graph::mermaid),
+    }
+}
+
+/// The dependency picture of a `cluster graph` that could be made, drawn by `draw`; one that
+/// could not says why in plain lines, as a script expects.
+fn picture(
+    output: &Output,
+    presentation: &human::Presentation,
+    draw: fn(&[Node], &[Dependency]) -> String,
+) -> String {
+    match output {
+        Output::Graph(o) if o.ok => draw(&o.nodes, &o.edges),
+        _ => human::render_with(output, presentation),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::plan::{Disposition, Operation};
+    use crate::state::ResourceStatus;
+    use serde::Serialize;
+
+    fn json_word(value: impl Serialize) -> String {
+        serde_json::to_value(value)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// The text views print the words `--json` carries.
+    #[test]
+    fn words_are_the_json_words() {
+        use Disposition::*;
+        use ResourceStatus as S;
+        for op in [Operation::Create, Operation::Update, Operation::Delete] {
+            assert_eq!(op.as_str(), json_word(op));
+        }
+        for d in [Applied, Derived, Deferred, Blocked] {
+            assert_eq!(d.as_str(), json_word(d));
+        }
+        let statuses = [
+            S::Pending,
+            S::Planned,
+            S::Applying,
+            S::Applied,
+            S::Drifted,
+            S::Blocked,
+            S::Error,
+        ];
+        for s in statuses {
+            assert_eq!(s.as_str(), json_word(s));
+        }
     }
 }

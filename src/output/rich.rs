@@ -5,20 +5,19 @@
 //! ends plan and apply with one summary line. Nothing here is read by scripts: they get the plain
 //! text or `--json`, which never change without a flag.
 
+use super::counts::Counts;
 use super::human::{self, Paint, Presentation};
-use super::{DiffDisplay, Output, audit, diff};
+use super::{DiffDisplay, Output, audit, diff, inspect};
 use crate::diagnostic::{Code, Diagnostic, Severity, SourceSpot};
 use crate::discovery::{Discovered, SourceKind};
 use crate::glossary::{PlanReason, StatusCondition};
 use crate::ops::apply::ApplyOutput;
 use crate::ops::contents::short;
 use crate::ops::plan::PlanOutput;
-use crate::ops::show_plan::ShowPlanOutput;
-use crate::ops::state_view::{StateEntry, StateListOutput, StateShowOutput};
 use crate::ops::status::StatusOutput;
 use crate::ops::sync::SyncOutput;
 use crate::plan::{self, ApprovalRequirement, BlastRadius, Change, Disposition};
-use crate::state::{ResourceStatus, StateObservations};
+use crate::state::ResourceStatus;
 use anstyle::{AnsiColor, Style};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,45 +57,34 @@ pub fn render(output: &Output, presentation: &Presentation, diffs: DiffDisplay) 
             let diagnostics = audit::revision(&mut out, o, paint);
             diagnostic_block(&mut out, diagnostics, paint);
         }
-        Output::StateList(_) | Output::StateShow(_) | Output::ShowPlan(_) | Output::Graph(_) => {
-            return render_inspection(output, presentation, false);
+        // Their lines are the plain text's (`inspect`), with rich diagnostics.
+        Output::StateList(o) => {
+            let diagnostics = inspect::state_list(&mut out, o, paint);
+            diagnostic_block(&mut out, diagnostics, paint);
+        }
+        Output::StateShow(o) => {
+            let diagnostics = inspect::state_show(&mut out, o, paint);
+            diagnostic_block(&mut out, diagnostics, paint);
+        }
+        Output::ShowPlan(o) => {
+            match inspect::saved_plan(&mut out, o) {
+                Some(saved) => {
+                    out.push('\n');
+                    plan_body(&mut out, saved, paint, DiffDisplay::default(), "Saved plan");
+                }
+                None => diagnostic_block(&mut out, &o.diagnostics, paint),
+            }
+            // No lock hint after a saved plan in this view (the plain text, being its plan's
+            // text, keeps the one `plan` would print).
+            return out;
+        }
+        Output::Graph(o) => {
+            let diagnostics = inspect::graph_failed(&mut out, o);
+            diagnostic_block(&mut out, diagnostics, paint);
         }
     }
     if let Some(config_dir) = &presentation.lock_hint_config {
         human::lock_hint(&mut out, output, config_dir);
-    }
-    out
-}
-
-/// The text of the commands issue 18 added (state list/show, show-plan, graph), which have no
-/// contract lines: the same text in both views, with plain diagnostic lines when `plain`.
-pub fn render_inspection(output: &Output, presentation: &Presentation, plain: bool) -> String {
-    let paint = Paint(presentation.color);
-    let mut out = String::new();
-    let diagnostics = match output {
-        Output::StateList(o) => state_list(&mut out, o, paint),
-        Output::StateShow(o) => state_show(&mut out, o, paint),
-        Output::ShowPlan(o) => return show_plan(o, presentation, plain),
-        Output::Graph(o) => {
-            match o.ok {
-                true => {
-                    let _ = writeln!(
-                        out,
-                        "cluster graph: {} resource(s), {} dependency edge(s)",
-                        o.nodes.len(),
-                        o.edges.len()
-                    );
-                }
-                false => out.push_str("cluster graph failed\n"),
-            }
-            &o.diagnostics
-        }
-        _ => return render(output, presentation, DiffDisplay::default()),
-    };
-    if plain {
-        human::diagnostic_lines(&mut out, diagnostics, paint);
-    } else {
-        diagnostic_block(&mut out, diagnostics, paint);
     }
     out
 }
@@ -266,16 +254,8 @@ fn tag(change: &Change, moment: Moment, paint: Paint) -> String {
     let Some(disposition) = change.disposition else {
         return String::new();
     };
-    let color = |d| match d {
-        Disposition::Applied => AnsiColor::Green,
-        Disposition::Derived => AnsiColor::Cyan,
-        Disposition::Deferred => AnsiColor::Blue,
-        Disposition::Blocked => AnsiColor::Magenta,
-    };
     let words = match (disposition, moment, change.reason) {
-        (_, _, Some(reason)) => {
-            format!("{}: {reason}", human::disposition_word(disposition)).to_lowercase()
-        }
+        (_, _, Some(reason)) => format!("{}: {reason}", disposition.as_str()),
         (Disposition::Applied | Disposition::Derived, Moment::Stopped, None) => {
             return format!(
                 " [{}]",
@@ -284,53 +264,20 @@ fn tag(change: &Change, moment: Moment, paint: Paint) -> String {
         }
         (Disposition::Applied, Moment::Planned, None) => "will apply".to_string(),
         (Disposition::Derived, Moment::Planned, None) => "will be derived".to_string(),
-        (d, _, None) => human::disposition_word(d).to_lowercase(),
+        (d, _, None) => d.as_str().to_string(),
     };
-    format!(" [{}]", paint.word(color(disposition).on_default(), &words))
+    let color = human::disposition_color(disposition);
+    format!(" [{}]", paint.word(color.on_default(), &words))
 }
 
-/// The counts of a change list by action and by disposition.
-#[derive(Default)]
-struct Counts {
-    by_action: [usize; 3],
-    by_disposition: [usize; 4],
-}
-
-impl Counts {
-    fn of(changes: &[Change]) -> Self {
-        let mut counts = Counts::default();
-        for change in changes {
-            counts.by_action[change.operation as usize] += 1;
-            if let Some(d) = change.disposition {
-                counts.by_disposition[d as usize] += 1;
-            }
-        }
-        counts
-    }
-
-    /// `1 create, 2 update, 0 delete`.
-    fn actions(&self) -> String {
-        let [create, update, delete] = self.by_action;
-        format!("{create} create, {update} update, {delete} delete")
-    }
-
-    /// `1 applied, 1 derived, 0 deferred, 2 blocked`, with `applied` worded for the moment.
-    fn dispositions(&self, moment: Moment) -> String {
-        let [applied, derived, deferred, blocked] = self.by_disposition;
-        let applied_word = match moment {
+impl Moment {
+    /// What the summary calls the `applied` changes.
+    fn applied_word(self) -> &'static str {
+        match self {
             Moment::Planned => "to apply",
             Moment::Executed => "applied",
             Moment::Stopped => "not applied",
-        };
-        format!(
-            "{applied} {applied_word}, {derived} derived, {deferred} deferred, {blocked} blocked"
-        )
-    }
-
-    /// Deferred and blocked: what keeps an apply from converging.
-    fn waiting(&self) -> usize {
-        self.by_disposition[Disposition::Deferred as usize]
-            + self.by_disposition[Disposition::Blocked as usize]
+        }
     }
 }
 
@@ -339,6 +286,7 @@ fn change_blocks(
     out: &mut String,
     changes: &[Change],
     blast: &[BlastRadius],
+    approvals: &[ApprovalRequirement],
     moment: Moment,
     paint: Paint,
     diffs: DiffDisplay,
@@ -350,10 +298,8 @@ fn change_blocks(
     }
     let dependants: BTreeMap<&str, &BlastRadius> =
         blast.iter().map(|b| (b.resource.as_ref(), b)).collect();
-    let gated: BTreeMap<String, ApprovalRequirement> = plan::approvals(changes)
-        .into_iter()
-        .map(|a| (a.resource.to_string(), a))
-        .collect();
+    let gated: BTreeMap<&str, &ApprovalRequirement> =
+        approvals.iter().map(|a| (a.resource.as_ref(), a)).collect();
     let outer = out;
     let mut first = true;
     // Changes with details are set apart by a blank line.
@@ -468,6 +414,7 @@ fn plan_body(out: &mut String, o: &PlanOutput, paint: Paint, diffs: DiffDisplay,
         out,
         &o.changes,
         &o.blast_radius,
+        &o.approvals_required,
         Moment::Planned,
         paint,
         diffs,
@@ -475,16 +422,12 @@ fn plan_body(out: &mut String, o: &PlanOutput, paint: Paint, diffs: DiffDisplay,
     approval_section(out, &o.approvals_required, paint);
     diagnostic_block(out, &o.diagnostics, paint);
     let counts = Counts::of(&o.changes);
-    let converge = match (o.changes.is_empty(), counts.waiting()) {
-        (true, _) => "nothing to do: the state matches the config".to_string(),
-        (false, 0) => "apply would converge".to_string(),
-        (false, n) => format!("apply would not converge ({n} change(s) wait)"),
-    };
     let text = format!(
-        "{title}: {} change(s): {} · {} · {converge}.",
+        "{title}: {} change(s): {} · {} · {}.",
         o.changes.len(),
         counts.actions(),
-        counts.dispositions(Moment::Planned)
+        counts.dispositions(Moment::Planned.applied_word()),
+        counts.convergence()
     );
     summary_line(out, &text, paint);
 }
@@ -535,16 +478,20 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
             );
         }
     }
-    change_blocks(out, &o.changes, &o.blast_radius, moment, paint, diffs);
-    approval_section(out, &plan::approvals(&o.changes), paint);
+    let approvals = plan::approvals(&o.changes);
+    change_blocks(
+        out,
+        &o.changes,
+        &o.blast_radius,
+        &approvals,
+        moment,
+        paint,
+        diffs,
+    );
+    approval_section(out, &approvals, paint);
     if moment == Moment::Executed {
         out.push('\n');
-        let _ = writeln!(
-            out,
-            "  state: revision {}, converged: {}, written: {}",
-            o.state_observations.state_revision, o.converged, o.state_written
-        );
-        out.push_str("  note: applied = recorded in the cluster catalog; the server still boots from omnigraph.yaml\n");
+        human::apply_state_lines(out, o);
     }
     diagnostic_block(out, &o.diagnostics, paint);
     let counts = Counts::of(&o.changes);
@@ -554,7 +501,7 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
             stop_reason(&o.diagnostics),
             o.changes.len(),
             counts.actions(),
-            counts.dispositions(moment)
+            counts.dispositions(moment.applied_word())
         ),
         _ => {
             let converged = match o.converged {
@@ -575,7 +522,7 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
                 "Apply: {} change(s): {} · {} · {converged} · {state}.",
                 o.changes.len(),
                 counts.actions(),
-                counts.dispositions(moment)
+                counts.dispositions(moment.applied_word())
             )
         }
     };
@@ -584,29 +531,6 @@ fn apply(out: &mut String, o: &ApplyOutput, paint: Paint, diffs: DiffDisplay) {
 
 // ---------------------------------------------------------------------------------------------
 // Status, refresh and import
-
-fn status_text(status: ResourceStatus) -> &'static str {
-    match status {
-        ResourceStatus::Pending => "pending",
-        ResourceStatus::Planned => "planned",
-        ResourceStatus::Applying => "applying",
-        ResourceStatus::Applied => "applied",
-        ResourceStatus::Drifted => "drifted",
-        ResourceStatus::Blocked => "blocked",
-        ResourceStatus::Error => "error",
-    }
-}
-
-fn status_word(status: ResourceStatus, paint: Paint) -> String {
-    let color = match status {
-        ResourceStatus::Applied => AnsiColor::Green,
-        ResourceStatus::Drifted => AnsiColor::Yellow,
-        ResourceStatus::Blocked => AnsiColor::Magenta,
-        ResourceStatus::Error => AnsiColor::Red,
-        _ => AnsiColor::White,
-    };
-    paint.word(color.on_default(), status_text(status))
-}
 
 fn status(out: &mut String, o: &StatusOutput, paint: Paint) {
     human::status(out, o);
@@ -633,7 +557,7 @@ fn status(out: &mut String, o: &StatusOutput, paint: Paint) {
             let _ = writeln!(
                 out,
                 "  {address:<width$}  {}{condition}{message}",
-                status_word(record.status, paint)
+                paint.status(record.status)
             );
             conditions.extend(record.conditions.iter().map(String::as_str));
         }
@@ -664,7 +588,11 @@ fn status(out: &mut String, o: &StatusOutput, paint: Paint) {
 }
 
 /// For each condition met, what to do about it (from the glossary).
-fn what_to_do<'a>(out: &mut String, conditions: impl IntoIterator<Item = &'a str>, paint: Paint) {
+pub(crate) fn what_to_do<'a>(
+    out: &mut String,
+    conditions: impl IntoIterator<Item = &'a str>,
+    paint: Paint,
+) {
     let known: Vec<(&str, &str)> = conditions
         .into_iter()
         .filter_map(|c| {
@@ -791,137 +719,4 @@ fn sync(out: &mut String, o: &SyncOutput, paint: Paint) {
         o.ledger.observations.len()
     );
     summary_line(out, &text, paint);
-}
-
-// ---------------------------------------------------------------------------------------------
-// State inspection and saved plans
-
-/// `cluster state: revision R, N resource(s)` or `cluster state missing`.
-fn state_headline(out: &mut String, obs: &StateObservations, ok: bool) {
-    if obs.state_found {
-        let _ = writeln!(
-            out,
-            "cluster state: revision {}, {} resource(s)",
-            obs.state_revision, obs.resource_count
-        );
-    } else if ok {
-        out.push_str("cluster state missing\n");
-    } else {
-        out.push_str("cluster state failed\n");
-    }
-}
-
-fn state_list<'a>(out: &mut String, o: &'a StateListOutput, paint: Paint) -> &'a [Diagnostic] {
-    state_headline(out, &o.state_observations, o.ok);
-    let width = o
-        .resources
-        .iter()
-        .map(|r| r.address.len())
-        .max()
-        .unwrap_or(0);
-    for entry in &o.resources {
-        let status = entry
-            .status
-            .map(|s| status_word(s, paint))
-            .unwrap_or_else(|| "-".into());
-        let pad = " ".repeat(width - entry.address.len());
-        let digest = entry.digest.as_deref().map(short).unwrap_or("-");
-        let conditions = match entry.conditions.as_slice() {
-            [] => String::new(),
-            all => format!(" [{}]", all.join(", ")),
-        };
-        // The status is padded by its plain width, so colour does not break the columns.
-        let status_pad = " ".repeat(8usize.saturating_sub(plain_status_len(entry)));
-        let _ = writeln!(
-            out,
-            "  {}{pad}  {:<7} {status}{status_pad} {digest:<12}{conditions}",
-            entry.address, entry.kind
-        );
-    }
-    &o.diagnostics
-}
-
-fn plain_status_len(entry: &StateEntry) -> usize {
-    entry.status.map_or(1, |s| status_text(s).len())
-}
-
-fn state_show<'a>(out: &mut String, o: &'a StateShowOutput, paint: Paint) -> &'a [Diagnostic] {
-    let Some(entry) = &o.resource else {
-        state_headline(out, &o.state_observations, o.ok);
-        return &o.diagnostics;
-    };
-    let bold = Style::new().bold();
-    let _ = writeln!(out, "{} ({})", paint.word(bold, &entry.address), entry.kind);
-    let none = || "-".to_string();
-    let _ = writeln!(
-        out,
-        "  digest:     {}",
-        entry.digest.clone().unwrap_or_else(none)
-    );
-    let status = entry
-        .status
-        .map(|s| status_word(s, paint))
-        .unwrap_or_else(none);
-    let _ = writeln!(out, "  status:     {status}");
-    let conditions = match entry.conditions.as_slice() {
-        [] => none(),
-        all => all.join(", "),
-    };
-    let _ = writeln!(out, "  conditions: {conditions}");
-    let _ = writeln!(
-        out,
-        "  message:    {}",
-        entry.message.clone().unwrap_or_else(none)
-    );
-    if let Some(blob) = &o.blob {
-        let _ = writeln!(out, "  blob:       {blob}");
-    }
-    if let Some(payload) = &o.payload {
-        out.push_str("  payload:\n");
-        for line in payload.lines() {
-            let _ = writeln!(out, "    | {line}");
-        }
-    }
-    if let Some(Value::Object(observation)) = &o.observation {
-        out.push_str("  last observation:\n");
-        for (key, value) in observation {
-            let text = match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let _ = writeln!(out, "    {key}: {text}");
-        }
-    }
-    what_to_do(out, entry.conditions.iter().map(String::as_str), paint);
-    &o.diagnostics
-}
-
-fn show_plan(o: &ShowPlanOutput, presentation: &Presentation, plain: bool) -> String {
-    let paint = Paint(presentation.color);
-    let mut out = String::new();
-    let (Some(header), Some(plan)) = (&o.header, &o.plan) else {
-        out.push_str("cluster show-plan failed\n");
-        match plain {
-            true => human::diagnostic_lines(&mut out, &o.diagnostics, paint),
-            false => diagnostic_block(&mut out, &o.diagnostics, paint),
-        }
-        return out;
-    };
-    let _ = writeln!(out, "saved plan {}: made for {}", o.file, header.cluster);
-    let _ = writeln!(out, "  config digest: {}", header.config_digest);
-    let _ = writeln!(
-        out,
-        "  state CAS:     {}",
-        header.state_cas.as_deref().unwrap_or("none (no state)")
-    );
-    if plain {
-        out.push_str(&human::render_with(
-            &Output::Plan(plan.clone()),
-            presentation,
-        ));
-    } else {
-        out.push('\n');
-        plan_body(&mut out, plan, paint, DiffDisplay::default(), "Saved plan");
-    }
-    out
 }

@@ -19,6 +19,18 @@ pub enum Disposition {
     Blocked,
 }
 
+impl Disposition {
+    /// The word JSON uses (`applied`, `derived`, `deferred`, `blocked`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Disposition::Applied => "applied",
+            Disposition::Derived => "derived",
+            Disposition::Deferred => "deferred",
+            Disposition::Blocked => "blocked",
+        }
+    }
+}
+
 pub const REASON_UNSUPPORTED_KIND: &str = PlanReason::ApplyUnsupportedKind.as_str();
 pub const REASON_DEPENDENCY_MISSING: &str = PlanReason::DependencyMissing.as_str();
 pub const REASON_DEPENDENCY_NOT_APPLIED: &str = PlanReason::DependencyNotApplied.as_str();

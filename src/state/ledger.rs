@@ -61,6 +61,21 @@ pub enum ResourceStatus {
     Error,
 }
 
+impl ResourceStatus {
+    /// The word JSON and the ledger use (`pending`, `applied`, …).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ResourceStatus::Pending => "pending",
+            ResourceStatus::Planned => "planned",
+            ResourceStatus::Applying => "applying",
+            ResourceStatus::Applied => "applied",
+            ResourceStatus::Drifted => "drifted",
+            ResourceStatus::Blocked => "blocked",
+            ResourceStatus::Error => "error",
+        }
+    }
+}
+
 /// A resource's status. `conditions` is written only when non-empty, `message` only when present.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

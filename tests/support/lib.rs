@@ -752,9 +752,6 @@ pub fn ch(
     )
 }
 
-/// What every crash or interruption must leave in a store, read through `get` (a relative name
-/// → its bytes, `None` when absent): a state that parses (or none), every recorded query/policy
-/// digest backed by a blob with that digest, and a lock (if any) that parses.
 /// Issue 17: the `history --json` output of a ledger only this tool wrote. Every revision from
 /// the current one down to the first has exactly one confirmed record, newest first: no gap, and
 /// nothing shown for a revision that was never published (a record written by a command killed
@@ -786,6 +783,9 @@ pub fn check_history(history: &Value, context: &str) {
     );
 }
 
+/// What every crash or interruption must leave in a store, read through `get` (a relative name
+/// → its bytes, `None` when absent): a state that parses (or none), every recorded query/policy
+/// digest backed by a blob with that digest, and a lock (if any) that parses.
 pub fn check_ledger_invariants(get: impl Fn(&str) -> Option<Vec<u8>>, context: &str) {
     if let Some(bytes) = get("__cluster/state.json") {
         let state: Value = serde_json::from_slice(&bytes)

@@ -18,9 +18,9 @@
 //! Requests no rule decides are forwarded untouched. Only std: one thread per connection, plain
 //! HTTP/1.1 with keep-alive towards the tool, one HTTP/1.0 exchange per request towards moto.
 
-use crate::s3::S3Server;
+use crate::s3::{self, S3Server};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -401,39 +401,30 @@ fn read_chunked(reader: &mut BufReader<TcpStream>) -> std::io::Result<Vec<u8>> {
 /// Send `request` to moto (HTTP/1.0, so the reply ends at EOF and is never chunked) and frame
 /// its reply for the tool's HTTP/1.1 connection.
 fn forward(upstream: u16, request: &Request) -> std::io::Result<Vec<u8>> {
-    let addr = SocketAddr::from(([127, 0, 0, 1], upstream));
-    let mut server = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-    server.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let mut head = format!("{} {} HTTP/1.0\r\n", request.method, request.target);
-    for (name, value) in &request.headers {
-        let hop = [
-            "connection",
-            "keep-alive",
-            "transfer-encoding",
-            "content-length",
-        ];
-        if !hop.contains(&name.to_ascii_lowercase().as_str()) {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-    }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", request.body.len()));
-    server.write_all(head.as_bytes())?;
-    server.write_all(&request.body)?;
-    let mut reply = Vec::new();
-    server.read_to_end(&mut reply)?;
-    let split = reply
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("malformed reply from the server"))?;
-    let head = String::from_utf8_lossy(&reply[..split]).into_owned();
-    let body = &reply[split + 4..];
+    let hop = [
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "content-length",
+    ];
+    let headers: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| !hop.contains(&name.to_ascii_lowercase().as_str()))
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let (head, body) = s3::request_to(
+        upstream,
+        &request.method,
+        &request.target,
+        &headers,
+        &request.body,
+        Duration::from_secs(60),
+    )
+    .map_err(std::io::Error::other)?;
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
-    let status: u16 = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(502);
+    let status = s3::status_of(status_line).unwrap_or(502);
     let rest = status_line.split_once(' ').map_or("", |(_, rest)| rest);
     let mut out = format!("HTTP/1.1 {rest}\r\n");
     let head_request = request.method == "HEAD";
@@ -454,7 +445,7 @@ fn forward(upstream: u16, request: &Request) -> std::io::Result<Vec<u8>> {
     out.push_str("\r\n");
     let mut framed = out.into_bytes();
     if !bodiless {
-        framed.extend_from_slice(body);
+        framed.extend_from_slice(&body);
     }
     Ok(framed)
 }

@@ -425,7 +425,14 @@ impl S3Server {
             ("Authorization", auth.as_str()),
             ("Content-Type", "application/octet-stream"),
         ];
-        request_to(port, method, target, &headers, body)
+        status_and_body(request_to(
+            port,
+            method,
+            target,
+            &headers,
+            body,
+            REQUEST_TIMEOUT,
+        ))
     }
 
     /// One HTTP/1.0 exchange with the server.
@@ -436,7 +443,14 @@ impl S3Server {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<(u16, Vec<u8>), String> {
-        request_to(self.port, method, target, headers, body)
+        status_and_body(request_to(
+            self.port,
+            method,
+            target,
+            headers,
+            body,
+            REQUEST_TIMEOUT,
+        ))
     }
 }
 
@@ -449,23 +463,30 @@ fn unsigned_auth(service: &str) -> String {
     )
 }
 
-/// One HTTP/1.0 exchange with 127.0.0.1:`port` (so the reply is never chunked and ends at EOF).
-fn request_to(
+/// One HTTP/1.0 exchange with 127.0.0.1:`port` (so the reply is never chunked and ends at EOF),
+/// each read and write bounded by `timeout`: the reply's status line and header lines (without
+/// the blank line after them), and its body. `Host` is the server's unless `headers` name one;
+/// `Content-Length` is the body's, so `headers` must not name one.
+pub(crate) fn request_to(
     port: u16,
     method: &str,
     target: &str,
     headers: &[(&str, &str)],
     body: &[u8],
-) -> Result<(u16, Vec<u8>), String> {
+    timeout: Duration,
+) -> Result<(String, Vec<u8>), String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
         .map_err(|e| format!("connect: {e}"))?;
-    stream.set_read_timeout(Some(REQUEST_TIMEOUT)).unwrap();
-    stream.set_write_timeout(Some(REQUEST_TIMEOUT)).unwrap();
-    let mut head = format!(
-        "{method} {target} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    stream
+        .set_read_timeout(Some(timeout))
+        .and_then(|()| stream.set_write_timeout(Some(timeout)))
+        .map_err(|e| format!("timeout: {e}"))?;
+    let mut head = format!("{method} {target} HTTP/1.0\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -481,12 +502,19 @@ fn request_to(
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .ok_or_else(|| format!("malformed reply: {}", lossy(&reply)))?;
-    let status = lossy(&reply[..split])
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| format!("malformed status line: {}", lossy(&reply[..split])))?;
-    Ok((status, reply[split + 4..].to_vec()))
+    Ok((lossy(&reply[..split]), reply[split + 4..].to_vec()))
+}
+
+/// The status code of a reply's head (`HTTP/1.1 200 OK` …).
+pub(crate) fn status_of(head: &str) -> Option<u16> {
+    head.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A [`request_to`] reply as its status code and body.
+fn status_and_body(reply: Result<(String, Vec<u8>), String>) -> Result<(u16, Vec<u8>), String> {
+    let (head, body) = reply?;
+    let status = status_of(&head).ok_or_else(|| format!("malformed status line: {head}"))?;
+    Ok((status, body))
 }
 
 impl Drop for S3Server {
