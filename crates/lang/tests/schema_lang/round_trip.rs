@@ -161,17 +161,7 @@ fn body_constraints(props: &[Property], edge: bool) -> BoxedStrategy<Vec<Constra
     let names: Vec<String> = props.iter().map(|p| p.name.clone()).collect();
     let numeric: Vec<String> = props
         .iter()
-        .filter(|p| {
-            matches!(
-                p.prop_type.scalar,
-                ScalarType::I32
-                    | ScalarType::I64
-                    | ScalarType::U32
-                    | ScalarType::U64
-                    | ScalarType::F32
-                    | ScalarType::F64
-            )
-        })
+        .filter(|p| p.prop_type.scalar.is_numeric())
         .map(|p| p.name.clone())
         .collect();
     let strings: Vec<String> = props
